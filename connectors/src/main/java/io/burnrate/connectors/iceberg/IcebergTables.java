@@ -1,0 +1,74 @@
+package io.burnrate.connectors.iceberg;
+
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.flink.CatalogLoader;
+import org.apache.iceberg.flink.TableLoader;
+
+/** Loads the configured catalog and creates Burnrate's tables on first use. */
+public final class IcebergTables {
+  private IcebergTables() {}
+
+  public static CatalogLoader catalogLoader(CatalogConfig config) {
+    Configuration hadoop = new Configuration();
+    Map<String, String> props = config.catalogProperties();
+    return switch (config.type()) {
+      case HADOOP -> CatalogLoader.hadoop(config.name(), hadoop, props);
+      case JDBC ->
+          CatalogLoader.custom(
+              config.name(), props, hadoop, "org.apache.iceberg.jdbc.JdbcCatalog");
+    };
+  }
+
+  /** Creates the namespace and table if they do not exist yet; returns the table. */
+  public static Table ensureTable(
+      CatalogConfig config, TableIdentifier id, Schema schema, PartitionSpec spec) {
+    Catalog catalog = catalogLoader(config).loadCatalog();
+    try {
+      if (catalog instanceof SupportsNamespaces ns && !ns.namespaceExists(id.namespace())) {
+        try {
+          ns.createNamespace(id.namespace());
+        } catch (AlreadyExistsException raced) {
+          // another writer created it
+        }
+      }
+      if (catalog.tableExists(id)) {
+        return catalog.loadTable(id);
+      }
+      try {
+        return catalog.createTable(
+            id,
+            schema,
+            spec,
+            Map.of(
+                TableProperties.FORMAT_VERSION, "2",
+                TableProperties.DEFAULT_FILE_FORMAT, "parquet",
+                TableProperties.PARQUET_COMPRESSION, "zstd",
+                TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true",
+                TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "50"));
+      } catch (AlreadyExistsException raced) {
+        return catalog.loadTable(id);
+      }
+    } finally {
+      if (catalog instanceof AutoCloseable c) {
+        try {
+          c.close();
+        } catch (Exception ignored) {
+          // closing a catalog client is best effort
+        }
+      }
+    }
+  }
+
+  public static TableLoader tableLoader(CatalogConfig config, TableIdentifier id) {
+    return TableLoader.fromCatalog(catalogLoader(config), id);
+  }
+}

@@ -1,0 +1,94 @@
+package io.burnrate.connectors.iceberg;
+
+import io.burnrate.schemas.iceberg.TableSchemas;
+import io.burnrate.schemas.model.CostAllocation;
+import io.burnrate.schemas.model.CostWindow;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import org.apache.flink.table.data.DecimalData;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.TimestampData;
+
+/** Maps Burnrate records to Flink {@link RowData} in the column order of {@link TableSchemas}. */
+public final class RowMappers {
+  private RowMappers() {}
+
+  public static RowData window(CostWindow w) {
+    GenericRowData r = new GenericRowData(30);
+    r.setField(0, s(w.id));
+    r.setField(1, s(w.kind));
+    r.setField(2, TimestampData.fromEpochMillis(w.windowStart));
+    r.setField(3, TimestampData.fromEpochMillis(w.windowEnd));
+    r.setField(4, s(w.cluster));
+    r.setField(5, s(w.namespace));
+    r.setField(6, s(w.workload));
+    r.setField(7, s(w.team));
+    r.setField(8, s(w.project));
+    r.setField(9, s(w.costCenter));
+    r.setField(10, s(w.node));
+    r.setField(11, s(w.instanceType));
+    r.setField(12, s(w.capacityType));
+    r.setField(13, s(w.region));
+    r.setField(14, s(w.gpuModel));
+    r.setField(15, w.pods);
+    r.setField(16, w.gpuSeconds);
+    r.setField(17, w.meanUtilization);
+    r.setField(18, w.telemetryCoverage);
+    r.setField(19, w.efficiency);
+    r.setField(20, w.cost);
+    r.setField(21, s(w.costBasis));
+    r.setField(22, s(w.currency));
+    r.setField(23, w.wastedCost);
+    r.setField(24, w.samples);
+    r.setField(25, w.costPerSample);
+    r.setField(26, w.tokens);
+    r.setField(27, w.requests);
+    r.setField(28, w.idleGpuSeconds);
+    r.setField(29, TimestampData.fromEpochMillis(w.emittedAt));
+    return r;
+  }
+
+  public static RowData allocation(CostAllocation a) {
+    GenericRowData r = new GenericRowData(23);
+    r.setField(0, s(a.id));
+    r.setField(1, s(a.cluster));
+    r.setField(2, s(a.node));
+    r.setField(3, s(a.instanceType));
+    r.setField(4, s(a.capacityType));
+    r.setField(5, s(a.region));
+    r.setField(6, s(a.providerInstanceId));
+    r.setField(7, TimestampData.fromEpochMillis(a.hourStart));
+    r.setField(8, TimestampData.fromEpochMillis(a.hourEnd));
+    r.setField(9, s(a.holderKind));
+    r.setField(10, s(a.namespace));
+    r.setField(11, s(a.pod));
+    r.setField(12, s(a.workload));
+    r.setField(13, s(a.team));
+    r.setField(14, s(a.project));
+    r.setField(15, s(a.costCenter));
+    r.setField(16, a.gpus);
+    r.setField(17, a.gpuSeconds);
+    r.setField(18, a.nodeGpuSeconds);
+    r.setField(19, money(a.nodeHourCost));
+    r.setField(20, money(a.cost));
+    r.setField(21, s(a.costBasis));
+    r.setField(22, s(a.currency));
+    return r;
+  }
+
+  private static StringData s(String v) {
+    return v == null ? null : StringData.fromString(v);
+  }
+
+  private static DecimalData money(BigDecimal v) {
+    if (v == null) {
+      return null;
+    }
+    return DecimalData.fromBigDecimal(
+        v.setScale(TableSchemas.MONEY_SCALE, RoundingMode.HALF_EVEN),
+        TableSchemas.MONEY_PRECISION,
+        TableSchemas.MONEY_SCALE);
+  }
+}

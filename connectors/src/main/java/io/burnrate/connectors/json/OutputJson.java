@@ -1,0 +1,95 @@
+package io.burnrate.connectors.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.burnrate.schemas.model.CostWindow;
+import io.burnrate.schemas.model.DeadLetter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+
+/**
+ * Writes Burnrate's output records as JSON with the snake_case property names of their JSON
+ * Schemas ({@code schemas/burnrate.cost.windows.schema.json}, {@code burnrate.dlq.schema.json}).
+ * Times are ISO-8601 UTC strings. Nulls are written as JSON null, never as 0.
+ */
+public final class OutputJson {
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private OutputJson() {}
+
+  public static byte[] costWindow(CostWindow w) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(768);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("id", w.id);
+      g.writeStringField("kind", w.kind);
+      g.writeStringField("window_start", Instant.ofEpochMilli(w.windowStart).toString());
+      g.writeStringField("window_end", Instant.ofEpochMilli(w.windowEnd).toString());
+      g.writeStringField("cluster", w.cluster);
+      g.writeStringField("namespace", w.namespace);
+      g.writeStringField("workload", w.workload);
+      g.writeStringField("team", w.team);
+      g.writeStringField("project", w.project);
+      g.writeStringField("cost_center", w.costCenter);
+      g.writeStringField("node", w.node);
+      g.writeStringField("instance_type", w.instanceType);
+      g.writeStringField("capacity_type", w.capacityType);
+      g.writeStringField("region", w.region);
+      g.writeStringField("gpu_model", w.gpuModel);
+      g.writeNumberField("pods", w.pods);
+      g.writeNumberField("gpu_seconds", w.gpuSeconds);
+      num(g, "mean_utilization", w.meanUtilization);
+      g.writeNumberField("telemetry_coverage", w.telemetryCoverage);
+      num(g, "efficiency", w.efficiency);
+      num(g, "cost", w.cost);
+      g.writeStringField("cost_basis", w.costBasis);
+      g.writeStringField("currency", w.currency);
+      num(g, "wasted_cost", w.wastedCost);
+      num(g, "samples", w.samples);
+      num(g, "cost_per_sample", w.costPerSample);
+      num(g, "tokens", w.tokens);
+      num(g, "requests", w.requests);
+      g.writeNumberField("idle_gpu_seconds", w.idleGpuSeconds);
+      g.writeStringField("emitted_at", Instant.ofEpochMilli(w.emittedAt).toString());
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  public static byte[] deadLetter(DeadLetter d) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("reason", d.reason);
+      g.writeStringField("detail", d.detail);
+      g.writeStringField("source_topic", d.sourceTopic);
+      g.writeNumberField("source_partition", d.sourcePartition);
+      g.writeNumberField("source_offset", d.sourceOffset);
+      if (d.sourceTimestamp >= 0) {
+        g.writeStringField("source_timestamp", Instant.ofEpochMilli(d.sourceTimestamp).toString());
+      } else {
+        g.writeNullField("source_timestamp");
+      }
+      g.writeStringField("key", d.key);
+      g.writeStringField("payload", d.payload);
+      g.writeBooleanField("payload_truncated", d.payloadTruncated);
+      g.writeStringField("failed_at", Instant.ofEpochMilli(d.failedAt).toString());
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static void num(JsonGenerator g, String name, Double v) throws IOException {
+    if (v == null || v.isNaN() || v.isInfinite()) {
+      g.writeNullField(name);
+    } else {
+      g.writeNumberField(name, v);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.burnrate.connectors.kafka;
+
+import io.burnrate.schemas.model.DeadLetter;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/** Builds dead letters from raw records, keeping the payload (cut to a configured size). */
+public final class DeadLetters {
+  /** Default cap on the payload kept in a dead letter, in bytes. */
+  public static final int DEFAULT_MAX_PAYLOAD_BYTES = 16 * 1024;
+
+  private DeadLetters() {}
+
+  public static DeadLetter of(RawRecord r, String reason, String detail, int maxPayloadBytes) {
+    DeadLetter d = new DeadLetter();
+    d.reason = reason;
+    d.detail = detail;
+    d.sourceTopic = r.topic;
+    d.sourcePartition = r.partition;
+    d.sourceOffset = r.offset;
+    d.sourceTimestamp = r.timestamp;
+    d.key = text(r.key, 1024);
+    if (r.value != null) {
+      d.payloadTruncated = r.value.length > maxPayloadBytes;
+      d.payload = text(r.value, maxPayloadBytes);
+    }
+    d.failedAt = System.currentTimeMillis();
+    return d;
+  }
+
+  /** A dead letter about a derived fact rather than one input record (e.g. an unpriced node). */
+  public static DeadLetter derived(String sourceTopic, String reason, String detail, String key) {
+    DeadLetter d = new DeadLetter();
+    d.reason = reason;
+    d.detail = detail;
+    d.sourceTopic = sourceTopic;
+    d.key = key;
+    d.failedAt = System.currentTimeMillis();
+    return d;
+  }
+
+  /** UTF-8 text of the first {@code max} bytes, or base64 ("base64:...") when not valid UTF-8. */
+  static String text(byte[] b, int max) {
+    if (b == null) {
+      return null;
+    }
+    int n = Math.min(b.length, max);
+    try {
+      CharBuffer cb =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(b, 0, n));
+      return cb.toString();
+    } catch (CharacterCodingException e) {
+      if (n < b.length) {
+        // the cut may have split a multi-byte character: decode leniently
+        return new String(b, 0, n, StandardCharsets.UTF_8);
+      }
+      return "base64:" + Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(b, n));
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package io.burnrate.connectors.kafka;
+
+/**
+ * A Kafka record exactly as it arrived, with its coordinates, so that parsing can happen in an
+ * operator that routes failures to the dead-letter topic (the deserialiser itself never fails).
+ */
+public class RawRecord {
+  public String topic;
+  public int partition;
+  public long offset;
+
+  /** Kafka record timestamp (epoch ms). */
+  public long timestamp;
+
+  public byte[] key;
+  public byte[] value;
+
+  /** Value of the {@code cluster} header, if the producer set one. */
+  public String clusterHeader;
+
+  public RawRecord() {}
+
+  @Override
+  public String toString() {
+    return "RawRecord{" + topic + "/" + partition + "/" + offset + "}";
+  }
+}

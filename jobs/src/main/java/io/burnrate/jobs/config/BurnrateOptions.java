@@ -1,0 +1,131 @@
+package io.burnrate.jobs.config;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+
+/**
+ * Every Burnrate option, typed, with its default and documentation. Resolved in one order: command
+ * line flag, then configuration file, then the default here; validated at start-up by {@link
+ * JobConfig#from}. The reference in {@code docs/configuration.md} lists the same keys.
+ */
+public final class BurnrateOptions {
+  private BurnrateOptions() {}
+
+  public static final ConfigOption<String> KAFKA_BOOTSTRAP =
+      key("kafka.bootstrap-servers")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("Kafka bootstrap servers, host:port[,host:port...]. Required.");
+
+  public static final ConfigOption<String> KAFKA_GROUP =
+      key("kafka.group-id")
+          .stringType()
+          .defaultValue("burnrate-analytics")
+          .withDescription("Consumer group of the analytics job.");
+
+  public static final ConfigOption<String> KAFKA_TXN_PREFIX =
+      key("kafka.transactional-id-prefix")
+          .stringType()
+          .defaultValue("burnrate-analytics")
+          .withDescription("Prefix of the exactly-once sinks' transactional ids; unique per job.");
+
+  public static final ConfigOption<Duration> KAFKA_TXN_TIMEOUT =
+      key("kafka.transaction-timeout")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(10))
+          .withDescription(
+              "Producer transaction timeout; must be below the broker's"
+                  + " transaction.max.timeout.ms (15 min by default) and above the checkpoint interval.");
+
+  public static final ConfigOption<String> CLUSTER =
+      key("cluster.default-name")
+          .stringType()
+          .defaultValue("default")
+          .withDescription(
+              "Cluster name for records that carry none (Kubernetes watch events, telemetry without"
+                  + " a cluster label).");
+
+  public static final ConfigOption<List<String>> LABEL_KEYS =
+      key("attribution.label-keys")
+          .stringType()
+          .asList()
+          .defaultValues("team", "project", "cost-center")
+          .withDescription("Pod and Job labels kept for cost attribution.");
+
+  public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
+      key("time.max-out-of-orderness")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(20))
+          .withDescription(
+              "How far behind the newest event time a record may arrive and still count. Later"
+                  + " records go to the dead-letter topic with reason 'late'.");
+
+  public static final ConfigOption<Duration> SOURCE_IDLENESS =
+      key("time.source-idleness")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(30))
+          .withDescription(
+              "A source partition silent for this long (wall clock) stops holding back event time.");
+
+  public static final ConfigOption<Duration> NODE_STALENESS =
+      key("cost.node-staleness")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(15))
+          .withDescription(
+              "A node with no telemetry and no Kubernetes event for this long (event time) is"
+                  + " considered gone: its costing stops and its state is released.");
+
+  public static final ConfigOption<String> RATE_CARD =
+      key("pricing.rate-card")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "A CSV rate card whose rows replace or add to the bundled one (docs/rate-card.md).");
+
+  public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+      key("checkpoint.interval")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(10))
+          .withDescription(
+              "Checkpoint interval: outputs (Kafka transactions, Iceberg commits) become visible at"
+                  + " each completed checkpoint.");
+
+  public static final ConfigOption<String> ICEBERG_CATALOG_TYPE =
+      key("iceberg.catalog-type")
+          .stringType()
+          .defaultValue("hadoop")
+          .withDescription("Iceberg catalog: 'hadoop' (a folder) or 'jdbc'.");
+
+  public static final ConfigOption<String> ICEBERG_WAREHOUSE =
+      key("iceberg.warehouse")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("Warehouse folder or URI. Without it, nothing is written to Iceberg.");
+
+  public static final ConfigOption<String> ICEBERG_URI =
+      key("iceberg.uri")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("JDBC URI of the catalog for catalog-type jdbc (jdbc:sqlite:FILE, ...).");
+
+  public static final ConfigOption<String> ICEBERG_CATALOG_NAME =
+      key("iceberg.catalog-name")
+          .stringType()
+          .defaultValue("burnrate")
+          .withDescription("Catalog name; every engine reading the tables must use the same one.");
+
+  public static final ConfigOption<Integer> DLQ_MAX_PAYLOAD =
+      key("dlq.max-payload-bytes")
+          .intType()
+          .defaultValue(16 * 1024)
+          .withDescription("Bytes of the original payload kept in a dead letter.");
+
+  public static final ConfigOption<Integer> MAX_RECORD_BYTES =
+      key("input.max-record-bytes")
+          .intType()
+          .defaultValue(1024 * 1024)
+          .withDescription("Larger input records are not parsed: they go to the DLQ as too_large.");
+}

@@ -1,0 +1,121 @@
+package io.burnrate.jobs.config;
+
+import io.burnrate.connectors.iceberg.CatalogConfig;
+import io.burnrate.connectors.kafka.KafkaOptions;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * The validated configuration of the analytics job. Built once at start-up from a Flink {@link
+ * Configuration} (file and flags merged); every problem is reported with the key at fault.
+ */
+public final class JobConfig implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  public final KafkaOptions kafka;
+  public final String groupId;
+  public final String transactionalIdPrefix;
+  public final Duration transactionTimeout;
+  public final String cluster;
+  public final List<String> labelKeys;
+  public final Duration outOfOrderness;
+  public final Duration sourceIdleness;
+  public final Duration nodeStaleness;
+  public final String rateCardPath;
+  public final Duration checkpointInterval;
+  public final CatalogConfig iceberg;
+  public final int dlqMaxPayloadBytes;
+  public final int maxRecordBytes;
+
+  private JobConfig(Configuration c, Map<String, String> kafkaClientProps) {
+    String bootstrap = c.get(BurnrateOptions.KAFKA_BOOTSTRAP);
+    require(bootstrap != null && !bootstrap.isBlank(), BurnrateOptions.KAFKA_BOOTSTRAP.key(),
+        "is required (host:port)");
+    this.kafka = new KafkaOptions(bootstrap, kafkaClientProps);
+    this.groupId = nonBlank(c.get(BurnrateOptions.KAFKA_GROUP), BurnrateOptions.KAFKA_GROUP.key());
+    this.transactionalIdPrefix =
+        nonBlank(c.get(BurnrateOptions.KAFKA_TXN_PREFIX), BurnrateOptions.KAFKA_TXN_PREFIX.key());
+    this.transactionTimeout = c.get(BurnrateOptions.KAFKA_TXN_TIMEOUT);
+    this.cluster = nonBlank(c.get(BurnrateOptions.CLUSTER), BurnrateOptions.CLUSTER.key());
+    this.labelKeys = List.copyOf(c.get(BurnrateOptions.LABEL_KEYS));
+    this.outOfOrderness = c.get(BurnrateOptions.OUT_OF_ORDERNESS);
+    require(!outOfOrderness.isNegative(), BurnrateOptions.OUT_OF_ORDERNESS.key(), "must be >= 0");
+    this.sourceIdleness = c.get(BurnrateOptions.SOURCE_IDLENESS);
+    require(sourceIdleness.toMillis() > 0, BurnrateOptions.SOURCE_IDLENESS.key(), "must be > 0");
+    this.nodeStaleness = c.get(BurnrateOptions.NODE_STALENESS);
+    require(nodeStaleness.toMinutes() >= 2, BurnrateOptions.NODE_STALENESS.key(),
+        "must be at least 2 minutes");
+    this.rateCardPath = c.get(BurnrateOptions.RATE_CARD);
+    if (rateCardPath != null) {
+      require(Files.isReadable(Path.of(rateCardPath)), BurnrateOptions.RATE_CARD.key(),
+          "file not readable: " + rateCardPath);
+    }
+    this.checkpointInterval = c.get(BurnrateOptions.CHECKPOINT_INTERVAL);
+    require(checkpointInterval.toMillis() >= 100, BurnrateOptions.CHECKPOINT_INTERVAL.key(),
+        "must be at least 100ms");
+    require(transactionTimeout.compareTo(checkpointInterval) > 0,
+        BurnrateOptions.KAFKA_TXN_TIMEOUT.key(), "must be longer than checkpoint.interval");
+    String warehouse = c.get(BurnrateOptions.ICEBERG_WAREHOUSE);
+    if (warehouse == null) {
+      this.iceberg = null;
+    } else {
+      String type = c.get(BurnrateOptions.ICEBERG_CATALOG_TYPE);
+      CatalogConfig.Type t;
+      switch (type.toLowerCase()) {
+        case "hadoop" -> t = CatalogConfig.Type.HADOOP;
+        case "jdbc" -> t = CatalogConfig.Type.JDBC;
+        default -> throw new IllegalArgumentException(
+            BurnrateOptions.ICEBERG_CATALOG_TYPE.key() + ": must be 'hadoop' or 'jdbc', got '"
+                + type + "'");
+      }
+      String wh = warehouse.contains("://") || warehouse.startsWith("file:")
+          ? warehouse : Path.of(warehouse).toAbsolutePath().toUri().toString();
+      this.iceberg = new CatalogConfig(c.get(BurnrateOptions.ICEBERG_CATALOG_NAME), t, wh,
+          c.get(BurnrateOptions.ICEBERG_URI), Map.of());
+    }
+    this.dlqMaxPayloadBytes = c.get(BurnrateOptions.DLQ_MAX_PAYLOAD);
+    require(dlqMaxPayloadBytes >= 256, BurnrateOptions.DLQ_MAX_PAYLOAD.key(), "must be >= 256");
+    this.maxRecordBytes = c.get(BurnrateOptions.MAX_RECORD_BYTES);
+    require(maxRecordBytes >= 1024, BurnrateOptions.MAX_RECORD_BYTES.key(), "must be >= 1024");
+  }
+
+  /**
+   * Validates and builds the configuration. Keys under {@code kafka.properties.} are passed to the
+   * Kafka clients unchanged (e.g. {@code kafka.properties.security.protocol}).
+   *
+   * @throws IllegalArgumentException naming the key at fault
+   */
+  public static JobConfig from(Configuration c) {
+    Map<String, String> props = new HashMap<>();
+    String prefix = "kafka.properties.";
+    for (Map.Entry<String, String> e : c.toMap().entrySet()) {
+      if (e.getKey().startsWith(prefix)) {
+        props.put(e.getKey().substring(prefix.length()), e.getValue());
+      }
+    }
+    try {
+      return new JobConfig(c, props);
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
+    }
+  }
+
+  private static void require(boolean ok, String key, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(key + ": " + message);
+    }
+  }
+
+  private static String nonBlank(String v, String key) {
+    require(v != null && !v.isBlank(), key, "must not be blank");
+    return v;
+  }
+}

@@ -1,0 +1,193 @@
+package io.burnrate.jobs.cost;
+
+import static io.burnrate.jobs.cost.Intervals.MINUTE;
+
+import io.burnrate.schemas.model.CostWindow;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Settles one node-minute: splits the GPU-time the node offered over the pods that held its GPUs,
+ * by GPU-seconds (GPU count x the part of the minute each pod held them, from Kubernetes start and
+ * end times), and calls the rest idle. Pure: no Flink, no state.
+ *
+ * <p>Utilisation comes from the dcgm samples whose labels name the pod. Samples without pod labels
+ * are given to the node's GPU-holding pods in order of start time (pod 1 gets the first {@code
+ * gpus} indices, ...), which is exact when one pod holds the node and an approximation otherwise;
+ * past the held GPUs they are idle GPUs. Pods seen only in telemetry labels (no Kubernetes event)
+ * hold the distinct GPUs they reported for the whole minute.
+ */
+public final class MinuteAllocator {
+  private MinuteAllocator() {}
+
+  /** The outcome of one node-minute. */
+  public static final class Result {
+    public final List<PodMinute> pods = new ArrayList<>();
+    public double nodeMillis;
+    public double nodeGpuSeconds;
+    public double idleGpuSeconds;
+
+    /** NaN when unpriced. */
+    public double idleCost = Double.NaN;
+
+    /** NaN when unpriced. */
+    public double pricePerGpuSecond = Double.NaN;
+
+    public int capacity;
+  }
+
+  public static Result settle(
+      NodeMeta node, Collection<PodSpan> spans, MinuteUsage usage, long minuteStart) {
+    long minuteEnd = minuteStart + MINUTE;
+    Result r = new Result();
+    long nodeFrom = node.created >= 0 ? Math.max(node.created, minuteStart) : minuteStart;
+    long nodeTo = node.deleted >= 0 ? Math.min(node.deleted, minuteEnd) : minuteEnd;
+    long nodeMillis = Math.max(0, nodeTo - nodeFrom);
+    r.nodeMillis = nodeMillis;
+    if (nodeMillis == 0) {
+      return r;
+    }
+    MinuteUsage u = usage != null ? usage : new MinuteUsage();
+
+    // Holders: pods from Kubernetes, then pods seen only in telemetry labels.
+    List<PodSpan> holders = new ArrayList<>();
+    int requested = 0;
+    for (PodSpan s : spans) {
+      if (s.gpus > 0 && Intervals.overlap(s.start, s.end, nodeFrom, nodeTo) > 0) {
+        holders.add(s);
+        requested += s.gpus;
+      }
+    }
+    holders.sort(Comparator.comparingLong((PodSpan s) -> s.start).thenComparing(s -> s.podKey));
+    List<PodSpan> telemetryOnly = new ArrayList<>();
+    for (Map.Entry<String, UtilAcc> e : u.byPod.entrySet()) {
+      boolean known = false;
+      for (PodSpan s : spans) {
+        if (s.podKey.equals(e.getKey())) {
+          known = true;
+          break;
+        }
+      }
+      if (!known) {
+        PodSpan t = new PodSpan();
+        t.podKey = e.getKey();
+        int slash = t.podKey.indexOf('/');
+        t.namespace = t.podKey.substring(0, slash);
+        t.name = t.podKey.substring(slash + 1);
+        t.workload = t.namespace + "/Pod/" + t.name;
+        t.gpus = Math.max(1, e.getValue().distinctGpus());
+        t.start = nodeFrom;
+        t.fromTelemetry = true;
+        telemetryOnly.add(t);
+        requested += t.gpus;
+      }
+    }
+    holders.addAll(telemetryOnly);
+
+    int capacity = node.gpuCapacity > 0 ? node.gpuCapacity : Math.max(u.gpusSeen, requested);
+    r.capacity = capacity;
+    if (capacity == 0) {
+      return r;
+    }
+    double nodeSeconds = nodeMillis / 1000.0;
+    r.nodeGpuSeconds = capacity * nodeSeconds;
+
+    double[] gpuSeconds = new double[holders.size()];
+    double total = 0;
+    for (int i = 0; i < holders.size(); i++) {
+      PodSpan s = holders.get(i);
+      gpuSeconds[i] = s.gpus * Intervals.overlap(s.start, s.end, nodeFrom, nodeTo) / 1000.0;
+      total += gpuSeconds[i];
+    }
+    if (total > r.nodeGpuSeconds) {
+      // more GPUs requested than the node has (inconsistent input): scale down, never over-allocate
+      double scale = r.nodeGpuSeconds / total;
+      total = 0;
+      for (int i = 0; i < gpuSeconds.length; i++) {
+        gpuSeconds[i] *= scale;
+        total += gpuSeconds[i];
+      }
+    }
+    r.idleGpuSeconds = Math.max(0, r.nodeGpuSeconds - total);
+
+    if (node.priced()) {
+      r.pricePerGpuSecond = node.pricePerHour / 3600.0 / capacity;
+      r.idleCost = r.idleGpuSeconds * r.pricePerGpuSecond;
+    }
+
+    // Utilisation: labelled samples by pod; unlabelled by GPU index in start order.
+    UtilAcc[] util = new UtilAcc[holders.size()];
+    for (int i = 0; i < holders.size(); i++) {
+      UtilAcc a = u.byPod.get(holders.get(i).podKey);
+      util[i] = a != null ? copy(a) : new UtilAcc();
+    }
+    if (!u.unlabelled.isEmpty()) {
+      for (Map.Entry<Integer, UtilAcc> e : u.unlabelled.entrySet()) {
+        int gpu = e.getKey();
+        int offset = 0;
+        for (int i = 0; i < holders.size(); i++) {
+          PodSpan s = holders.get(i);
+          if (s.fromTelemetry) {
+            continue;
+          }
+          if (gpu >= offset && gpu < offset + s.gpus) {
+            util[i].sum += e.getValue().sum;
+            util[i].count += e.getValue().count;
+            util[i].gpuMask |= e.getValue().gpuMask;
+            break;
+          }
+          offset += s.gpus;
+        }
+      }
+    }
+
+    for (int i = 0; i < holders.size(); i++) {
+      if (gpuSeconds[i] <= 0) {
+        continue;
+      }
+      PodSpan s = holders.get(i);
+      PodMinute m = new PodMinute();
+      m.podKey = s.podKey;
+      m.namespace = s.namespace;
+      m.pod = s.name;
+      m.workload = s.workload;
+      m.team = s.team;
+      m.project = s.project;
+      m.costCenter = s.costCenter;
+      m.cluster = node.cluster;
+      m.node = node.name;
+      m.instanceType = node.instanceType;
+      m.capacityType = node.capacityType;
+      m.region = node.region;
+      m.gpuModel = node.gpuModel != null ? node.gpuModel : u.modelName;
+      m.minuteStart = minuteStart;
+      m.gpus = s.gpus;
+      m.gpuSeconds = gpuSeconds[i];
+      if (util[i].count > 0) {
+        double coverage = Math.min(1.0, util[i].distinctGpus() / (double) s.gpus);
+        m.utilWeight = gpuSeconds[i] * coverage;
+        m.utilWeighted = util[i].mean() * m.utilWeight;
+      }
+      if (node.priced()) {
+        m.cost = gpuSeconds[i] * r.pricePerGpuSecond;
+        m.costBasis = node.costBasis;
+        m.currency = node.currency;
+      } else {
+        m.costBasis = CostWindow.BASIS_UNPRICED;
+      }
+      r.pods.add(m);
+    }
+    return r;
+  }
+
+  private static UtilAcc copy(UtilAcc a) {
+    UtilAcc c = new UtilAcc();
+    c.sum = a.sum;
+    c.count = a.count;
+    c.gpuMask = a.gpuMask;
+    return c;
+  }
+}

@@ -1,0 +1,74 @@
+package io.burnrate.jobs.cost;
+
+import io.burnrate.schemas.model.NodeInfo;
+
+/** What the node operator keeps about its node: identity, instance, price, and progress. */
+public class NodeMeta {
+  public String cluster;
+  public String name;
+  public String instanceType;
+  public String capacityType;
+  public String region;
+  public String providerInstanceId;
+  public String gpuModel;
+  public int gpuCapacity;
+
+  /** Epoch ms; -1 when unknown (then the node counts from the first minute it was seen). */
+  public long created = -1;
+
+  public long deleted = -1;
+
+  /** True once a Kubernetes Node event was seen. */
+  public boolean known;
+
+  /** Price of one instance-hour; NaN when unpriced. */
+  public double pricePerHour = Double.NaN;
+
+  public String currency;
+  public String costBasis;
+
+  /** Whether the missing price was already reported to the DLQ. */
+  public boolean unpricedReported;
+
+  /** Start of the next minute to settle (epoch ms); Long.MIN_VALUE before the first event. */
+  public long nextMinute = Long.MIN_VALUE;
+
+  /** Newest event time seen for this node (telemetry or Kubernetes). */
+  public long lastSeen = Long.MIN_VALUE;
+
+  public NodeMeta() {}
+
+  public void update(NodeInfo n) {
+    cluster = n.cluster;
+    name = n.name;
+    known = true;
+    if (n.instanceType != null) {
+      instanceType = n.instanceType;
+    }
+    if (n.capacityType != null) {
+      capacityType = n.capacityType;
+    }
+    if (n.region != null) {
+      region = n.region;
+    }
+    if (n.instanceId != null) {
+      providerInstanceId = n.instanceId;
+    }
+    if (n.gpuProduct != null) {
+      gpuModel = n.gpuProduct;
+    }
+    if (n.gpuCapacity > 0) {
+      gpuCapacity = n.gpuCapacity;
+    }
+    if (n.createdTime >= 0) {
+      created = n.createdTime;
+    }
+    if (n.deletedTime >= 0) {
+      deleted = n.deletedTime;
+    }
+  }
+
+  public boolean priced() {
+    return !Double.isNaN(pricePerHour);
+  }
+}

@@ -1,0 +1,55 @@
+package io.burnrate.jobs.cost;
+
+import io.burnrate.schemas.model.PodInfo;
+
+/** A pod's hold on a node's GPUs: how many, from when, until when; plus attribution labels. */
+public class PodSpan {
+  public String podKey;
+  public String namespace;
+  public String name;
+  public String workload;
+  public String team;
+  public String project;
+  public String costCenter;
+  public int gpus;
+
+  /** Epoch ms, -1 when not started (Pending). */
+  public long start = -1;
+
+  /** Epoch ms, -1 while running. */
+  public long end = -1;
+
+  /** True when known only from telemetry pod labels (no Kubernetes event seen). */
+  public boolean fromTelemetry;
+
+  public PodSpan() {}
+
+  public static PodSpan of(PodInfo p) {
+    PodSpan s = new PodSpan();
+    s.update(p);
+    return s;
+  }
+
+  public void update(PodInfo p) {
+    podKey = p.podKey();
+    namespace = p.namespace;
+    name = p.name;
+    workload = p.workload();
+    team = p.labels.get("team");
+    project = p.labels.get("project");
+    costCenter = p.labels.get("cost-center");
+    gpus = p.gpuRequest;
+    if (p.startTime >= 0) {
+      start = p.startTime;
+    }
+    if (p.endTime >= 0) {
+      end = p.endTime;
+    }
+    fromTelemetry = false;
+  }
+
+  @Override
+  public String toString() {
+    return "PodSpan{" + podKey + " gpus=" + gpus + " [" + start + "," + end + ")}";
+  }
+}

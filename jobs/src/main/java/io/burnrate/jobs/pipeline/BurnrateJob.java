@@ -1,0 +1,117 @@
+package io.burnrate.jobs.pipeline;
+
+import io.burnrate.connectors.iceberg.BurnrateIceberg;
+import io.burnrate.connectors.iceberg.RowMappers;
+import io.burnrate.connectors.json.OutputJson;
+import io.burnrate.connectors.kafka.BurnrateKafka;
+import io.burnrate.connectors.kafka.JsonRecordSerializer;
+import io.burnrate.connectors.kafka.RawRecord;
+import io.burnrate.jobs.config.JobConfig;
+import io.burnrate.jobs.pricing.RateCard;
+import io.burnrate.schemas.Topics;
+import io.burnrate.schemas.iceberg.TableSchemas;
+import io.burnrate.schemas.model.CostAllocation;
+import io.burnrate.schemas.model.CostWindow;
+import io.burnrate.schemas.model.DeadLetter;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** Wires the production ends around {@link BurnratePipeline}: Kafka in, Kafka and Iceberg out. */
+public final class BurnrateJob {
+  private BurnrateJob() {}
+
+  /**
+   * Adds the analytics job to {@code env}.
+   *
+   * @param bounded read the input topics up to their current end, then finish (tests, benchmarks)
+   */
+  public static BurnratePipeline.Outputs addTo(
+      StreamExecutionEnvironment env, JobConfig cfg, boolean bounded) {
+    env.enableCheckpointing(cfg.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    RateCard rateCard =
+        cfg.rateCardPath == null
+            ? RateCard.bundled()
+            : RateCard.bundledWithOverride(Path.of(cfg.rateCardPath));
+    BurnratePipeline.Inputs inputs =
+        new BurnratePipeline.Inputs(
+            source(env, cfg, Topics.TELEMETRY_GPU, bounded),
+            source(env, cfg, Topics.TELEMETRY_WORKLOAD, bounded),
+            source(env, cfg, Topics.K8S_EVENTS, bounded));
+    BurnratePipeline.Settings settings =
+        new BurnratePipeline.Settings(
+            cfg.cluster,
+            cfg.labelKeys,
+            cfg.outOfOrderness,
+            cfg.sourceIdleness,
+            cfg.nodeStaleness,
+            cfg.maxRecordBytes,
+            cfg.dlqMaxPayloadBytes,
+            rateCard);
+    BurnratePipeline.Outputs out = BurnratePipeline.build(inputs, settings);
+    sinks(out, cfg);
+    return out;
+  }
+
+  private static DataStream<RawRecord> source(
+      StreamExecutionEnvironment env, JobConfig cfg, String topic, boolean bounded) {
+    return env.fromSource(
+            BurnrateKafka.source(cfg.kafka, cfg.groupId, List.of(topic), bounded),
+            WatermarkStrategy.noWatermarks(),
+            "kafka: " + topic)
+        .uid("source-" + topic);
+  }
+
+  private static void sinks(BurnratePipeline.Outputs out, JobConfig cfg) {
+    out.costWindows()
+        .sinkTo(
+            BurnrateKafka.exactlyOnceSink(
+                cfg.kafka,
+                new JsonRecordSerializer<CostWindow>(
+                    Topics.COST_WINDOWS,
+                    w -> w.workload != null ? w.workload : w.cluster + "/" + w.node,
+                    OutputJson::costWindow),
+                cfg.transactionalIdPrefix + "-windows",
+                cfg.transactionTimeout))
+        .uid("sink-kafka-cost-windows")
+        .name("kafka: " + Topics.COST_WINDOWS);
+    out.deadLetters()
+        .sinkTo(
+            BurnrateKafka.exactlyOnceSink(
+                cfg.kafka,
+                new JsonRecordSerializer<DeadLetter>(
+                    Topics.DLQ, d -> d.sourceTopic, OutputJson::deadLetter),
+                cfg.transactionalIdPrefix + "-dlq",
+                cfg.transactionTimeout))
+        .uid("sink-kafka-dlq")
+        .name("kafka: " + Topics.DLQ);
+    if (cfg.iceberg != null) {
+      BurnrateIceberg.append(
+              out.costWindows(),
+              RowMappers::window,
+              cfg.iceberg,
+              TableSchemas.WORKLOAD_WINDOWS,
+              TableSchemas.WORKLOAD_WINDOWS_SCHEMA,
+              TableSchemas.WORKLOAD_WINDOWS_SPEC,
+              "workload-windows")
+          .name("iceberg: workload_windows");
+      BurnrateIceberg.append(
+              out.allocations(),
+              RowMappers::allocation,
+              cfg.iceberg,
+              TableSchemas.COST_ALLOCATIONS,
+              TableSchemas.COST_ALLOCATIONS_SCHEMA,
+              TableSchemas.COST_ALLOCATIONS_SPEC,
+              "cost-allocations")
+          .name("iceberg: cost_allocations");
+    }
+  }
+
+  /** The allocation stream type, for callers that add their own sinks. */
+  public static Class<CostAllocation> allocationType() {
+    return CostAllocation.class;
+  }
+}

@@ -1,0 +1,210 @@
+package io.burnrate.jobs.pipeline;
+
+import io.burnrate.connectors.kafka.RawRecord;
+import io.burnrate.jobs.cost.PodMinute;
+import io.burnrate.jobs.pricing.RateCard;
+import io.burnrate.schemas.Topics;
+import io.burnrate.schemas.model.CostAllocation;
+import io.burnrate.schemas.model.CostWindow;
+import io.burnrate.schemas.model.DeadLetter;
+import io.burnrate.schemas.model.GpuSample;
+import io.burnrate.schemas.model.K8sObject;
+import io.burnrate.schemas.model.WorkloadProgress;
+import io.burnrate.schemas.parse.GpuSampleParser;
+import io.burnrate.schemas.parse.K8sEventParser;
+import io.burnrate.schemas.parse.WorkloadProgressParser;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+
+/**
+ * The analytics topology, as a function of its inputs: raw records of the input topics in,
+ * cost windows, node-hour allocations and dead letters out. {@code main} wires Kafka and Iceberg
+ * around it ({@link BurnrateJob}); tests run the same graph on bounded input.
+ *
+ * <pre>
+ *  telemetry.gpu ──parse──┐
+ *                         ├─ keyBy node ─▶ allocate (node-minutes, idle, node-hours)
+ *  k8s.events ───parse────┘                      │ pod-minutes
+ *  telemetry.workload ─parse─▶ keyBy pod ─▶ join progress ─▶ keyBy workload ─▶ 1-min windows
+ * </pre>
+ */
+public final class BurnratePipeline {
+  private BurnratePipeline() {}
+
+  /** The raw input streams (each from its topic). */
+  public record Inputs(
+      DataStream<RawRecord> gpuTelemetry,
+      DataStream<RawRecord> workloadProgress,
+      DataStream<RawRecord> k8sEvents) {}
+
+  /** What the topology produces. */
+  public record Outputs(
+      DataStream<CostWindow> costWindows,
+      DataStream<CostAllocation> allocations,
+      DataStream<DeadLetter> deadLetters) {}
+
+  /** The settings the topology itself needs. */
+  public record Settings(
+      String cluster,
+      List<String> labelKeys,
+      Duration outOfOrderness,
+      Duration sourceIdleness,
+      Duration nodeStaleness,
+      int maxRecordBytes,
+      int dlqMaxPayloadBytes,
+      RateCard rateCard)
+      implements Serializable {}
+
+  public static Outputs build(Inputs in, Settings s) {
+    // 1. parse each input; what cannot be used goes to the dead-letter stream
+    String cluster = s.cluster();
+    List<String> labelKeys = List.copyOf(s.labelKeys());
+    SingleOutputStreamOperator<GpuSample> gpu =
+        in.gpuTelemetry()
+            .process(
+                new ParseFunction<>(
+                    () -> {
+                      GpuSampleParser p = new GpuSampleParser(cluster);
+                      return r -> p.parse(r.value);
+                    },
+                    s.maxRecordBytes(),
+                    s.dlqMaxPayloadBytes()),
+                TypeInformation.of(GpuSample.class))
+            .uid("parse-gpu-telemetry")
+            .name("parse GPU telemetry");
+    SingleOutputStreamOperator<WorkloadProgress> progress =
+        in.workloadProgress()
+            .process(
+                new ParseFunction<>(
+                    () -> {
+                      WorkloadProgressParser p = new WorkloadProgressParser(cluster);
+                      return r -> p.parse(r.value);
+                    },
+                    s.maxRecordBytes(),
+                    s.dlqMaxPayloadBytes()),
+                TypeInformation.of(WorkloadProgress.class))
+            .uid("parse-workload-progress")
+            .name("parse workload progress");
+    SingleOutputStreamOperator<K8sObject> k8s =
+        in.k8sEvents()
+            .process(
+                new ParseFunction<>(
+                    () -> {
+                      K8sEventParser p = new K8sEventParser(cluster, labelKeys);
+                      return r -> {
+                        K8sObject o = p.parse(r.value, r.timestamp);
+                        if (r.clusterHeader != null && !r.clusterHeader.isEmpty()) {
+                          if (o.pod != null) {
+                            o.pod.cluster = r.clusterHeader;
+                          }
+                          if (o.node != null) {
+                            o.node.cluster = r.clusterHeader;
+                          }
+                          if (o.job != null) {
+                            o.job.cluster = r.clusterHeader;
+                          }
+                        }
+                        return o;
+                      };
+                    },
+                    s.maxRecordBytes(),
+                    s.dlqMaxPayloadBytes()),
+                TypeInformation.of(K8sObject.class))
+            .uid("parse-k8s-events")
+            .name("parse Kubernetes watch events");
+
+    // 2. event time: bounded out-of-orderness, idle sources do not hold time back
+    Duration ooo = s.outOfOrderness();
+    Duration idle = s.sourceIdleness();
+    DataStream<GpuSample> gpuTimed =
+        gpu.assignTimestampsAndWatermarks(
+                WatermarkStrategy.<GpuSample>forBoundedOutOfOrderness(ooo)
+                    .withTimestampAssigner((e, t) -> e.timestamp)
+                    .withIdleness(idle))
+            .uid("watermarks-gpu-telemetry")
+            .name("event time: GPU telemetry");
+    DataStream<WorkloadProgress> progressTimed =
+        progress
+            .assignTimestampsAndWatermarks(
+                WatermarkStrategy.<WorkloadProgress>forBoundedOutOfOrderness(ooo)
+                    .withTimestampAssigner((e, t) -> e.timestamp)
+                    .withIdleness(idle))
+            .uid("watermarks-workload-progress")
+            .name("event time: workload progress");
+
+    // 3. Kubernetes state: pods (bound to a node) and nodes, keyed by node with the telemetry
+    DataStream<NodeEvent> k8sNodeEvents =
+        k8s.flatMap(new K8sToNodeEvents(), TypeInformation.of(NodeEvent.class))
+            .uid("k8s-node-events")
+            .name("Kubernetes state: pods and nodes by node")
+            .assignTimestampsAndWatermarks(
+                WatermarkStrategy.<NodeEvent>forBoundedOutOfOrderness(ooo)
+                    .withTimestampAssigner((e, t) -> e.timestamp())
+                    .withIdleness(idle))
+            .uid("watermarks-k8s-events")
+            .name("event time: Kubernetes events");
+    DataStream<NodeEvent> samples =
+        gpuTimed
+            .map(
+                g -> {
+                  NodeEvent e = new NodeEvent();
+                  e.sample = g;
+                  e.sourceTopic = Topics.TELEMETRY_GPU;
+                  return e;
+                },
+                TypeInformation.of(NodeEvent.class))
+            .uid("gpu-node-events")
+            .name("GPU samples by node");
+
+    // 4. allocation: node-minutes split over pods by GPU-seconds, idle, node-hours
+    SingleOutputStreamOperator<PodMinute> podMinutes =
+        samples
+            .union(k8sNodeEvents)
+            .keyBy(NodeEvent::nodeKey)
+            .process(
+                new NodeCostFunction(s.rateCard(), s.nodeStaleness().toMillis()),
+                TypeInformation.of(PodMinute.class))
+            .uid("allocate-node-cost")
+            .name("allocate node cost to pods");
+
+    // 5. work: join pod-minutes with progress counters
+    SingleOutputStreamOperator<PodMinute> podWork =
+        podMinutes
+            .keyBy(m -> m.podKey)
+            .connect(progressTimed.keyBy(WorkloadProgress::podKey))
+            .process(new PodProgressJoin(), TypeInformation.of(PodMinute.class))
+            .uid("join-pod-progress")
+            .name("join pod-minutes with progress");
+
+    // 6. windows: per workload per minute
+    SingleOutputStreamOperator<CostWindow> workloadWindows =
+        podWork
+            .keyBy(m -> m.workload)
+            .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
+            .aggregate(
+                new WorkloadWindows.Sum(),
+                new WorkloadWindows.Emit(),
+                TypeInformation.of(WorkloadAcc.class),
+                TypeInformation.of(WorkloadAcc.class),
+                TypeInformation.of(CostWindow.class))
+            .uid("workload-windows")
+            .name("workload cost windows (1 min)");
+
+    DataStream<CostWindow> windows =
+        workloadWindows.union(podMinutes.getSideOutput(NodeCostFunction.IDLE));
+    DataStream<DeadLetter> dlq =
+        gpu.getSideOutput(ParseFunction.DLQ)
+            .union(
+                progress.getSideOutput(ParseFunction.DLQ),
+                k8s.getSideOutput(ParseFunction.DLQ),
+                podMinutes.getSideOutput(NodeCostFunction.DLQ),
+                podWork.getSideOutput(PodProgressJoin.DLQ));
+    return new Outputs(windows, podMinutes.getSideOutput(NodeCostFunction.ALLOCATIONS), dlq);
+  }
+}

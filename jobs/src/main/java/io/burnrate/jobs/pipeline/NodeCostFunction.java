@@ -1,0 +1,362 @@
+package io.burnrate.jobs.pipeline;
+
+import static io.burnrate.jobs.cost.Intervals.HOUR;
+import static io.burnrate.jobs.cost.Intervals.MINUTE;
+
+import io.burnrate.connectors.kafka.DeadLetters;
+import io.burnrate.jobs.cost.HourAcc;
+import io.burnrate.jobs.cost.HourSettlement;
+import io.burnrate.jobs.cost.Intervals;
+import io.burnrate.jobs.cost.MinuteAllocator;
+import io.burnrate.jobs.cost.MinuteUsage;
+import io.burnrate.jobs.cost.NodeMeta;
+import io.burnrate.jobs.cost.PodMinute;
+import io.burnrate.jobs.cost.PodSpan;
+import io.burnrate.jobs.cost.UtilAcc;
+import io.burnrate.jobs.pricing.RateCard;
+import io.burnrate.schemas.Topics;
+import io.burnrate.schemas.model.CostAllocation;
+import io.burnrate.schemas.model.CostWindow;
+import io.burnrate.schemas.model.DeadLetter;
+import io.burnrate.schemas.model.GpuSample;
+import io.burnrate.schemas.model.NodeInfo;
+import io.burnrate.schemas.model.PodInfo;
+import io.burnrate.schemas.parse.Values;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The allocation step, keyed by {@code cluster/node}. Keeps the node (instance, price), the pods
+ * bound to it (GPUs, start, end) and the minute's telemetry; when event time passes the end of a
+ * minute, settles it with {@link MinuteAllocator}: one {@link PodMinute} per GPU-holding pod (main
+ * output) and the node's idle GPU time and cost ({@link #IDLE}); when it passes the end of an hour,
+ * settles the hour with {@link HourSettlement} ({@link #ALLOCATIONS}, conserving money exactly).
+ *
+ * <p>Minutes are settled on a chain of event-time timers, so that a node is costed even in minutes
+ * without telemetry. The chain ends, and all state of the node is released, when the node is
+ * deleted or has not been heard of for the configured staleness. Pods are released after the
+ * minute in which they ended. Telemetry for a minute already settled goes to {@link #DLQ} as late.
+ */
+public final class NodeCostFunction extends KeyedProcessFunction<String, NodeEvent, PodMinute> {
+  private static final long serialVersionUID = 1L;
+
+  public static final OutputTag<CostWindow> IDLE = new OutputTag<>("idle-windows") {};
+  public static final OutputTag<CostAllocation> ALLOCATIONS =
+      new OutputTag<>("cost-allocations") {};
+  public static final OutputTag<DeadLetter> DLQ = new OutputTag<>("node-dead-letters") {};
+
+  private final RateCard rateCard;
+  private final long stalenessMillis;
+
+  private transient ValueState<NodeMeta> meta;
+  private transient MapState<String, PodSpan> pods;
+  private transient MapState<Long, MinuteUsage> usage;
+  private transient ValueState<HourAcc> hour;
+  private transient Counter late;
+  private transient Counter unpriced;
+
+  public NodeCostFunction(RateCard rateCard, long stalenessMillis) {
+    this.rateCard = rateCard;
+    this.stalenessMillis = stalenessMillis;
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    meta = getRuntimeContext().getState(new ValueStateDescriptor<>("node", NodeMeta.class));
+    pods =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "pods", Types.STRING, TypeInformation.of(PodSpan.class)));
+    usage =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "minute-usage", Types.LONG, TypeInformation.of(MinuteUsage.class)));
+    hour = getRuntimeContext().getState(new ValueStateDescriptor<>("hour", HourAcc.class));
+    late = getRuntimeContext().getMetricGroup().counter("lateSamples");
+    unpriced = getRuntimeContext().getMetricGroup().counter("unpricedNodes");
+  }
+
+  @Override
+  public void processElement(NodeEvent e, Context ctx, Collector<PodMinute> out) throws Exception {
+    long ts = e.timestamp();
+    NodeMeta m = meta.value();
+    if (m == null) {
+      m = new NodeMeta();
+      String key = ctx.getCurrentKey();
+      int slash = key.indexOf('/');
+      m.cluster = key.substring(0, slash);
+      m.name = key.substring(slash + 1);
+      m.costBasis = CostWindow.BASIS_UNPRICED;
+    }
+    if (e.sample != null) {
+      if (!sample(e, m, ts, ctx)) {
+        return;
+      }
+    } else if (e.node != null) {
+      node(e.node, m, ctx);
+    } else if (e.pod != null) {
+      pod(e.pod, m);
+    }
+    m.lastSeen = Math.max(m.lastSeen, ts);
+    if (m.nextMinute == Long.MIN_VALUE) {
+      long wm = ctx.timerService().currentWatermark();
+      long first = Intervals.floorMinute(ts);
+      if (wm > Long.MIN_VALUE && first <= wm) {
+        first = Intervals.floorMinute(wm) + MINUTE;
+      }
+      m.nextMinute = first;
+      ctx.timerService().registerEventTimeTimer(m.nextMinute + MINUTE - 1);
+    }
+    meta.update(m);
+  }
+
+  /** Returns false when the sample was late (sent to the DLQ). */
+  private boolean sample(NodeEvent e, NodeMeta m, long ts, Context ctx) throws Exception {
+    GpuSample s = e.sample;
+    long wm = ctx.timerService().currentWatermark();
+    if (ts <= wm || (m.nextMinute != Long.MIN_VALUE && ts < m.nextMinute)) {
+      late.inc();
+      DeadLetter d =
+          DeadLetters.derived(
+              e.sourceTopic,
+              DeadLetter.Reasons.LATE,
+              "GPU sample at "
+                  + Values.iso(ts)
+                  + " arrived after its minute was settled (watermark "
+                  + (wm == Long.MIN_VALUE ? "none" : Values.iso(wm))
+                  + ")",
+              ctx.getCurrentKey());
+      d.sourcePartition = e.sourcePartition;
+      d.sourceOffset = e.sourceOffset;
+      d.sourceTimestamp = ts;
+      d.payload = s.toString();
+      ctx.output(DLQ, d);
+      return false;
+    }
+    long minute = Intervals.floorMinute(ts);
+    MinuteUsage u = usage.get(minute);
+    if (u == null) {
+      u = new MinuteUsage();
+    }
+    double util = s.utilisation();
+    if (!Double.isNaN(util)) {
+      if (s.hasPod()) {
+        String podKey = (s.namespace == null ? "default" : s.namespace) + "/" + s.pod;
+        u.byPod.computeIfAbsent(podKey, k -> new UtilAcc()).add(util, s.gpu);
+      } else {
+        u.unlabelled.computeIfAbsent(s.gpu, k -> new UtilAcc()).add(util, s.gpu);
+      }
+    }
+    if (s.modelName != null) {
+      u.modelName = s.modelName;
+      if (m.gpuModel == null) {
+        m.gpuModel = s.modelName;
+      }
+    }
+    u.gpusSeen = Math.max(u.gpusSeen, s.gpu + 1);
+    usage.put(minute, u);
+    return true;
+  }
+
+  private void node(NodeInfo n, NodeMeta m, Context ctx) {
+    String before = m.instanceType + "|" + m.capacityType + "|" + m.region;
+    m.update(n);
+    String after = m.instanceType + "|" + m.capacityType + "|" + m.region;
+    if (!m.priced() || !before.equals(after)) {
+      RateCard.Price p = rateCard.lookup(m.instanceType, m.capacityType, m.region);
+      if (p != null) {
+        m.pricePerHour = p.pricePerHour();
+        m.currency = p.currency();
+        m.costBasis = CostWindow.BASIS_ESTIMATED;
+        if (m.gpuCapacity == 0) {
+          m.gpuCapacity = p.gpuCount();
+        }
+      } else {
+        m.pricePerHour = Double.NaN;
+        m.costBasis = CostWindow.BASIS_UNPRICED;
+        if (!m.unpricedReported) {
+          m.unpricedReported = true;
+          unpriced.inc();
+          DeadLetter d =
+              DeadLetters.derived(
+                  Topics.K8S_EVENTS,
+                  DeadLetter.Reasons.UNPRICED,
+                  "node "
+                      + m.cluster
+                      + "/"
+                      + m.name
+                      + ": instance type '"
+                      + m.instanceType
+                      + "' ("
+                      + m.capacityType
+                      + ", "
+                      + m.region
+                      + ") has no price in the rate card; its cost is reported as null"
+                      + " (cost_basis=unpriced), never 0. Add it with pricing.rate-card.",
+                  m.cluster + "/" + m.name);
+          d.sourceTimestamp = n.timestamp;
+          ctx.output(DLQ, d);
+        }
+      }
+    }
+  }
+
+  private void pod(PodInfo p, NodeMeta m) throws Exception {
+    String key = p.podKey();
+    PodSpan s = pods.get(key);
+    boolean endedBeforeUnsettled =
+        p.endTime >= 0 && m.nextMinute != Long.MIN_VALUE && p.endTime <= m.nextMinute;
+    if (endedBeforeUnsettled) {
+      // everything this pod held is settled already; forget it
+      if (s != null) {
+        s.update(p);
+        if (s.end >= 0 && s.end <= m.nextMinute) {
+          pods.remove(key);
+        }
+      }
+      return;
+    }
+    if (s == null) {
+      s = PodSpan.of(p);
+    } else {
+      s.update(p);
+    }
+    pods.put(key, s);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<PodMinute> out)
+      throws Exception {
+    NodeMeta m = meta.value();
+    if (m == null) {
+      return;
+    }
+    long minute = timestamp + 1 - MINUTE;
+    if (minute != m.nextMinute) {
+      return; // a stale timer of a previous chain
+    }
+    List<PodSpan> spans = new ArrayList<>();
+    for (PodSpan s : pods.values()) {
+      spans.add(s);
+    }
+    MinuteAllocator.Result r = MinuteAllocator.settle(m, spans, usage.get(minute), minute);
+    for (PodMinute pm : r.pods) {
+      out.collect(pm);
+    }
+    if (r.idleGpuSeconds > 0) {
+      ctx.output(IDLE, idleWindow(m, r, minute));
+    }
+    accumulateHour(m, r, minute, ctx);
+    usage.remove(minute);
+    long minuteEnd = minute + MINUTE;
+    for (Iterator<Map.Entry<String, PodSpan>> it = pods.iterator(); it.hasNext(); ) {
+      PodSpan s = it.next().getValue();
+      if (s.end >= 0 && s.end <= minuteEnd) {
+        it.remove();
+      }
+    }
+    m.nextMinute = minuteEnd;
+    boolean deleted = m.deleted >= 0 && m.deleted <= minuteEnd;
+    boolean stale = m.lastSeen < minuteEnd - stalenessMillis;
+    if (deleted || stale) {
+      settleHour(m, ctx);
+      meta.clear();
+      pods.clear();
+      usage.clear();
+      hour.clear();
+      return;
+    }
+    meta.update(m);
+    ctx.timerService().registerEventTimeTimer(minuteEnd + MINUTE - 1);
+  }
+
+  private void accumulateHour(NodeMeta m, MinuteAllocator.Result r, long minute, OnTimerContext ctx)
+      throws Exception {
+    HourAcc acc = hour.value();
+    long h = Intervals.floorHour(minute);
+    if (acc != null && acc.hourStart != h) {
+      settleHour(m, ctx);
+      acc = null;
+    }
+    if (acc == null) {
+      acc = new HourAcc();
+      acc.hourStart = h;
+    }
+    acc.nodeMillis += (long) r.nodeMillis;
+    acc.nodeGpuSeconds += r.nodeGpuSeconds;
+    for (PodMinute pm : r.pods) {
+      HourAcc.HolderAcc ha = acc.holders.get(pm.podKey);
+      if (ha == null) {
+        ha = new HourAcc.HolderAcc();
+        ha.podKey = pm.podKey;
+        ha.namespace = pm.namespace;
+        ha.pod = pm.pod;
+        ha.workload = pm.workload;
+        ha.team = pm.team;
+        ha.project = pm.project;
+        ha.costCenter = pm.costCenter;
+        acc.holders.put(pm.podKey, ha);
+      }
+      ha.gpus = Math.max(ha.gpus, pm.gpus);
+      ha.gpuSeconds += pm.gpuSeconds;
+    }
+    if ((minute + MINUTE) % HOUR == 0) {
+      hour.update(acc);
+      settleHour(m, ctx);
+    } else {
+      hour.update(acc);
+    }
+  }
+
+  private void settleHour(NodeMeta m, OnTimerContext ctx) throws Exception {
+    HourAcc acc = hour.value();
+    if (acc == null) {
+      return;
+    }
+    for (CostAllocation a : HourSettlement.settle(m, acc)) {
+      ctx.output(ALLOCATIONS, a);
+    }
+    hour.clear();
+  }
+
+  private static CostWindow idleWindow(NodeMeta m, MinuteAllocator.Result r, long minute) {
+    CostWindow w = new CostWindow();
+    w.kind = CostWindow.KIND_IDLE;
+    w.id = "idle/" + m.cluster + "/" + m.name + "/" + minute;
+    w.windowStart = minute;
+    w.windowEnd = minute + MINUTE;
+    w.cluster = m.cluster;
+    w.node = m.name;
+    w.instanceType = m.instanceType;
+    w.capacityType = m.capacityType;
+    w.region = m.region;
+    w.gpuModel = m.gpuModel;
+    w.idleGpuSeconds = r.idleGpuSeconds;
+    w.efficiency = 0.0;
+    if (m.priced()) {
+      w.cost = r.idleCost;
+      w.wastedCost = r.idleCost;
+      w.costBasis = m.costBasis;
+      w.currency = m.currency;
+    } else {
+      w.costBasis = CostWindow.BASIS_UNPRICED;
+    }
+    w.emittedAt = minute + MINUTE;
+    return w;
+  }
+}

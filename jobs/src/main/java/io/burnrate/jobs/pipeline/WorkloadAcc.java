@@ -1,0 +1,31 @@
+package io.burnrate.jobs.pipeline;
+
+/** A workload's minute being summed from its pod-minutes. */
+public class WorkloadAcc {
+  public String workload;
+  public String cluster;
+  public String namespace;
+  public String team;
+  public String project;
+  public String costCenter;
+  public String node;
+  public String instanceType;
+  public String capacityType;
+  public String region;
+  public String gpuModel;
+  public boolean mixedNode;
+  public boolean mixedInstance;
+  public int pods;
+  public double gpuSeconds;
+  public double utilWeighted;
+  public double utilWeight;
+  public double cost;
+  public boolean unpriced;
+  public String costBasis;
+  public String currency;
+  public double samples = Double.NaN;
+  public double tokens = Double.NaN;
+  public double requests = Double.NaN;
+
+  public WorkloadAcc() {}
+}

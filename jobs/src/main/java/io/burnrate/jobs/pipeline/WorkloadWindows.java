@@ -1,0 +1,162 @@
+package io.burnrate.jobs.pipeline;
+
+import io.burnrate.jobs.cost.PodMinute;
+import io.burnrate.schemas.model.CostWindow;
+import java.util.Objects;
+import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.Collector;
+
+/**
+ * The window step: sums a workload's pod-minutes over a one-minute event-time window into a {@link
+ * CostWindow}: GPU-seconds, mean utilisation weighted by GPU-time with telemetry, efficiency,
+ * estimated cost, wasted cost, samples and cost per sample. A workload with any unpriced part has a
+ * null cost (never a partial sum that looks complete).
+ */
+public final class WorkloadWindows {
+  private WorkloadWindows() {}
+
+  /** Incremental sum of pod-minutes. */
+  public static final class Sum implements AggregateFunction<PodMinute, WorkloadAcc, WorkloadAcc> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public WorkloadAcc createAccumulator() {
+      return new WorkloadAcc();
+    }
+
+    @Override
+    public WorkloadAcc add(PodMinute m, WorkloadAcc a) {
+      if (a.pods == 0) {
+        a.workload = m.workload;
+        a.cluster = m.cluster;
+        a.namespace = m.namespace;
+        a.team = m.team;
+        a.project = m.project;
+        a.costCenter = m.costCenter;
+        a.node = m.node;
+        a.instanceType = m.instanceType;
+        a.capacityType = m.capacityType;
+        a.region = m.region;
+        a.gpuModel = m.gpuModel;
+        a.costBasis = m.costBasis;
+        a.currency = m.currency;
+      } else {
+        a.mixedNode |= !Objects.equals(a.node, m.node);
+        a.mixedInstance |=
+            !Objects.equals(a.instanceType, m.instanceType)
+                || !Objects.equals(a.capacityType, m.capacityType);
+        if (a.team == null) {
+          a.team = m.team;
+        }
+        if (a.project == null) {
+          a.project = m.project;
+        }
+        if (a.costCenter == null) {
+          a.costCenter = m.costCenter;
+        }
+        if (a.currency == null) {
+          a.currency = m.currency;
+        }
+      }
+      a.pods++;
+      a.gpuSeconds += m.gpuSeconds;
+      a.utilWeighted += m.utilWeighted;
+      a.utilWeight += m.utilWeight;
+      if (Double.isNaN(m.cost)) {
+        if (m.gpuSeconds > 0) {
+          a.unpriced = true;
+        }
+      } else {
+        a.cost += m.cost;
+      }
+      a.samples = add(a.samples, m.samples);
+      a.tokens = add(a.tokens, m.tokens);
+      a.requests = add(a.requests, m.requests);
+      return a;
+    }
+
+    private static double add(double acc, double v) {
+      if (Double.isNaN(v)) {
+        return acc;
+      }
+      return Double.isNaN(acc) ? v : acc + v;
+    }
+
+    @Override
+    public WorkloadAcc getResult(WorkloadAcc a) {
+      return a;
+    }
+
+    @Override
+    public WorkloadAcc merge(WorkloadAcc a, WorkloadAcc b) {
+      throw new UnsupportedOperationException("tumbling windows do not merge");
+    }
+  }
+
+  /** Turns the sum into the output record, with the window's bounds and a deterministic id. */
+  public static final class Emit
+      extends ProcessWindowFunction<WorkloadAcc, CostWindow, String, TimeWindow> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void process(
+        String workload, Context ctx, Iterable<WorkloadAcc> sums, Collector<CostWindow> out) {
+      for (WorkloadAcc a : sums) {
+        out.collect(toWindow(a, ctx.window().getStart(), ctx.window().getEnd()));
+      }
+    }
+  }
+
+  static CostWindow toWindow(WorkloadAcc a, long start, long end) {
+    CostWindow w = new CostWindow();
+    w.kind = CostWindow.KIND_WORKLOAD;
+    w.id = "workload/" + a.cluster + "/" + a.workload + "/" + start;
+    w.windowStart = start;
+    w.windowEnd = end;
+    w.cluster = a.cluster;
+    w.namespace = a.namespace;
+    w.workload = a.workload;
+    w.team = a.team;
+    w.project = a.project;
+    w.costCenter = a.costCenter;
+    w.node = a.mixedNode ? null : a.node;
+    w.instanceType = a.mixedInstance ? null : a.instanceType;
+    w.capacityType = a.mixedInstance ? null : a.capacityType;
+    w.region = a.region;
+    w.gpuModel = a.gpuModel;
+    w.pods = a.pods;
+    w.gpuSeconds = a.gpuSeconds;
+    w.telemetryCoverage = a.gpuSeconds > 0 ? Math.min(1.0, a.utilWeight / a.gpuSeconds) : 0;
+    if (a.utilWeight > 0) {
+      w.meanUtilization = a.utilWeighted / a.utilWeight;
+      w.efficiency = w.meanUtilization;
+    }
+    boolean priced = !a.unpriced && a.gpuSeconds > 0;
+    if (priced) {
+      w.cost = a.cost;
+      w.costBasis = a.costBasis;
+      w.currency = a.currency;
+      if (w.efficiency != null) {
+        w.wastedCost = a.cost * (1 - w.efficiency);
+      }
+    } else {
+      w.costBasis = CostWindow.BASIS_UNPRICED;
+    }
+    if (!Double.isNaN(a.samples)) {
+      w.samples = a.samples;
+      if (priced && a.samples > 0) {
+        w.costPerSample = a.cost / a.samples;
+      }
+    }
+    if (!Double.isNaN(a.tokens)) {
+      w.tokens = a.tokens;
+    }
+    if (!Double.isNaN(a.requests)) {
+      w.requests = a.requests;
+    }
+    w.emittedAt = end;
+    return w;
+  }
+}

@@ -1,0 +1,78 @@
+package io.burnrate.schemas.model;
+
+import java.math.BigDecimal;
+
+/**
+ * One row of the Iceberg table {@code burnrate.cost_allocations}: the share of one node-hour's
+ * price held by one pod, or the node's idle remainder ({@link #holderKind} {@code idle}). For every
+ * node and hour, the {@link #cost} of all rows adds up exactly to {@link #nodeHourCost}
+ * (conservation): pod shares are rounded to micro-dollars and idle takes the remainder.
+ */
+public class CostAllocation {
+  public static final String HOLDER_POD = "pod";
+  public static final String HOLDER_IDLE = "idle";
+
+  /** Deterministic: cluster/node/hour/holder. */
+  public String id;
+
+  public String cluster;
+  public String node;
+  public String instanceType;
+  public String capacityType;
+  public String region;
+
+  /** Cloud instance id from {@code spec.providerID} (the billing ResourceId). */
+  public String providerInstanceId;
+
+  public long hourStart;
+  public long hourEnd;
+
+  /** {@code pod} or {@code idle}. */
+  public String holderKind;
+
+  public String namespace;
+  public String pod;
+  public String workload;
+  public String team;
+  public String project;
+  public String costCenter;
+
+  /** GPUs the pod held (0 for idle). */
+  public int gpus;
+
+  /** GPU-seconds held in this hour (idle: GPU-seconds nobody held). */
+  public double gpuSeconds;
+
+  /** GPU-seconds the node offered in this hour (capacity x seconds the node existed). */
+  public double nodeGpuSeconds;
+
+  /** The node-hour price (for the seconds the node existed in the hour). */
+  public BigDecimal nodeHourCost;
+
+  /** This holder's share, rounded to micro-units; idle is the exact remainder. */
+  public BigDecimal cost;
+
+  public String costBasis;
+  public String currency;
+
+  public CostAllocation() {}
+
+  @Override
+  public String toString() {
+    return "CostAllocation{"
+        + node
+        + " "
+        + hourStart
+        + " "
+        + holderKind
+        + " "
+        + pod
+        + " gpu_s="
+        + gpuSeconds
+        + " cost="
+        + cost
+        + "/"
+        + nodeHourCost
+        + "}";
+  }
+}

@@ -1,0 +1,112 @@
+package io.burnrate.schemas.model;
+
+/**
+ * One row of {@code burnrate.cost.windows}: either a workload's cost over a window ({@link
+ * #kind} {@code workload}) or a node's idle GPU time and cost over a window ({@link #kind} {@code
+ * idle}). Money is in {@link #currency}; a quantity that cannot be computed (no price, no samples)
+ * is null, never 0.
+ */
+public class CostWindow {
+  public static final String KIND_WORKLOAD = "workload";
+  public static final String KIND_IDLE = "idle";
+
+  public static final String BASIS_ESTIMATED = "estimated";
+  public static final String BASIS_BILLED = "billed";
+  public static final String BASIS_ENERGY = "energy";
+
+  /** Node with no price in the rate card: cost fields are null, and the node is reported. */
+  public static final String BASIS_UNPRICED = "unpriced";
+
+  /** Deterministic id: kind, scope and window start. Consumers deduplicate on it. */
+  public String id;
+
+  public String kind;
+
+  /** Window bounds, epoch ms, [start, end). */
+  public long windowStart;
+
+  public long windowEnd;
+
+  public String cluster;
+  public String namespace;
+
+  /** {@code namespace/OwnerKind/name}; for idle rows, null. */
+  public String workload;
+
+  public String team;
+  public String project;
+  public String costCenter;
+
+  /** Node name for idle rows; for workload rows the node when the workload ran on one, else null. */
+  public String node;
+
+  public String instanceType;
+  public String capacityType;
+  public String region;
+  public String gpuModel;
+
+  /** Pods of the workload seen in the window. */
+  public int pods;
+
+  /** GPU-seconds allocated (held) in the window. */
+  public double gpuSeconds;
+
+  /** Mean utilisation 0-1 over the allocated GPU-time that had telemetry; null without any. */
+  public Double meanUtilization;
+
+  /** Share of allocated GPU-time covered by telemetry samples (0-1). */
+  public double telemetryCoverage;
+
+  /** Efficiency 0-1 (mean SM activity, or GPU_UTIL where SM activity is absent). */
+  public Double efficiency;
+
+  public Double cost;
+
+  /** {@code estimated}, {@code billed}, {@code energy} or {@code unpriced}. */
+  public String costBasis;
+
+  public String currency;
+
+  /** {@code cost x (1 - efficiency)}. */
+  public Double wastedCost;
+
+  /** Increase of {@code samples_total} in the window (resets handled); null if not reported. */
+  public Double samples;
+
+  public Double costPerSample;
+
+  /** Increase of {@code tokens_total}; null if not reported. */
+  public Double tokens;
+
+  /** Increase of {@code requests_total}; null if not reported. */
+  public Double requests;
+
+  /** Idle GPU-seconds (idle rows). */
+  public double idleGpuSeconds;
+
+  /** Event time at which the window was emitted (its end). */
+  public long emittedAt;
+
+  public CostWindow() {}
+
+  @Override
+  public String toString() {
+    return "CostWindow{"
+        + kind
+        + " "
+        + (workload != null ? workload : node)
+        + " ["
+        + windowStart
+        + ","
+        + windowEnd
+        + ") gpu_s="
+        + gpuSeconds
+        + " idle_s="
+        + idleGpuSeconds
+        + " cost="
+        + cost
+        + " samples="
+        + samples
+        + "}";
+  }
+}

@@ -1,0 +1,56 @@
+package io.burnrate.schemas.model;
+
+/**
+ * Progress a workload reports for one pod: monotonically increasing counters with Prometheus
+ * counter semantics (reset to zero on restart) and optional training gauges. A value not reported
+ * is {@link Double#NaN}.
+ */
+public class WorkloadProgress {
+  /** Epoch milliseconds (UTC). */
+  public long timestamp;
+
+  public String cluster;
+  public String namespace;
+  public String pod;
+  public String container;
+
+  /** {@code samples_total}: training samples processed (counter). */
+  public double samplesTotal = Double.NaN;
+
+  /** {@code tokens_total}: inference tokens (counter). */
+  public double tokensTotal = Double.NaN;
+
+  /** {@code requests_total}: inference requests (counter). */
+  public double requestsTotal = Double.NaN;
+
+  /** {@code loss} gauge. */
+  public double loss = Double.NaN;
+
+  /** {@code val_loss} gauge. */
+  public double valLoss = Double.NaN;
+
+  /** True when a loss gauge was reported as NaN or infinite (a diverged run). */
+  public boolean lossNonFinite;
+
+  /** {@code step} counter of optimizer steps. */
+  public double step = Double.NaN;
+
+  public WorkloadProgress() {}
+
+  public String podKey() {
+    return namespace + "/" + pod;
+  }
+
+  @Override
+  public String toString() {
+    return "WorkloadProgress{"
+        + timestamp
+        + " "
+        + namespace
+        + "/"
+        + pod
+        + " samples_total="
+        + samplesTotal
+        + "}";
+  }
+}

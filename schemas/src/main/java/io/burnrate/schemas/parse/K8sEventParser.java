@@ -1,0 +1,456 @@
+package io.burnrate.schemas.parse;
+
+import static io.burnrate.schemas.model.DeadLetter.Reasons.INVALID_JSON;
+import static io.burnrate.schemas.model.DeadLetter.Reasons.INVALID_VALUE;
+import static io.burnrate.schemas.model.DeadLetter.Reasons.MISSING_FIELD;
+import static io.burnrate.schemas.model.DeadLetter.Reasons.UNKNOWN_ENUM;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.burnrate.schemas.model.JobInfo;
+import io.burnrate.schemas.model.K8sObject;
+import io.burnrate.schemas.model.NodeInfo;
+import io.burnrate.schemas.model.PodInfo;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parses one Kubernetes watch event ({@code {"type": ..., "object": {...}}}) as the API server
+ * emits it, for {@code v1/Pod}, {@code v1/Node} and {@code batch/v1/Job}. Other kinds (Events,
+ * custom resources) and BOOKMARK events are recognised and returned as ignored, not as errors.
+ *
+ * <p>Read as a tree with a plain {@link ObjectMapper} (no polymorphic typing): only the paths named
+ * below are read, everything else is ignored.
+ */
+public final class K8sEventParser {
+  public static final String GPU_RESOURCE = "nvidia.com/gpu";
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final String defaultCluster;
+  private final List<String> labelKeys;
+
+  /**
+   * @param defaultCluster cluster name to use (watch events do not carry one)
+   * @param labelKeys pod/job label keys kept for cost attribution (e.g. team, project, cost-center)
+   */
+  public K8sEventParser(String defaultCluster, List<String> labelKeys) {
+    this.defaultCluster = defaultCluster;
+    this.labelKeys = List.copyOf(labelKeys);
+  }
+
+  /**
+   * @param fallbackTimestamp event time to use when the object carries no timestamp at all (the
+   *     Kafka record's timestamp)
+   */
+  public K8sObject parse(byte[] json, long fallbackTimestamp) throws ParseException {
+    GpuSampleParser.requireContent(json, "watch event");
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new ParseException(
+          INVALID_JSON, "invalid JSON: " + GpuSampleParser.firstLine(e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new ParseException(INVALID_JSON, "invalid JSON: " + e.getMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new ParseException(INVALID_JSON, "watch event is not a JSON object");
+    }
+    String type = text(root, "type");
+    if (type == null) {
+      throw new ParseException(MISSING_FIELD, "type: missing (ADDED, MODIFIED, DELETED)");
+    }
+    switch (type) {
+      case "ADDED", "MODIFIED", "DELETED" -> {}
+      case "BOOKMARK", "ERROR" -> {
+        return K8sObject.ignored(type);
+      }
+      default ->
+          throw new ParseException(
+              UNKNOWN_ENUM, "type: '" + Values.abbreviate(type) + "' is not ADDED/MODIFIED/DELETED");
+    }
+    JsonNode obj = root.get("object");
+    if (obj == null || !obj.isObject()) {
+      throw new ParseException(MISSING_FIELD, "object: missing");
+    }
+    String kind = text(obj, "kind");
+    if (kind == null) {
+      throw new ParseException(MISSING_FIELD, "object.kind: missing");
+    }
+    String apiVersion = text(obj, "apiVersion");
+    return switch (kind) {
+      case "Pod" -> isCore(apiVersion) ? K8sObject.of(pod(type, obj, fallbackTimestamp)) : ign(kind);
+      case "Node" ->
+          isCore(apiVersion) ? K8sObject.of(node(type, obj, fallbackTimestamp)) : ign(kind);
+      case "Job" ->
+          apiVersion == null || apiVersion.startsWith("batch/")
+              ? K8sObject.of(job(type, obj, fallbackTimestamp))
+              : ign(kind);
+      default -> K8sObject.ignored(kind);
+    };
+  }
+
+  private static K8sObject ign(String kind) {
+    return K8sObject.ignored(kind);
+  }
+
+  private static boolean isCore(String apiVersion) {
+    return apiVersion == null || apiVersion.equals("v1");
+  }
+
+  // ---------------------------------------------------------------- Pod
+
+  private PodInfo pod(String type, JsonNode obj, long fallbackTs) throws ParseException {
+    JsonNode meta = requireObject(obj, "metadata", "object.metadata");
+    PodInfo p = new PodInfo();
+    p.eventType = type;
+    p.cluster = defaultCluster;
+    p.name = requireText(meta, "name", "metadata.name");
+    p.namespace = text(meta, "namespace");
+    if (p.namespace == null) {
+      p.namespace = "default";
+    }
+    p.uid = text(meta, "uid");
+    JsonNode spec = obj.path("spec");
+    JsonNode status = obj.path("status");
+    p.nodeName = text(spec, "nodeName");
+    p.phase = text(status, "phase");
+    p.priorityClass = text(spec, "priorityClassName");
+    p.gpuRequest = gpuRequest(spec);
+    owner(meta, p);
+    labels(meta.path("labels"), p.labels);
+
+    long newest = -1;
+    newest = max(newest, time(meta, "creationTimestamp", "metadata.creationTimestamp"));
+    long deletion = time(meta, "deletionTimestamp", "metadata.deletionTimestamp");
+    newest = max(newest, deletion);
+    long start = time(status, "startTime", "status.startTime");
+    newest = max(newest, start);
+    long earliestRunning = -1;
+    long latestFinished = -1;
+    boolean allTerminated = true;
+    boolean anyContainer = false;
+    for (JsonNode cs : status.path("containerStatuses")) {
+      anyContainer = true;
+      JsonNode state = cs.path("state");
+      JsonNode running = state.path("running");
+      JsonNode term = state.path("terminated");
+      long rs = time(running, "startedAt", "containerStatuses.state.running.startedAt");
+      long ts = time(term, "startedAt", "containerStatuses.state.terminated.startedAt");
+      long tf = time(term, "finishedAt", "containerStatuses.state.terminated.finishedAt");
+      newest = max(newest, max(rs, max(ts, tf)));
+      long st = rs >= 0 ? rs : ts;
+      if (st >= 0 && (earliestRunning < 0 || st < earliestRunning)) {
+        earliestRunning = st;
+      }
+      if (term.isMissingNode() || tf < 0) {
+        allTerminated = false;
+      } else {
+        latestFinished = max(latestFinished, tf);
+      }
+    }
+    for (JsonNode c : status.path("conditions")) {
+      newest = max(newest, time(c, "lastTransitionTime", "conditions.lastTransitionTime"));
+    }
+    p.timestamp = newest >= 0 ? newest : fallbackTs;
+    p.startTime = start >= 0 ? start : earliestRunning;
+    boolean terminalPhase = "Succeeded".equals(p.phase) || "Failed".equals(p.phase);
+    // A pod whose containers may restart (restartPolicy Always, the default, or OnFailure) keeps
+    // its GPUs while a container is down between restarts; only a Never pod is done when all of
+    // its containers have terminated (its phase follows shortly).
+    boolean neverRestarts = "Never".equals(text(spec, "restartPolicy"));
+    if (terminalPhase || (neverRestarts && anyContainer && allTerminated)) {
+      p.endTime = latestFinished >= 0 ? latestFinished : p.timestamp;
+    } else if ("DELETED".equals(type)) {
+      p.endTime = deletion >= 0 ? deletion : p.timestamp;
+    }
+    if (p.endTime >= 0 && p.startTime >= 0 && p.endTime < p.startTime) {
+      throw new ParseException(
+          INVALID_VALUE,
+          "pod "
+              + p.podKey()
+              + ": ends ("
+              + Values.iso(p.endTime)
+              + ") before it starts ("
+              + Values.iso(p.startTime)
+              + ")");
+    }
+    return p;
+  }
+
+  /** GPUs as the scheduler counts them: sum over containers, max with any init container. */
+  static int gpuRequest(JsonNode spec) throws ParseException {
+    long sum = 0;
+    for (JsonNode c : spec.path("containers")) {
+      sum += containerGpus(c);
+    }
+    long init = 0;
+    for (JsonNode c : spec.path("initContainers")) {
+      init = Math.max(init, containerGpus(c));
+    }
+    long n = Math.max(sum, init);
+    if (n > 1024) {
+      throw new ParseException(INVALID_VALUE, GPU_RESOURCE + ": " + n + " GPUs is not plausible");
+    }
+    return (int) n;
+  }
+
+  private static long containerGpus(JsonNode c) throws ParseException {
+    JsonNode res = c.path("resources");
+    JsonNode v = res.path("limits").get(GPU_RESOURCE);
+    if (v == null || v.isNull()) {
+      v = res.path("requests").get(GPU_RESOURCE);
+    }
+    if (v == null || v.isNull()) {
+      return 0;
+    }
+    return quantity(GPU_RESOURCE, v);
+  }
+
+  /** A whole, non-negative Kubernetes quantity (GPUs are whole numbers). */
+  static long quantity(String field, JsonNode v) throws ParseException {
+    String s = v.isTextual() ? v.asText().trim() : v.toString();
+    double d;
+    try {
+      d = Double.parseDouble(s);
+    } catch (NumberFormatException e) {
+      throw new ParseException(INVALID_VALUE, field + ": not a whole quantity: '" + s + "'");
+    }
+    if (Double.isNaN(d) || Double.isInfinite(d) || d != Math.rint(d)) {
+      throw new ParseException(INVALID_VALUE, field + ": not a whole quantity: '" + s + "'");
+    }
+    if (d < 0) {
+      throw new ParseException(INVALID_VALUE, field + ": negative GPU count " + s);
+    }
+    return (long) d;
+  }
+
+  private static void owner(JsonNode meta, PodInfo p) {
+    JsonNode chosen = null;
+    for (JsonNode ref : meta.path("ownerReferences")) {
+      if (chosen == null || ref.path("controller").asBoolean(false)) {
+        chosen = ref;
+      }
+    }
+    if (chosen != null) {
+      p.ownerKind = text(chosen, "kind");
+      p.ownerName = text(chosen, "name");
+      if ("ReplicaSet".equals(p.ownerKind) && p.ownerName != null) {
+        // A Deployment names its ReplicaSets <deployment>-<pod-template-hash> and labels their
+        // pods with the hash; a ReplicaSet without that label is not a Deployment's (a bare one,
+        // or an Argo Rollout's, whose pods carry rollouts-pod-template-hash instead).
+        String hash = text(meta.path("labels"), "pod-template-hash");
+        String rolloutHash = text(meta.path("labels"), "rollouts-pod-template-hash");
+        if (hash != null && p.ownerName.endsWith("-" + hash)) {
+          p.ownerKind = "Deployment";
+          p.ownerName = p.ownerName.substring(0, p.ownerName.length() - hash.length() - 1);
+        } else if (rolloutHash != null && p.ownerName.endsWith("-" + rolloutHash)) {
+          p.ownerKind = "Rollout";
+          p.ownerName = p.ownerName.substring(0, p.ownerName.length() - rolloutHash.length() - 1);
+        }
+      }
+    } else {
+      String jobName = text(meta.path("labels"), "batch.kubernetes.io/job-name");
+      if (jobName == null) {
+        jobName = text(meta.path("labels"), "job-name");
+      }
+      if (jobName != null) {
+        p.ownerKind = "Job";
+        p.ownerName = jobName;
+      }
+    }
+  }
+
+  private void labels(JsonNode labels, Map<String, String> out) {
+    if (!labels.isObject()) {
+      return;
+    }
+    for (String k : labelKeys) {
+      String v = text(labels, k);
+      if (v != null) {
+        out.put(k, v);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- Node
+
+  private NodeInfo node(String type, JsonNode obj, long fallbackTs) throws ParseException {
+    JsonNode meta = requireObject(obj, "metadata", "object.metadata");
+    NodeInfo n = new NodeInfo();
+    n.eventType = type;
+    n.cluster = defaultCluster;
+    n.name = requireText(meta, "name", "metadata.name");
+    JsonNode labels = meta.path("labels");
+    n.instanceType = firstText(labels, "node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type");
+    n.region =
+        firstText(labels, "topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region");
+    n.zone = firstText(labels, "topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone");
+    n.gpuProduct = text(labels, "nvidia.com/gpu.product");
+    n.capacityType = capacityType(labels);
+    n.providerId = text(obj.path("spec"), "providerID");
+    n.instanceId = instanceId(n.providerId);
+    JsonNode cap = obj.path("status").path("capacity").get(GPU_RESOURCE);
+    if (cap == null) {
+      cap = obj.path("status").path("allocatable").get(GPU_RESOURCE);
+    }
+    if (cap != null && !cap.isNull()) {
+      long g = quantity("status.capacity." + GPU_RESOURCE, cap);
+      if (g > 1024) {
+        throw new ParseException(INVALID_VALUE, "status.capacity." + GPU_RESOURCE + ": " + g);
+      }
+      n.gpuCapacity = (int) g;
+    }
+    n.createdTime = time(meta, "creationTimestamp", "metadata.creationTimestamp");
+    long deletion = time(meta, "deletionTimestamp", "metadata.deletionTimestamp");
+    long newest = max(n.createdTime, deletion);
+    for (JsonNode c : obj.path("status").path("conditions")) {
+      newest = max(newest, time(c, "lastTransitionTime", "conditions.lastTransitionTime"));
+      newest = max(newest, time(c, "lastHeartbeatTime", "conditions.lastHeartbeatTime"));
+    }
+    n.timestamp = newest >= 0 ? newest : fallbackTs;
+    if ("DELETED".equals(type)) {
+      n.deletedTime = deletion >= 0 ? deletion : n.timestamp;
+    }
+    return n;
+  }
+
+  /** {@code spot} or {@code on-demand} from the labels the main provisioners set. */
+  static String capacityType(JsonNode labels) {
+    String karpenter = text(labels, "karpenter.sh/capacity-type");
+    if (karpenter != null) {
+      return karpenter.equalsIgnoreCase("spot") ? NodeInfo.SPOT : NodeInfo.ON_DEMAND;
+    }
+    String eks = text(labels, "eks.amazonaws.com/capacityType");
+    if (eks != null) {
+      return eks.equalsIgnoreCase("SPOT") ? NodeInfo.SPOT : NodeInfo.ON_DEMAND;
+    }
+    if ("true".equalsIgnoreCase(text(labels, "cloud.google.com/gke-spot"))
+        || "true".equalsIgnoreCase(text(labels, "cloud.google.com/gke-preemptible"))) {
+      return NodeInfo.SPOT;
+    }
+    if ("spot".equalsIgnoreCase(text(labels, "kubernetes.azure.com/scalesetpriority"))) {
+      return NodeInfo.SPOT;
+    }
+    return NodeInfo.ON_DEMAND;
+  }
+
+  /** The provider's instance id: the last path segment for AWS and GCE, the whole id otherwise. */
+  static String instanceId(String providerId) {
+    if (providerId == null) {
+      return null;
+    }
+    if (providerId.startsWith("aws://") || providerId.startsWith("gce://")) {
+      int slash = providerId.lastIndexOf('/');
+      return slash >= 0 ? providerId.substring(slash + 1) : providerId;
+    }
+    if (providerId.startsWith("azure://")) {
+      return providerId.substring("azure://".length());
+    }
+    return providerId;
+  }
+
+  // ---------------------------------------------------------------- Job
+
+  private JobInfo job(String type, JsonNode obj, long fallbackTs) throws ParseException {
+    JsonNode meta = requireObject(obj, "metadata", "object.metadata");
+    JobInfo j = new JobInfo();
+    j.eventType = type;
+    j.cluster = defaultCluster;
+    j.name = requireText(meta, "name", "metadata.name");
+    j.namespace = text(meta, "namespace");
+    if (j.namespace == null) {
+      j.namespace = "default";
+    }
+    j.uid = text(meta, "uid");
+    labels(meta.path("labels"), j.labels);
+    JsonNode status = obj.path("status");
+    j.startTime = time(status, "startTime", "status.startTime");
+    long completion = time(status, "completionTime", "status.completionTime");
+    long failed = -1;
+    long newest = max(time(meta, "creationTimestamp", "metadata.creationTimestamp"), j.startTime);
+    newest = max(newest, completion);
+    for (JsonNode c : status.path("conditions")) {
+      long t = time(c, "lastTransitionTime", "conditions.lastTransitionTime");
+      newest = max(newest, t);
+      if ("Failed".equals(text(c, "type")) && "True".equals(text(c, "status"))) {
+        failed = t;
+      }
+    }
+    if (completion >= 0) {
+      j.state = "Complete";
+      j.endTime = completion;
+    } else if (failed >= 0) {
+      j.state = "Failed";
+      j.endTime = failed;
+    } else {
+      j.state = "Active";
+    }
+    j.timestamp = newest >= 0 ? newest : fallbackTs;
+    return j;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static long max(long a, long b) {
+    return Math.max(a, b);
+  }
+
+  static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull() || v.isContainerNode()) {
+      return null;
+    }
+    String s = v.asText();
+    return s.isEmpty() ? null : s;
+  }
+
+  private static String firstText(JsonNode n, String... fields) {
+    for (String f : fields) {
+      String s = text(n, f);
+      if (s != null) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  private static String requireText(JsonNode n, String field, String path) throws ParseException {
+    String s = text(n, field);
+    if (s == null) {
+      throw new ParseException(MISSING_FIELD, path + ": missing");
+    }
+    return s;
+  }
+
+  private static JsonNode requireObject(JsonNode n, String field, String path)
+      throws ParseException {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isObject()) {
+      throw new ParseException(MISSING_FIELD, path + ": missing");
+    }
+    return v;
+  }
+
+  /** An RFC 3339 time at {@code n.field}, or -1 when absent. */
+  private static long time(JsonNode n, String field, String path) throws ParseException {
+    String s = text(n, field);
+    if (s == null) {
+      return -1;
+    }
+    return Values.parseTimestamp(path, s);
+  }
+
+  /** For tests and tools: the label keys in use. */
+  public List<String> labelKeys() {
+    return labelKeys;
+  }
+
+  static Iterator<String> names(JsonNode n) {
+    return n.fieldNames();
+  }
+}
