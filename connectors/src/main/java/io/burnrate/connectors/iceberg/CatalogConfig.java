@@ -109,7 +109,12 @@ public final class CatalogConfig implements Serializable {
 
   @Override
   public String toString() {
-    return name + " (" + type.name().toLowerCase() + ", warehouse " + warehouse
-        + (uri != null ? ", " + uri : "") + ")";
+    return name
+        + " ("
+        + type.name().toLowerCase()
+        + ", warehouse "
+        + warehouse
+        + (uri != null ? ", " + uri : "")
+        + ")";
   }
 }

@@ -23,8 +23,7 @@ public final class IcebergTables {
     return switch (config.type()) {
       case HADOOP -> CatalogLoader.hadoop(config.name(), hadoop, props);
       case JDBC ->
-          CatalogLoader.custom(
-              config.name(), props, hadoop, "org.apache.iceberg.jdbc.JdbcCatalog");
+          CatalogLoader.custom(config.name(), props, hadoop, "org.apache.iceberg.jdbc.JdbcCatalog");
     };
   }
 

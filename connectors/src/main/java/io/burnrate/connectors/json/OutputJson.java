@@ -10,9 +10,9 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 
 /**
- * Writes Burnrate's output records as JSON with the snake_case property names of their JSON
- * Schemas ({@code schemas/burnrate.cost.windows.schema.json}, {@code burnrate.dlq.schema.json}).
- * Times are ISO-8601 UTC strings. Nulls are written as JSON null, never as 0.
+ * Writes Burnrate's output records as JSON with the snake_case property names of their JSON Schemas
+ * ({@code schemas/burnrate.cost.windows.schema.json}, {@code burnrate.dlq.schema.json}). Times are
+ * ISO-8601 UTC strings. Nulls are written as JSON null, never as 0.
  */
 public final class OutputJson {
   private static final JsonFactory JSON = new JsonFactory();

@@ -57,8 +57,8 @@ public final class BurnrateKafka {
    * An exactly-once (transactional) sink: records become visible to read_committed consumers when
    * the checkpoint that covers them completes.
    *
-   * @param transactionTimeout must be below the broker's {@code transaction.max.timeout.ms} (15
-   *     min by default)
+   * @param transactionTimeout must be below the broker's {@code transaction.max.timeout.ms} (15 min
+   *     by default)
    */
   public static <T> KafkaSink<T> exactlyOnceSink(
       KafkaOptions kafka,

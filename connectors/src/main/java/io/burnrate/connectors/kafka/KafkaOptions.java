@@ -8,7 +8,8 @@ import java.util.TreeMap;
 
 /**
  * Where Kafka is and how to talk to it: bootstrap servers plus any client properties passed through
- * unchanged (security.protocol, sasl.*, ssl.*, ...), so that any secured cluster works without code.
+ * unchanged (security.protocol, sasl.*, ssl.*, ...), so that any secured cluster works without
+ * code.
  */
 public final class KafkaOptions implements Serializable {
   private static final long serialVersionUID = 1L;

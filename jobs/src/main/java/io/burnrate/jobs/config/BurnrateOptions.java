@@ -109,7 +109,8 @@ public final class BurnrateOptions {
       key("iceberg.uri")
           .stringType()
           .noDefaultValue()
-          .withDescription("JDBC URI of the catalog for catalog-type jdbc (jdbc:sqlite:FILE, ...).");
+          .withDescription(
+              "JDBC URI of the catalog for catalog-type jdbc (jdbc:sqlite:FILE, ...).");
 
   public static final ConfigOption<String> ICEBERG_CATALOG_NAME =
       key("iceberg.catalog-name")

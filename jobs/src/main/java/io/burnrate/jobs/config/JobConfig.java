@@ -35,7 +35,9 @@ public final class JobConfig implements Serializable {
 
   private JobConfig(Configuration c, Map<String, String> kafkaClientProps) {
     String bootstrap = c.get(BurnrateOptions.KAFKA_BOOTSTRAP);
-    require(bootstrap != null && !bootstrap.isBlank(), BurnrateOptions.KAFKA_BOOTSTRAP.key(),
+    require(
+        bootstrap != null && !bootstrap.isBlank(),
+        BurnrateOptions.KAFKA_BOOTSTRAP.key(),
         "is required (host:port)");
     this.kafka = new KafkaOptions(bootstrap, kafkaClientProps);
     this.groupId = nonBlank(c.get(BurnrateOptions.KAFKA_GROUP), BurnrateOptions.KAFKA_GROUP.key());
@@ -49,18 +51,26 @@ public final class JobConfig implements Serializable {
     this.sourceIdleness = c.get(BurnrateOptions.SOURCE_IDLENESS);
     require(sourceIdleness.toMillis() > 0, BurnrateOptions.SOURCE_IDLENESS.key(), "must be > 0");
     this.nodeStaleness = c.get(BurnrateOptions.NODE_STALENESS);
-    require(nodeStaleness.toMinutes() >= 2, BurnrateOptions.NODE_STALENESS.key(),
+    require(
+        nodeStaleness.toMinutes() >= 2,
+        BurnrateOptions.NODE_STALENESS.key(),
         "must be at least 2 minutes");
     this.rateCardPath = c.get(BurnrateOptions.RATE_CARD);
     if (rateCardPath != null) {
-      require(Files.isReadable(Path.of(rateCardPath)), BurnrateOptions.RATE_CARD.key(),
+      require(
+          Files.isReadable(Path.of(rateCardPath)),
+          BurnrateOptions.RATE_CARD.key(),
           "file not readable: " + rateCardPath);
     }
     this.checkpointInterval = c.get(BurnrateOptions.CHECKPOINT_INTERVAL);
-    require(checkpointInterval.toMillis() >= 100, BurnrateOptions.CHECKPOINT_INTERVAL.key(),
+    require(
+        checkpointInterval.toMillis() >= 100,
+        BurnrateOptions.CHECKPOINT_INTERVAL.key(),
         "must be at least 100ms");
-    require(transactionTimeout.compareTo(checkpointInterval) > 0,
-        BurnrateOptions.KAFKA_TXN_TIMEOUT.key(), "must be longer than checkpoint.interval");
+    require(
+        transactionTimeout.compareTo(checkpointInterval) > 0,
+        BurnrateOptions.KAFKA_TXN_TIMEOUT.key(),
+        "must be longer than checkpoint.interval");
     String warehouse = c.get(BurnrateOptions.ICEBERG_WAREHOUSE);
     if (warehouse == null) {
       this.iceberg = null;
@@ -70,14 +80,24 @@ public final class JobConfig implements Serializable {
       switch (type.toLowerCase()) {
         case "hadoop" -> t = CatalogConfig.Type.HADOOP;
         case "jdbc" -> t = CatalogConfig.Type.JDBC;
-        default -> throw new IllegalArgumentException(
-            BurnrateOptions.ICEBERG_CATALOG_TYPE.key() + ": must be 'hadoop' or 'jdbc', got '"
-                + type + "'");
+        default ->
+            throw new IllegalArgumentException(
+                BurnrateOptions.ICEBERG_CATALOG_TYPE.key()
+                    + ": must be 'hadoop' or 'jdbc', got '"
+                    + type
+                    + "'");
       }
-      String wh = warehouse.contains("://") || warehouse.startsWith("file:")
-          ? warehouse : Path.of(warehouse).toAbsolutePath().toUri().toString();
-      this.iceberg = new CatalogConfig(c.get(BurnrateOptions.ICEBERG_CATALOG_NAME), t, wh,
-          c.get(BurnrateOptions.ICEBERG_URI), Map.of());
+      String wh =
+          warehouse.contains("://") || warehouse.startsWith("file:")
+              ? warehouse
+              : Path.of(warehouse).toAbsolutePath().toUri().toString();
+      this.iceberg =
+          new CatalogConfig(
+              c.get(BurnrateOptions.ICEBERG_CATALOG_NAME),
+              t,
+              wh,
+              c.get(BurnrateOptions.ICEBERG_URI),
+              Map.of());
     }
     this.dlqMaxPayloadBytes = c.get(BurnrateOptions.DLQ_MAX_PAYLOAD);
     require(dlqMaxPayloadBytes >= 256, BurnrateOptions.DLQ_MAX_PAYLOAD.key(), "must be >= 256");

@@ -22,7 +22,7 @@ public final class Intervals {
 
   /** Like {@link #overlap} but an unknown start ({@code < 0}) means "since forever". */
   public static long overlapOpenStart(long start, long end, long from, long to) {
-    return overlap(start < 0 ? Long.MIN_VALUE / 4 : Math.max(start, 0), end, from, to);
+    return overlap(start < 0 ? from : start, end, from, to);
   }
 
   public static long floorMinute(long t) {

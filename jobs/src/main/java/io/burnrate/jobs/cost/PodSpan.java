@@ -43,7 +43,8 @@ public class PodSpan {
       start = p.startTime;
     }
     if (p.endTime >= 0) {
-      end = p.endTime;
+      // keep the earliest end seen: a later DELETED event may only carry its own (later) time
+      end = end < 0 ? p.endTime : Math.min(end, p.endTime);
     }
     fromTelemetry = false;
   }

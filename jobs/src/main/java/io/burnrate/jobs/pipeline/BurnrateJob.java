@@ -96,7 +96,7 @@ public final class BurnrateJob {
               TableSchemas.WORKLOAD_WINDOWS,
               TableSchemas.WORKLOAD_WINDOWS_SCHEMA,
               TableSchemas.WORKLOAD_WINDOWS_SPEC,
-              "workload-windows")
+              "iceberg-workload-windows")
           .name("iceberg: workload_windows");
       BurnrateIceberg.append(
               out.allocations(),
@@ -105,7 +105,7 @@ public final class BurnrateJob {
               TableSchemas.COST_ALLOCATIONS,
               TableSchemas.COST_ALLOCATIONS_SCHEMA,
               TableSchemas.COST_ALLOCATIONS_SPEC,
-              "cost-allocations")
+              "iceberg-cost-allocations")
           .name("iceberg: cost_allocations");
     }
   }

@@ -23,9 +23,9 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 
 /**
- * The analytics topology, as a function of its inputs: raw records of the input topics in,
- * cost windows, node-hour allocations and dead letters out. {@code main} wires Kafka and Iceberg
- * around it ({@link BurnrateJob}); tests run the same graph on bounded input.
+ * The analytics topology, as a function of its inputs: raw records of the input topics in, cost
+ * windows, node-hour allocations and dead letters out. {@code main} wires Kafka and Iceberg around
+ * it ({@link BurnrateJob}); tests run the same graph on bounded input.
  *
  * <pre>
  *  telemetry.gpu ──parse──┐

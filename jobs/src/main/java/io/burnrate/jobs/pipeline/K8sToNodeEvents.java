@@ -8,9 +8,9 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 
 /**
- * Routes Kubernetes state to the node it concerns: Node updates, and Pod updates of pods bound to
- * a node. Pods not yet scheduled hold no GPU and are counted, as are kinds the pipeline does not
- * use (Events, Jobs: pods carry their owner).
+ * Routes Kubernetes state to the node it concerns: Node updates, and Pod updates of pods bound to a
+ * node. Pods not yet scheduled hold no GPU and are counted, as are kinds the pipeline does not use
+ * (Events, Jobs: pods carry their owner).
  */
 public final class K8sToNodeEvents extends RichFlatMapFunction<K8sObject, NodeEvent> {
   private static final long serialVersionUID = 1L;

@@ -23,9 +23,7 @@ import io.burnrate.schemas.model.NodeInfo;
 import io.burnrate.schemas.model.PodInfo;
 import io.burnrate.schemas.parse.Values;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -47,8 +45,8 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Minutes are settled on a chain of event-time timers, so that a node is costed even in minutes
  * without telemetry. The chain ends, and all state of the node is released, when the node is
- * deleted or has not been heard of for the configured staleness. Pods are released after the
- * minute in which they ended. Telemetry for a minute already settled goes to {@link #DLQ} as late.
+ * deleted or has not been heard of for the configured staleness. Pods are released after the minute
+ * in which they ended. Telemetry for a minute already settled goes to {@link #DLQ} as late.
  */
 public final class NodeCostFunction extends KeyedProcessFunction<String, NodeEvent, PodMinute> {
   private static final long serialVersionUID = 1L;
@@ -79,8 +77,7 @@ public final class NodeCostFunction extends KeyedProcessFunction<String, NodeEve
     pods =
         getRuntimeContext()
             .getMapState(
-                new MapStateDescriptor<>(
-                    "pods", Types.STRING, TypeInformation.of(PodSpan.class)));
+                new MapStateDescriptor<>("pods", Types.STRING, TypeInformation.of(PodSpan.class)));
     usage =
         getRuntimeContext()
             .getMapState(
@@ -264,16 +261,26 @@ public final class NodeCostFunction extends KeyedProcessFunction<String, NodeEve
     accumulateHour(m, r, minute, ctx);
     usage.remove(minute);
     long minuteEnd = minute + MINUTE;
-    for (Iterator<Map.Entry<String, PodSpan>> it = pods.iterator(); it.hasNext(); ) {
-      PodSpan s = it.next().getValue();
+    List<String> ended = new ArrayList<>();
+    for (PodSpan s : spans) {
       if (s.end >= 0 && s.end <= minuteEnd) {
-        it.remove();
+        ended.add(s.podKey);
+      }
+    }
+    if (!ended.isEmpty() && ended.size() == spans.size()) {
+      pods.clear(); // release the emptied map state, not only its entries
+    } else {
+      for (String k : ended) {
+        pods.remove(k);
       }
     }
     m.nextMinute = minuteEnd;
     boolean deleted = m.deleted >= 0 && m.deleted <= minuteEnd;
     boolean stale = m.lastSeen < minuteEnd - stalenessMillis;
-    if (deleted || stale) {
+    // end of input (bounded run or stop with drain): cost only what was observed
+    boolean endOfInput =
+        ctx.timerService().currentWatermark() == Long.MAX_VALUE && minuteEnd > m.lastSeen;
+    if (deleted || stale || endOfInput) {
       settleHour(m, ctx);
       meta.clear();
       pods.clear();

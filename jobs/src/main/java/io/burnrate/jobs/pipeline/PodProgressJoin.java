@@ -27,9 +27,9 @@ import org.apache.flink.util.OutputTag;
  * The work step, keyed by pod ({@code namespace/pod}): joins each settled pod-minute with the
  * increase of the pod's progress counters ({@code samples_total}, {@code tokens_total}, {@code
  * requests_total}) over the same minute, with Prometheus reset semantics ({@link Counters}). A
- * counter reading older than the pod's newest adds nothing (the total increase is unchanged by
- * it). Readings later than the watermark go to {@link #DLQ} as late. State is released once the
- * pod has been quiet for {@link #QUIET_MILLIS} of event time.
+ * counter reading older than the pod's newest adds nothing (the total increase is unchanged by it).
+ * Readings later than the watermark go to {@link #DLQ} as late. State is released once the pod has
+ * been quiet for {@link #QUIET_MILLIS} of event time.
  */
 public final class PodProgressJoin
     extends KeyedCoProcessFunction<String, PodMinute, WorkloadProgress, PodMinute> {
@@ -41,6 +41,7 @@ public final class PodProgressJoin
   public static final long QUIET_MILLIS = 10 * MINUTE;
 
   private transient MapState<Long, PodMinute> minutes;
+  private transient ValueState<PodMinute> lastAllocation;
   private transient MapState<Long, Increments> increments;
   private transient ValueState<ProgressState> progress;
   private transient Counter late;
@@ -60,13 +61,15 @@ public final class PodProgressJoin
                     "increments", Types.LONG, TypeInformation.of(Increments.class)));
     progress =
         getRuntimeContext().getState(new ValueStateDescriptor<>("progress", ProgressState.class));
+    lastAllocation =
+        getRuntimeContext()
+            .getState(new ValueStateDescriptor<>("last-allocation", PodMinute.class));
     late = getRuntimeContext().getMetricGroup().counter("lateProgress");
     outOfOrder = getRuntimeContext().getMetricGroup().counter("outOfOrderProgress");
   }
 
   @Override
-  public void processElement1(PodMinute m, Context ctx, Collector<PodMinute> out)
-      throws Exception {
+  public void processElement1(PodMinute m, Context ctx, Collector<PodMinute> out) throws Exception {
     minutes.put(m.minuteStart, m);
     ctx.timerService().registerEventTimeTimer(m.minuteStart + MINUTE - 1);
     touch(m.minuteStart + MINUTE - 1, ctx);
@@ -150,14 +153,25 @@ public final class PodProgressJoin
       PodMinute m = minutes.get(minute);
       Increments inc = increments.get(minute);
       ProgressState p = progress.value();
-      if (m != null || inc != null) {
-        if (m == null) {
-          m = progressOnly(ctx.getCurrentKey(), minute, p == null ? null : p.cluster);
+      if (m == null && inc != null && moved(inc)) {
+        m =
+            progressOnly(
+                ctx.getCurrentKey(), minute, p == null ? null : p.cluster, lastAllocation.value());
+      }
+      if (m == null) {
+        // no GPU held and no work done: nothing to report for this minute
+        increments.remove(minute);
+      } else {
+        if (m.gpuSeconds > 0) {
+          lastAllocation.update(m);
         }
-        m.samples = value(inc == null ? Double.NaN : inc.samples, p == null ? Double.NaN : p.samplesTotal);
-        m.tokens = value(inc == null ? Double.NaN : inc.tokens, p == null ? Double.NaN : p.tokensTotal);
+        m.samples =
+            value(inc == null ? Double.NaN : inc.samples, p == null ? Double.NaN : p.samplesTotal);
+        m.tokens =
+            value(inc == null ? Double.NaN : inc.tokens, p == null ? Double.NaN : p.tokensTotal);
         m.requests =
-            value(inc == null ? Double.NaN : inc.requests, p == null ? Double.NaN : p.requestsTotal);
+            value(
+                inc == null ? Double.NaN : inc.requests, p == null ? Double.NaN : p.requestsTotal);
         out.collect(m);
         minutes.remove(minute);
         increments.remove(minute);
@@ -169,6 +183,7 @@ public final class PodProgressJoin
         && minutes.isEmpty()
         && increments.isEmpty()) {
       progress.clear();
+      lastAllocation.clear();
     }
   }
 
@@ -180,8 +195,16 @@ public final class PodProgressJoin
     return Double.isNaN(lastReading) ? Double.NaN : 0.0;
   }
 
-  /** A pod that reported progress but held no GPU we know of this minute. */
-  private static PodMinute progressOnly(String podKey, long minute, String cluster) {
+  private static boolean moved(Increments inc) {
+    return inc.samples > 0 || inc.tokens > 0 || inc.requests > 0;
+  }
+
+  /**
+   * A pod that did work in a minute in which it held no GPU we know of (e.g. its node is not known
+   * to Kubernetes state yet): attributed to the pod's last known workload, without cost.
+   */
+  private static PodMinute progressOnly(
+      String podKey, long minute, String cluster, PodMinute last) {
     PodMinute m = new PodMinute();
     m.cluster = cluster;
     m.podKey = podKey;
@@ -189,6 +212,18 @@ public final class PodProgressJoin
     m.namespace = podKey.substring(0, slash);
     m.pod = podKey.substring(slash + 1);
     m.workload = m.namespace + "/Pod/" + m.pod;
+    if (last != null) {
+      m.workload = last.workload;
+      m.team = last.team;
+      m.project = last.project;
+      m.costCenter = last.costCenter;
+      m.cluster = last.cluster;
+      m.node = last.node;
+      m.instanceType = last.instanceType;
+      m.capacityType = last.capacityType;
+      m.region = last.region;
+      m.gpuModel = last.gpuModel;
+    }
     m.minuteStart = minute;
     m.costBasis = CostWindow.BASIS_UNPRICED;
     return m;

@@ -16,6 +16,10 @@ public class WorkloadAcc {
   public boolean mixedNode;
   public boolean mixedInstance;
   public int pods;
+
+  /** Pod-minutes that held GPUs. */
+  public int allocating;
+
   public double gpuSeconds;
   public double utilWeighted;
   public double utilWeight;

@@ -28,49 +28,57 @@ public final class WorkloadWindows {
 
     @Override
     public WorkloadAcc add(PodMinute m, WorkloadAcc a) {
-      if (a.pods == 0) {
+      if (a.workload == null) {
         a.workload = m.workload;
         a.cluster = m.cluster;
         a.namespace = m.namespace;
+      }
+      if (a.team == null) {
         a.team = m.team;
+      }
+      if (a.project == null) {
         a.project = m.project;
+      }
+      if (a.costCenter == null) {
         a.costCenter = m.costCenter;
-        a.node = m.node;
-        a.instanceType = m.instanceType;
-        a.capacityType = m.capacityType;
-        a.region = m.region;
-        a.gpuModel = m.gpuModel;
-        a.costBasis = m.costBasis;
-        a.currency = m.currency;
-      } else {
-        a.mixedNode |= !Objects.equals(a.node, m.node);
-        a.mixedInstance |=
-            !Objects.equals(a.instanceType, m.instanceType)
-                || !Objects.equals(a.capacityType, m.capacityType);
-        if (a.team == null) {
-          a.team = m.team;
+      }
+      // where and how it ran: only from minutes that held GPUs, whatever their order
+      if (m.gpuSeconds > 0) {
+        if (a.allocating == 0) {
+          a.node = m.node;
+          a.instanceType = m.instanceType;
+          a.capacityType = m.capacityType;
+          a.region = m.region;
+          a.gpuModel = m.gpuModel;
+        } else {
+          a.mixedNode |= !Objects.equals(a.node, m.node);
+          a.mixedInstance |=
+              !Objects.equals(a.instanceType, m.instanceType)
+                  || !Objects.equals(a.capacityType, m.capacityType);
+          if (a.region == null) {
+            a.region = m.region;
+          }
+          if (a.gpuModel == null) {
+            a.gpuModel = m.gpuModel;
+          }
         }
-        if (a.project == null) {
-          a.project = m.project;
-        }
-        if (a.costCenter == null) {
-          a.costCenter = m.costCenter;
-        }
-        if (a.currency == null) {
-          a.currency = m.currency;
+        a.allocating++;
+        if (Double.isNaN(m.cost)) {
+          a.unpriced = true;
+        } else {
+          a.cost += m.cost;
+          if (a.costBasis == null) {
+            a.costBasis = m.costBasis;
+          }
+          if (a.currency == null) {
+            a.currency = m.currency;
+          }
         }
       }
       a.pods++;
       a.gpuSeconds += m.gpuSeconds;
       a.utilWeighted += m.utilWeighted;
       a.utilWeight += m.utilWeight;
-      if (Double.isNaN(m.cost)) {
-        if (m.gpuSeconds > 0) {
-          a.unpriced = true;
-        }
-      } else {
-        a.cost += m.cost;
-      }
       a.samples = add(a.samples, m.samples);
       a.tokens = add(a.tokens, m.tokens);
       a.requests = add(a.requests, m.requests);

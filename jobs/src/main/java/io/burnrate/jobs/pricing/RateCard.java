@@ -15,8 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Hourly prices of GPU instance types by capacity type and region, from a CSV rate card (see
- * {@code docs/rate-card.md}). The bundled card holds dated public list prices; an operator's file
+ * Hourly prices of GPU instance types by capacity type and region, from a CSV rate card (see {@code
+ * docs/rate-card.md}). The bundled card holds dated public list prices; an operator's file
  * overrides it row by row. Lookup: exact region, then the {@code *} row; otherwise the instance
  * type is unpriced ({@link #lookup} returns null) and the caller must report it, never cost it at
  * $0.
@@ -101,7 +101,12 @@ public final class RateCard implements Serializable {
       String capacity = cols[3].trim().toLowerCase(Locale.ROOT);
       if (!capacity.equals("on-demand") && !capacity.equals("spot")) {
         throw new IllegalArgumentException(
-            name + ":" + lineNo + ": capacity_type must be on-demand or spot, got '" + cols[3] + "'");
+            name
+                + ":"
+                + lineNo
+                + ": capacity_type must be on-demand or spot, got '"
+                + cols[3]
+                + "'");
       }
       double price;
       int gpus;

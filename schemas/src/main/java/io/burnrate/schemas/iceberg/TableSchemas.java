@@ -95,7 +95,10 @@ public final class TableSchemas {
           optional(23, "currency", Types.StringType.get()));
 
   public static final PartitionSpec COST_ALLOCATIONS_SPEC =
-      PartitionSpec.builderFor(COST_ALLOCATIONS_SCHEMA).day("hour_start").identity("cluster").build();
+      PartitionSpec.builderFor(COST_ALLOCATIONS_SCHEMA)
+          .day("hour_start")
+          .identity("cluster")
+          .build();
 
   private TableSchemas() {}
 }

@@ -1,10 +1,10 @@
 package io.burnrate.schemas.model;
 
 /**
- * One row of {@code burnrate.cost.windows}: either a workload's cost over a window ({@link
- * #kind} {@code workload}) or a node's idle GPU time and cost over a window ({@link #kind} {@code
- * idle}). Money is in {@link #currency}; a quantity that cannot be computed (no price, no samples)
- * is null, never 0.
+ * One row of {@code burnrate.cost.windows}: either a workload's cost over a window ({@link #kind}
+ * {@code workload}) or a node's idle GPU time and cost over a window ({@link #kind} {@code idle}).
+ * Money is in {@link #currency}; a quantity that cannot be computed (no price, no samples) is null,
+ * never 0.
  */
 public class CostWindow {
   public static final String KIND_WORKLOAD = "workload";
@@ -37,7 +37,9 @@ public class CostWindow {
   public String project;
   public String costCenter;
 
-  /** Node name for idle rows; for workload rows the node when the workload ran on one, else null. */
+  /**
+   * Node name for idle rows; for workload rows the node when the workload ran on one, else null.
+   */
   public String node;
 
   public String instanceType;

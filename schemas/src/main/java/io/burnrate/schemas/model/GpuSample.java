@@ -13,13 +13,16 @@ public class GpuSample {
   public long timestamp;
 
   public String cluster;
+
   /** Node name ({@code Hostname} or, since 2026, {@code hostname}). */
   public String hostname;
+
   /** GPU index on the node ({@code gpu} label). */
   public int gpu;
 
   public String uuid;
   public String modelName;
+
   /** Pod holding this GPU per the kubelet pod-resources API; empty/null when none does. */
   public String namespace;
 
@@ -65,8 +68,8 @@ public class GpuSample {
   }
 
   /**
-   * Utilisation as a ratio 0-1: SM activity where the exporter reports it, else GPU_UTIL / 100;
-   * NaN when neither is present.
+   * Utilisation as a ratio 0-1: SM activity where the exporter reports it, else GPU_UTIL / 100; NaN
+   * when neither is present.
    */
   public double utilisation() {
     if (has(smActive)) {

@@ -19,8 +19,9 @@ import java.util.Set;
 /**
  * Parses one FinOps FOCUS row sent as a JSON object on {@code burnrate.billing.focus}. Column names
  * are matched case-insensitively; the literal {@code NULL} counts as absent; timestamps may use a
- * space instead of {@code T}; extra columns are ignored. Required: {@code ChargePeriodStart}, {@code
- * ChargePeriodEnd}, {@code BilledCost}. Negative costs are legitimate (credits, refunds) and kept.
+ * space instead of {@code T}; extra columns are ignored. Required: {@code ChargePeriodStart},
+ * {@code ChargePeriodEnd}, {@code BilledCost}. Negative costs are legitimate (credits, refunds) and
+ * kept.
  */
 public final class FocusRowParser {
   private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -25,8 +25,8 @@ import java.io.IOException;
  *
  * <p>Any DCGM field may be missing, utilisation included ({@code DCGM_FI_PROF_SM_ACTIVE} is off by
  * default, and a scrape can lack {@code DCGM_FI_DEV_GPU_UTIL}): such a sample still tells which pod
- * holds the GPU, and {@link GpuSample#utilisation()} is NaN. A record needs a timestamp, a hostname,
- * a {@code gpu} index or {@code UUID}, and at least one {@code DCGM_FI_*} field.
+ * holds the GPU, and {@link GpuSample#utilisation()} is NaN. A record needs a timestamp, a
+ * hostname, a {@code gpu} index or {@code UUID}, and at least one {@code DCGM_FI_*} field.
  *
  * <p>When several spellings of a label are present, the choice does not depend on their order in
  * the object: {@code exported_pod} (dcgm-exporter's own label, renamed by a Prometheus scrape whose

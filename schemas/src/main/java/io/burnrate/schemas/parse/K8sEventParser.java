@@ -71,7 +71,8 @@ public final class K8sEventParser {
       }
       default ->
           throw new ParseException(
-              UNKNOWN_ENUM, "type: '" + Values.abbreviate(type) + "' is not ADDED/MODIFIED/DELETED");
+              UNKNOWN_ENUM,
+              "type: '" + Values.abbreviate(type) + "' is not ADDED/MODIFIED/DELETED");
     }
     JsonNode obj = root.get("object");
     if (obj == null || !obj.isObject()) {
@@ -83,7 +84,8 @@ public final class K8sEventParser {
     }
     String apiVersion = text(obj, "apiVersion");
     return switch (kind) {
-      case "Pod" -> isCore(apiVersion) ? K8sObject.of(pod(type, obj, fallbackTimestamp)) : ign(kind);
+      case "Pod" ->
+          isCore(apiVersion) ? K8sObject.of(pod(type, obj, fallbackTimestamp)) : ign(kind);
       case "Node" ->
           isCore(apiVersion) ? K8sObject.of(node(type, obj, fallbackTimestamp)) : ign(kind);
       case "Job" ->
@@ -286,10 +288,13 @@ public final class K8sEventParser {
     n.cluster = defaultCluster;
     n.name = requireText(meta, "name", "metadata.name");
     JsonNode labels = meta.path("labels");
-    n.instanceType = firstText(labels, "node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type");
+    n.instanceType =
+        firstText(labels, "node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type");
     n.region =
-        firstText(labels, "topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region");
-    n.zone = firstText(labels, "topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone");
+        firstText(
+            labels, "topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region");
+    n.zone =
+        firstText(labels, "topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone");
     n.gpuProduct = text(labels, "nvidia.com/gpu.product");
     n.capacityType = capacityType(labels);
     n.providerId = text(obj.path("spec"), "providerID");

@@ -9,9 +9,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 
-/** Lenient conversions of the values real producers send, with strict validation. */
+/**
+ * Lenient conversions of the values real producers send, with strict validation: dates are resolved
+ * strictly (no 30 February turned into 28 February, no hour 24 or 30 rolled over).
+ */
 public final class Values {
   private static final DateTimeFormatter LOCAL =
       new DateTimeFormatterBuilder()
@@ -30,7 +34,8 @@ public final class Values {
           .optionalStart()
           .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
           .optionalEnd()
-          .toFormatter();
+          .toFormatter()
+          .withResolverStyle(ResolverStyle.STRICT);
 
   private static final DateTimeFormatter WITH_OFFSET =
       new DateTimeFormatterBuilder()
@@ -39,7 +44,8 @@ public final class Values {
           .appendLiteral(' ')
           .optionalEnd()
           .appendOffset("+HH:MM", "Z")
-          .toFormatter();
+          .toFormatter()
+          .withResolverStyle(ResolverStyle.STRICT);
 
   private static final DateTimeFormatter WITH_OFFSET_COMPACT =
       new DateTimeFormatterBuilder()
@@ -48,7 +54,8 @@ public final class Values {
           .appendLiteral(' ')
           .optionalEnd()
           .appendOffset("+HHMM", "Z")
-          .toFormatter();
+          .toFormatter()
+          .withResolverStyle(ResolverStyle.STRICT);
 
   private Values() {}
 
@@ -187,10 +194,10 @@ public final class Values {
   }
 
   /**
-   * An epoch number as milliseconds, its unit told by its magnitude: seconds below 1e11 (until
-   * year 5138), milliseconds below 1e14, microseconds below 1e17, else nanoseconds (as
-   * OpenTelemetry sends them). Taking nanoseconds for milliseconds would put the record in the far
-   * future and drag the watermark with it.
+   * An epoch number as milliseconds, its unit told by its magnitude: seconds below 1e11 (until year
+   * 5138), milliseconds below 1e14, microseconds below 1e17, else nanoseconds (as OpenTelemetry
+   * sends them). Taking nanoseconds for milliseconds would put the record in the far future and
+   * drag the watermark with it.
    */
   public static long epochNumber(String field, double v) throws ParseException {
     requireFinite(field, v);

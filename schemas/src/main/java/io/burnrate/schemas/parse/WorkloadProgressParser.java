@@ -62,7 +62,8 @@ public final class WorkloadProgressParser {
         && Double.isNaN(w.step)) {
       throw new ParseException(
           MISSING_FIELD,
-          "no metric: expected samples_total, tokens_total, requests_total, loss, val_loss or step");
+          "no metric: expected samples_total, tokens_total, requests_total, loss, val_loss or"
+              + " step");
     }
     if (w.cluster == null) {
       w.cluster = defaultCluster;

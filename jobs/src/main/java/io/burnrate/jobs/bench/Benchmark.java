@@ -1,0 +1,174 @@
+package io.burnrate.jobs.bench;
+
+import io.burnrate.jobs.config.BurnrateOptions;
+import io.burnrate.jobs.config.JobConfig;
+import io.burnrate.jobs.demo.EmbeddedKafka;
+import io.burnrate.jobs.pipeline.BurnrateJob;
+import io.burnrate.jobs.simulator.FleetSimulator;
+import io.burnrate.jobs.simulator.SimulatorPublisher;
+import io.burnrate.schemas.Topics;
+import io.burnrate.schemas.parse.GpuSampleParser;
+import io.burnrate.schemas.parse.K8sEventParser;
+import io.burnrate.schemas.parse.ParseException;
+import io.burnrate.schemas.parse.WorkloadProgressParser;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The first measurement: simulator events are loaded into a real broker, then (1) the ceiling: one
+ * thread consumes and parses them all with a plain Kafka consumer and Burnrate's parsers, and (2)
+ * the analytics job on a MiniCluster reads the same events from Kafka (bounded) and writes its
+ * outputs exactly-once to Kafka. Both rates are per core; their ratio is the pipeline's cost.
+ */
+public final class Benchmark {
+  private final Path dir;
+  private final double hours;
+  private final int nodes;
+  private final int parallelism;
+  private final boolean json;
+  private final PrintStream out;
+
+  public Benchmark(
+      Path dir, double hours, int nodes, int parallelism, boolean json, PrintStream out) {
+    this.dir = dir;
+    this.hours = hours;
+    this.nodes = nodes;
+    this.parallelism = parallelism;
+    this.json = json;
+    this.out = out;
+  }
+
+  public void run() throws Exception {
+    Path d = dir.toAbsolutePath();
+    Files.createDirectories(d);
+    int cores = Runtime.getRuntime().availableProcessors();
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(Files.createTempDirectory(d, "kafka"))) {
+      kafka.createTopics(parallelism);
+      Duration span = Duration.ofSeconds((long) (hours * 3600));
+      FleetSimulator sim =
+          new FleetSimulator(
+              new FleetSimulator.Config(
+                  7,
+                  Instant.parse("2026-01-05T00:00:00Z"),
+                  span,
+                  nodes,
+                  "bench",
+                  Duration.ofSeconds(10),
+                  true));
+      out.printf(
+          "load: %d nodes (%d GPUs), %s simulated, publishing...%n", nodes, sim.gpuCount(), span);
+      long p0 = System.nanoTime();
+      long events;
+      try (SimulatorPublisher pub = new SimulatorPublisher(kafka.clientProperties())) {
+        events = pub.publish(sim, 0, null);
+      }
+      double publishSecs = (System.nanoTime() - p0) / 1e9;
+      out.printf("published %,d events in %.1fs%n", events, publishSecs);
+
+      // (1) ceiling: one thread, consume + parse
+      out.println("ceiling: one thread consuming and parsing every event...");
+      long c0 = System.nanoTime();
+      long parsed = consumeAndParse(kafka.clientProperties(), events);
+      double ceilingSecs = (System.nanoTime() - c0) / 1e9;
+      double ceiling = parsed / ceilingSecs;
+      out.printf(
+          "ceiling: %,d events in %.1fs = %,.0f events/s on one core%n",
+          parsed, ceilingSecs, ceiling);
+
+      // (2) the job, end to end through Kafka
+      out.printf(
+          "job: analytics pipeline at parallelism %d, bounded Kafka sources, exactly-once Kafka sinks...%n",
+          parallelism);
+      Configuration flink = new Configuration();
+      flink.setString("rest.bind-address", "127.0.0.1");
+      flink.setString("pipeline.generic-types", "false");
+      flink.setString("execution.checkpointing.dir", d.resolve("checkpoints").toUri().toString());
+      StreamExecutionEnvironment env =
+          StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
+      Configuration job = new Configuration();
+      job.set(BurnrateOptions.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
+      job.set(BurnrateOptions.KAFKA_GROUP, "bench-" + System.nanoTime());
+      job.set(BurnrateOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(5));
+      JobConfig cfg = JobConfig.from(job);
+      BurnrateJob.addTo(env, cfg, true);
+      long j0 = System.nanoTime();
+      env.execute("burnrate-bench");
+      double jobSecs = (System.nanoTime() - j0) / 1e9;
+      int usedCores = Math.min(parallelism, cores);
+      double perCore = events / jobSecs / usedCores;
+      out.printf(
+          "job: %,d events in %.1fs (including job start-up) = %,.0f events/s, %,.0f events/s per core (%d cores used)%n",
+          events, jobSecs, events / jobSecs, perCore, usedCores);
+      out.printf(
+          "%nsummary: pipeline %,.0f events/s/core vs ceiling %,.0f events/s/core: ratio %.2f%n",
+          perCore, ceiling, perCore / ceiling);
+      out.printf(
+          "machine: %d cores, %s, Java %s, max heap %d MiB%n",
+          cores,
+          System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+          System.getProperty("java.version"),
+          Runtime.getRuntime().maxMemory() >> 20);
+      if (json) {
+        out.printf(
+            "{\"events\":%d,\"nodes\":%d,\"gpus\":%d,\"ceiling_events_per_s_core\":%.0f,"
+                + "\"job_seconds\":%.2f,\"job_events_per_s\":%.0f,\"job_events_per_s_core\":%.0f,\"ratio\":%.3f,"
+                + "\"parallelism\":%d,\"cores\":%d}%n",
+            events,
+            nodes,
+            sim.gpuCount(),
+            ceiling,
+            jobSecs,
+            events / jobSecs,
+            perCore,
+            perCore / ceiling,
+            parallelism,
+            cores);
+      }
+    }
+  }
+
+  private static long consumeAndParse(Properties kafka, long expected) throws ParseException {
+    Properties p = new Properties();
+    p.putAll(kafka);
+    p.setProperty("group.id", "bench-ceiling-" + System.nanoTime());
+    p.setProperty("auto.offset.reset", "earliest");
+    p.setProperty("isolation.level", "read_committed");
+    p.setProperty("enable.auto.commit", "false");
+    p.setProperty("max.poll.records", "5000");
+    p.setProperty("fetch.min.bytes", "1");
+    GpuSampleParser gpu = new GpuSampleParser("bench");
+    WorkloadProgressParser work = new WorkloadProgressParser("bench");
+    K8sEventParser k8s = new K8sEventParser("bench", List.of("team", "project", "cost-center"));
+    long n = 0;
+    long idlePolls = 0;
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      c.subscribe(List.of(Topics.TELEMETRY_GPU, Topics.TELEMETRY_WORKLOAD, Topics.K8S_EVENTS));
+      while (n < expected && idlePolls < 20) {
+        var records = c.poll(Duration.ofMillis(500));
+        if (records.isEmpty()) {
+          idlePolls++;
+        }
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+          switch (r.topic()) {
+            case Topics.TELEMETRY_GPU -> gpu.parse(r.value());
+            case Topics.TELEMETRY_WORKLOAD -> work.parse(r.value());
+            default -> k8s.parse(r.value(), r.timestamp());
+          }
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,304 @@
+package io.burnrate.jobs.cli;
+
+import io.burnrate.connectors.iceberg.CatalogConfig;
+import io.burnrate.jobs.bench.Benchmark;
+import io.burnrate.jobs.demo.DemoRunner;
+import io.burnrate.jobs.demo.EmbeddedKafka;
+import io.burnrate.jobs.demo.SqlRunner;
+import io.burnrate.jobs.simulator.FleetSimulator;
+import io.burnrate.jobs.simulator.SimulatorPublisher;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ./burnrate}: the command line of Burnrate. */
+@Command(
+    name = "burnrate",
+    mixinStandardHelpOptions = true,
+    version = "burnrate 0.1.0",
+    description = "Streaming cost analytics for GPU fleets on Apache Flink.",
+    subcommands = {
+      BurnrateCli.Demo.class,
+      BurnrateCli.Sql.class,
+      BurnrateCli.Simulate.class,
+      BurnrateCli.Bench.class,
+      CommandLine.HelpCommand.class
+    })
+public final class BurnrateCli implements Callable<Integer> {
+
+  public static void main(String[] args) {
+    int code =
+        new CommandLine(new BurnrateCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    System.exit(code);
+  }
+
+  @Override
+  public Integer call() {
+    CommandLine.usage(this, System.out);
+    return 0;
+  }
+
+  @Command(
+      name = "demo",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Runs the whole pipeline locally: a real Kafka broker (KRaft) on loopback, the analytics job"
+            + " on a Flink MiniCluster with web UI, a local Iceberg warehouse, and the fleet simulator"
+            + " with injected incidents. Prints a live view, stops by itself, then runs SQL over the"
+            + " warehouse."
+      })
+  static final class Demo implements Callable<Integer> {
+    @Option(
+        names = "--minutes",
+        defaultValue = "3",
+        description = "Wall-clock minutes to run (default ${DEFAULT-VALUE}).")
+    double minutes;
+
+    @Option(
+        names = "--speedup",
+        defaultValue = "60",
+        description = "Simulated seconds per wall second (default ${DEFAULT-VALUE}).")
+    double speedup;
+
+    @Option(
+        names = "--nodes",
+        defaultValue = "12",
+        description = "GPU nodes in the simulated fleet (default ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(
+        names = "--seed",
+        defaultValue = "42",
+        description = "Simulator seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+        names = "--dir",
+        defaultValue = "burnrate-demo",
+        description =
+            "Working folder: broker data, checkpoints, warehouse (default ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(
+        names = "--parallelism",
+        defaultValue = "2",
+        description = "Flink parallelism (default ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--no-web-ui", description = "Do not start the Flink web UI.")
+    boolean noWebUi;
+
+    @Option(
+        names = "--status-every",
+        defaultValue = "10",
+        description = "Seconds between live-view prints (default ${DEFAULT-VALUE}).")
+    int statusEvery;
+
+    @Override
+    public Integer call() throws Exception {
+      if (minutes <= 0 || speedup <= 0 || nodes < 1 || parallelism < 1) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this),
+            "--minutes, --speedup, --nodes and --parallelism must be positive");
+      }
+      new DemoRunner(
+              new DemoRunner.Options(
+                  dir,
+                  Duration.ofMillis((long) (minutes * 60_000)),
+                  speedup,
+                  nodes,
+                  seed,
+                  parallelism,
+                  !noWebUi,
+                  Duration.ofSeconds(Math.max(1, statusEvery))),
+              System.out)
+          .run();
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "sql",
+      mixinStandardHelpOptions = true,
+      description =
+          "Runs a SQL query over an Iceberg warehouse written by the demo or the job; tables of the"
+              + " 'burnrate' namespace can be named bare (workload_windows, cost_allocations).")
+  static final class Sql implements Callable<Integer> {
+    @Option(
+        names = "--warehouse",
+        required = true,
+        description = "Warehouse folder (a 'hadoop' catalog) or data location for --catalog-uri.")
+    Path warehouse;
+
+    @Option(
+        names = "--catalog-uri",
+        description =
+            "JDBC catalog URI (e.g. jdbc:sqlite:FILE); default: the warehouse is a folder catalog.")
+    String catalogUri;
+
+    @Option(names = "--json", description = "Print rows as JSON lines instead of a table.")
+    boolean json;
+
+    @Parameters(paramLabel = "QUERY", description = "The SQL statement.")
+    String query;
+
+    @Override
+    public Integer call() throws Exception {
+      if (catalogUri == null && !Files.isDirectory(warehouse)) {
+        System.err.println(
+            "burnrate sql: --warehouse "
+                + warehouse
+                + " is not a folder (run ./burnrate demo first)");
+        return 2;
+      }
+      CatalogConfig catalog =
+          catalogUri == null
+              ? CatalogConfig.hadoop(warehouse)
+              : new CatalogConfig(
+                  CatalogConfig.DEFAULT_NAME,
+                  CatalogConfig.Type.JDBC,
+                  warehouse.toAbsolutePath().toUri().toString(),
+                  catalogUri,
+                  Map.of());
+      try (SqlRunner sql = new SqlRunner(catalog)) {
+        if (!json) {
+          sql.print(query, System.out);
+        } else {
+          SqlRunner.Result r = sql.query(query);
+          com.fasterxml.jackson.databind.ObjectMapper m =
+              new com.fasterxml.jackson.databind.ObjectMapper();
+          for (org.apache.flink.types.Row row : r.rows()) {
+            Map<String, Object> o = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < r.columns().size(); i++) {
+              Object v = row.getField(i);
+              o.put(
+                  r.columns().get(i),
+                  v instanceof Number || v instanceof Boolean || v == null ? v : v.toString());
+            }
+            System.out.println(m.writeValueAsString(o));
+          }
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "simulate",
+      mixinStandardHelpOptions = true,
+      description =
+          "Publishes the fleet simulator to a Kafka cluster (creates the topics if missing).")
+  static final class Simulate implements Callable<Integer> {
+    @Option(names = "--bootstrap-servers", required = true)
+    String bootstrap;
+
+    @Option(
+        names = "--hours",
+        defaultValue = "1",
+        description = "Simulated hours (default ${DEFAULT-VALUE}).")
+    double hours;
+
+    @Option(
+        names = "--speedup",
+        defaultValue = "0",
+        description = "Simulated seconds per wall second; 0 = as fast as possible (default).")
+    double speedup;
+
+    @Option(names = "--nodes", defaultValue = "12")
+    int nodes;
+
+    @Option(names = "--seed", defaultValue = "42")
+    long seed;
+
+    @Option(
+        names = "--start",
+        description = "Simulated start (ISO-8601); default: now minus --hours, on the hour.")
+    Instant start;
+
+    @Option(
+        names = "--partitions",
+        defaultValue = "4",
+        description = "Partitions of topics it creates.")
+    int partitions;
+
+    @Override
+    public Integer call() throws Exception {
+      Duration span = Duration.ofSeconds((long) (hours * 3600));
+      Instant s =
+          start != null
+              ? start
+              : Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(span);
+      Properties p = new Properties();
+      p.setProperty("bootstrap.servers", bootstrap);
+      EmbeddedKafka.createTopics(p, partitions);
+      FleetSimulator sim =
+          new FleetSimulator(
+              new FleetSimulator.Config(
+                  seed, s, span, nodes, "sim-cluster", Duration.ofSeconds(10), true));
+      long t0 = System.nanoTime();
+      try (SimulatorPublisher pub = new SimulatorPublisher(p)) {
+        long[] lastPrint = {System.nanoTime()};
+        long n =
+            pub.publish(
+                sim,
+                speedup,
+                simNow -> {
+                  if (System.nanoTime() - lastPrint[0] > 5_000_000_000L) {
+                    lastPrint[0] = System.nanoTime();
+                    System.out.printf(
+                        "simulated %s, %,d records%n",
+                        Instant.ofEpochMilli(simNow), pub.published());
+                  }
+                });
+        double secs = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(
+            "published %,d records (%s to %s) in %.1fs (%,.0f records/s)%n",
+            n, s, s.plus(span), secs, n / secs);
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "bench",
+      mixinStandardHelpOptions = true,
+      description =
+          "Measures end-to-end throughput of the analytics job through Kafka against the bare"
+              + " consume-and-parse ceiling of the same events on the same machine.")
+  static final class Bench implements Callable<Integer> {
+    @Option(
+        names = "--hours",
+        defaultValue = "2",
+        description = "Simulated hours of load (default ${DEFAULT-VALUE}).")
+    double hours;
+
+    @Option(
+        names = "--nodes",
+        defaultValue = "64",
+        description = "Simulated GPU nodes (default ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--parallelism", defaultValue = "2")
+    int parallelism;
+
+    @Option(names = "--dir", defaultValue = "target/bench")
+    Path dir;
+
+    @Option(names = "--json", description = "Also print the result as one JSON line.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      new Benchmark(dir, hours, nodes, parallelism, json, System.out).run();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package io.burnrate.jobs.demo;
+
+import java.util.List;
+
+/** The questions the demo asks of the warehouse (also documented in README.md). */
+public final class DemoQueries {
+  private DemoQueries() {}
+
+  public static final String COST_BY_TEAM =
+      "SELECT team, ROUND(SUM(cost), 2) AS cost_usd, ROUND(SUM(gpu_seconds) / 3600, 1) AS gpu_hours,"
+          + " ROUND(SUM(wasted_cost), 2) AS wasted_usd,"
+          + " ROUND(SUM(gpu_seconds * efficiency) / SUM(gpu_seconds), 3) AS efficiency"
+          + " FROM workload_windows WHERE kind = 'workload' GROUP BY team ORDER BY cost_usd DESC";
+
+  public static final String IDLE_BY_NODE =
+      "SELECT node, instance_type, capacity_type, ROUND(SUM(cost), 2) AS idle_usd,"
+          + " ROUND(SUM(idle_gpu_seconds) / 3600, 1) AS idle_gpu_hours, MAX(cost_basis) AS basis"
+          + " FROM workload_windows WHERE kind = 'idle'"
+          + " GROUP BY node, instance_type, capacity_type ORDER BY idle_gpu_hours DESC LIMIT 8";
+
+  public static final String COST_PER_SAMPLE =
+      "SELECT workload, ROUND(SUM(cost), 2) AS cost_usd, CAST(SUM(samples) AS BIGINT) AS samples,"
+          + " ROUND(SUM(cost) / SUM(samples) * 1000, 4) AS usd_per_1k_samples"
+          + " FROM workload_windows WHERE kind = 'workload' AND samples > 0"
+          + " GROUP BY workload ORDER BY usd_per_1k_samples DESC LIMIT 8";
+
+  public static final String CONSERVATION =
+      "SELECT COUNT(*) AS node_hours, SUM(price) AS billed_estimate_usd,"
+          + " MAX(ABS(allocated + idle - price)) AS max_residual_usd FROM ("
+          + " SELECT node, hour_start, MAX(node_hour_cost) AS price,"
+          + " SUM(CASE WHEN holder_kind = 'pod' THEN cost ELSE 0 END) AS allocated,"
+          + " SUM(CASE WHEN holder_kind = 'idle' THEN cost ELSE 0 END) AS idle"
+          + " FROM cost_allocations WHERE node_hour_cost IS NOT NULL GROUP BY node, hour_start)";
+
+  public static final String WHO_USED_A_NODE =
+      "SELECT hour_start, holder_kind, workload, gpus, ROUND(gpu_seconds / 3600, 2) AS gpu_hours, cost"
+          + " FROM cost_allocations WHERE node = (SELECT MIN(node) FROM cost_allocations)"
+          + " ORDER BY hour_start, cost DESC LIMIT 12";
+
+  public static final List<String> ALL =
+      List.of(COST_BY_TEAM, IDLE_BY_NODE, COST_PER_SAMPLE, CONSERVATION, WHO_USED_A_NODE);
+}

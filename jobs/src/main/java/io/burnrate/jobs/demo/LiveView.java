@@ -1,0 +1,151 @@
+package io.burnrate.jobs.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.burnrate.schemas.Topics;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads {@code burnrate.cost.windows} and {@code burnrate.dlq} (read_committed, as any downstream
+ * consumer would) and keeps a compact picture: the latest minute per workload and per node.
+ */
+public final class LiveView implements Runnable, AutoCloseable {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final AtomicBoolean stop = new AtomicBoolean();
+  private final Map<String, JsonNode> latestWorkload = new HashMap<>();
+  private final Map<String, JsonNode> latestIdle = new HashMap<>();
+  private final Map<String, Integer> dlqReasons = new HashMap<>();
+  private long windows;
+  private long newestWindowEnd;
+
+  public LiveView(Properties kafka) {
+    Properties p = new Properties();
+    p.putAll(kafka);
+    p.setProperty("group.id", "burnrate-demo-live-view");
+    p.setProperty("isolation.level", "read_committed");
+    p.setProperty("auto.offset.reset", "earliest");
+    p.setProperty("enable.auto.commit", "false");
+    consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    consumer.subscribe(List.of(Topics.COST_WINDOWS, Topics.DLQ));
+  }
+
+  @Override
+  public void run() {
+    while (!stop.get()) {
+      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+        try {
+          JsonNode n = MAPPER.readTree(r.value());
+          synchronized (this) {
+            if (r.topic().equals(Topics.DLQ)) {
+              dlqReasons.merge(n.path("reason").asText(), 1, Integer::sum);
+              continue;
+            }
+            windows++;
+            long end = Instant.parse(n.path("window_end").asText()).toEpochMilli();
+            newestWindowEnd = Math.max(newestWindowEnd, end);
+            if ("idle".equals(n.path("kind").asText())) {
+              latestIdle.merge(n.path("node").asText(), n, LiveView::newer);
+            } else {
+              latestWorkload.merge(n.path("workload").asText(), n, LiveView::newer);
+            }
+          }
+        } catch (Exception e) {
+          // the view is best effort; the pipeline's own outputs are the record
+        }
+      }
+    }
+    consumer.close(Duration.ofSeconds(5));
+  }
+
+  private static JsonNode newer(JsonNode a, JsonNode b) {
+    return b.path("window_end").asText().compareTo(a.path("window_end").asText()) >= 0 ? b : a;
+  }
+
+  /** Prints the top workloads by cost per hour in their latest minute, and idle dollars. */
+  public synchronized void print(PrintStream out, int top) {
+    String now = newestWindowEnd == 0 ? "-" : Instant.ofEpochMilli(newestWindowEnd).toString();
+    List<JsonNode> current = new ArrayList<>();
+    for (JsonNode n : latestWorkload.values()) {
+      if (n.path("window_end").asText().equals(now)) {
+        current.add(n);
+      }
+    }
+    current.sort((a, b) -> Double.compare(b.path("cost").asDouble(0), a.path("cost").asDouble(0)));
+    double idlePerHour = 0;
+    double idleGpus = 0;
+    for (JsonNode n : latestIdle.values()) {
+      if (n.path("window_end").asText().equals(now)) {
+        idlePerHour += n.path("cost").asDouble(0) * 60;
+        idleGpus += n.path("idle_gpu_seconds").asDouble(0) / 60;
+      }
+    }
+    double burn = idlePerHour;
+    for (JsonNode n : current) {
+      burn += n.path("cost").asDouble(0) * 60;
+    }
+    out.printf(
+        "%n-- minute ending %s | %d windows | fleet burn $%,.2f/h | idle $%,.2f/h (%.1f GPUs) | dead letters %s%n",
+        now, windows, burn, idlePerHour, idleGpus, dlqReasons.isEmpty() ? "0" : dlqReasons);
+    out.printf(
+        "  %-44s %-16s %9s %6s %12s %10s%n",
+        "workload", "team", "$/hour", "eff", "$/1k samples", "basis");
+    for (int i = 0; i < Math.min(top, current.size()); i++) {
+      JsonNode n = current.get(i);
+      String cps =
+          n.path("cost_per_sample").isNumber()
+              ? String.format("%.4f", n.path("cost_per_sample").asDouble() * 1000)
+              : "-";
+      String eff =
+          n.path("efficiency").isNumber()
+              ? String.format("%3.0f%%", n.path("efficiency").asDouble() * 100)
+              : "-";
+      String cost =
+          n.path("cost").isNumber()
+              ? String.format("%,.2f", n.path("cost").asDouble() * 60)
+              : "n/a";
+      out.printf(
+          "  %-44s %-16s %9s %6s %12s %10s%n",
+          abbreviate(n.path("workload").asText(), 44),
+          n.path("team").asText("-"),
+          cost,
+          eff,
+          cps,
+          n.path("cost_basis").asText());
+    }
+  }
+
+  public synchronized long windows() {
+    return windows;
+  }
+
+  public synchronized Map<String, Integer> deadLetters() {
+    return new HashMap<>(dlqReasons);
+  }
+
+  private static String abbreviate(String s, int n) {
+    return s.length() <= n ? s : "..." + s.substring(s.length() - n + 3);
+  }
+
+  public void stop() {
+    stop.set(true);
+  }
+
+  /** Stops the polling loop; the loop closes the consumer on its own thread. */
+  @Override
+  public void close() {
+    stop();
+  }
+}

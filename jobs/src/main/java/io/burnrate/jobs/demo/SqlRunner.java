@@ -1,0 +1,60 @@
+package io.burnrate.jobs.demo;
+
+import io.burnrate.connectors.iceberg.CatalogConfig;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.TableResult;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
+
+/**
+ * Runs SQL over the Iceberg warehouse with Flink SQL in batch mode, with the Burnrate catalog as
+ * the current catalog and {@code burnrate} as the current database, so tables can be named bare.
+ */
+public final class SqlRunner implements AutoCloseable {
+  private final TableEnvironment tEnv;
+
+  public SqlRunner(CatalogConfig catalog) {
+    Configuration conf = new Configuration();
+    conf.setString("parallelism.default", "1");
+    conf.setString("rest.bind-address", "127.0.0.1");
+    conf.setString("rest.address", "127.0.0.1");
+    conf.setString("table.display.max-column-width", "40");
+    tEnv =
+        TableEnvironment.create(
+            EnvironmentSettings.newInstance().inBatchMode().withConfiguration(conf).build());
+    tEnv.executeSql(catalog.createCatalogSql());
+    tEnv.useCatalog(catalog.name());
+    tEnv.executeSql("CREATE DATABASE IF NOT EXISTS burnrate");
+    tEnv.useDatabase("burnrate");
+  }
+
+  /** Runs a statement and prints its result as a table. */
+  public void print(String sql, PrintStream out) {
+    TableResult r = tEnv.executeSql(sql);
+    r.print();
+  }
+
+  /** Runs a query and returns its column names and rows. */
+  public Result query(String sql) throws Exception {
+    TableResult r = tEnv.executeSql(sql);
+    List<String> cols = r.getResolvedSchema().getColumnNames();
+    List<Row> rows = new ArrayList<>();
+    try (CloseableIterator<Row> it = r.collect()) {
+      while (it.hasNext()) {
+        rows.add(it.next());
+      }
+    }
+    return new Result(cols, rows);
+  }
+
+  /** Columns and rows of a query. */
+  public record Result(List<String> columns, List<Row> rows) {}
+
+  @Override
+  public void close() {}
+}

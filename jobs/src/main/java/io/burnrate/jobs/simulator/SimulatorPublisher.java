@@ -1,0 +1,91 @@
+package io.burnrate.jobs.simulator;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Publishes a {@link FleetSimulator} to Kafka, either as fast as possible or paced so that
+ * simulated time runs {@code speedup} times faster than the wall clock. The Kafka record timestamp
+ * is the event time. Stoppable from another thread.
+ */
+public final class SimulatorPublisher implements AutoCloseable {
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final AtomicBoolean stop = new AtomicBoolean();
+  private final AtomicLong published = new AtomicLong();
+  private final AtomicLong simTime = new AtomicLong(Long.MIN_VALUE);
+
+  public SimulatorPublisher(Properties kafka) {
+    Properties p = new Properties();
+    p.putAll(kafka);
+    p.putIfAbsent("acks", "all");
+    p.putIfAbsent("enable.idempotence", "true");
+    p.putIfAbsent("linger.ms", "10");
+    p.putIfAbsent("batch.size", "262144");
+    p.putIfAbsent("compression.type", "lz4");
+    this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * @param speedup simulated seconds per wall second; 0 or less means as fast as possible
+   * @param onStep called after each simulated step with the simulated time reached
+   * @return the number of records published
+   */
+  public long publish(FleetSimulator sim, double speedup, LongConsumer onStep) {
+    long wallStart = System.nanoTime();
+    long step = sim.stepMillis();
+    for (long t = sim.startMillis(); t < sim.endMillis() && !stop.get(); t += step) {
+      if (speedup > 0) {
+        long due = (long) ((t - sim.startMillis()) / speedup * 1_000_000L);
+        long wait = due - (System.nanoTime() - wallStart);
+        if (wait > 0) {
+          try {
+            Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+        }
+      }
+      sim.runStep(
+          t,
+          r -> {
+            producer.send(
+                new ProducerRecord<>(r.topic(), null, r.timestamp(), bytes(r.key()), r.value()));
+            published.incrementAndGet();
+          });
+      simTime.set(t + step);
+      if (onStep != null) {
+        onStep.accept(t + step);
+      }
+    }
+    producer.flush();
+    return published.get();
+  }
+
+  private static byte[] bytes(String s) {
+    return s == null ? null : s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  public long published() {
+    return published.get();
+  }
+
+  public long simulatedTime() {
+    return simTime.get();
+  }
+
+  public void stop() {
+    stop.set(true);
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(10));
+  }
+}

@@ -1,0 +1,133 @@
+package io.burnrate.jobs.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.burnrate.connectors.iceberg.CatalogConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobConfigTest {
+  @TempDir Path dir;
+
+  private static Map<String, String> valid() {
+    Map<String, String> m = new HashMap<>();
+    m.put("kafka.bootstrap-servers", "broker-1:9092,broker-2:9092");
+    return m;
+  }
+
+  private static JobConfig from(Map<String, String> m) {
+    return JobConfig.from(Configuration.fromMap(m));
+  }
+
+  @Test
+  void missingBootstrapServersNamesTheKey() {
+    assertThatThrownBy(() -> from(Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("kafka.bootstrap-servers");
+    assertThatThrownBy(() -> from(Map.of("kafka.bootstrap-servers", "  ")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("kafka.bootstrap-servers");
+  }
+
+  @Test
+  void transactionTimeoutShorterThanTheCheckpointIntervalNamesTheKey() {
+    Map<String, String> m = valid();
+    m.put("kafka.transaction-timeout", "5 s");
+    m.put("checkpoint.interval", "10 s");
+    assertThatThrownBy(() -> from(m))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("kafka.transaction-timeout");
+  }
+
+  @Test
+  void unknownCatalogTypeNamesTheKey() {
+    Map<String, String> m = valid();
+    m.put("iceberg.warehouse", dir.toString());
+    m.put("iceberg.catalog-type", "foo");
+    assertThatThrownBy(() -> from(m))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("iceberg.catalog-type")
+        .hasMessageContaining("foo");
+  }
+
+  @Test
+  void jdbcCatalogWithoutUriNamesTheKey() {
+    Map<String, String> m = valid();
+    m.put("iceberg.warehouse", dir.toString());
+    m.put("iceberg.catalog-type", "jdbc");
+    assertThatThrownBy(() -> from(m))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("iceberg.uri");
+  }
+
+  @Test
+  void shortNodeStalenessNamesTheKey() {
+    Map<String, String> m = valid();
+    m.put("cost.node-staleness", "90 s");
+    assertThatThrownBy(() -> from(m))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cost.node-staleness");
+  }
+
+  @Test
+  void unreadableRateCardNamesTheKey() {
+    Map<String, String> m = valid();
+    m.put("pricing.rate-card", dir.resolve("absent.csv").toString());
+    assertThatThrownBy(() -> from(m))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("pricing.rate-card");
+  }
+
+  @Test
+  void unparsableDurationNamesTheKey() {
+    Map<String, String> m = valid();
+    m.put("checkpoint.interval", "ten seconds");
+    assertThatThrownBy(() -> from(m))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("checkpoint.interval");
+  }
+
+  @Test
+  void validConfigKeepsDefaultsAndPassesKafkaPropertiesThrough() {
+    Map<String, String> m = valid();
+    m.put("kafka.properties.security.protocol", "SASL_SSL");
+    m.put("kafka.properties.sasl.mechanism", "SCRAM-SHA-512");
+
+    JobConfig c = from(m);
+
+    assertThat(c.kafka.bootstrapServers()).isEqualTo("broker-1:9092,broker-2:9092");
+    assertThat(c.kafka.clientProperties())
+        .containsOnly(
+            Map.entry("security.protocol", "SASL_SSL"),
+            Map.entry("sasl.mechanism", "SCRAM-SHA-512"));
+    assertThat(c.kafka.toProperties().getProperty("security.protocol")).isEqualTo("SASL_SSL");
+    assertThat(c.groupId).isEqualTo("burnrate-analytics");
+    assertThat(c.transactionTimeout).isEqualTo(Duration.ofMinutes(10));
+    assertThat(c.checkpointInterval).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.nodeStaleness).isEqualTo(Duration.ofMinutes(15));
+    assertThat(c.labelKeys).containsExactly("team", "project", "cost-center");
+    assertThat(c.iceberg).as("no warehouse, no Iceberg").isNull();
+    assertThat(c.rateCardPath).isNull();
+  }
+
+  @Test
+  void hadoopCatalogInAFolder() {
+    Map<String, String> m = valid();
+    m.put("iceberg.warehouse", dir.toString());
+    m.put("attribution.label-keys", "team;owner");
+
+    JobConfig c = from(m);
+
+    assertThat(c.iceberg.type()).isEqualTo(CatalogConfig.Type.HADOOP);
+    assertThat(c.iceberg.name()).isEqualTo("burnrate");
+    assertThat(c.iceberg.warehouse()).startsWith("file:");
+    assertThat(c.labelKeys).isEqualTo(List.of("team", "owner"));
+  }
+}

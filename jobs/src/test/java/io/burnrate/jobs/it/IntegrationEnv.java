@@ -1,0 +1,107 @@
+package io.burnrate.jobs.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.burnrate.connectors.iceberg.CatalogConfig;
+import io.burnrate.connectors.iceberg.IcebergTables;
+import io.burnrate.jobs.config.BurnrateOptions;
+import io.burnrate.jobs.config.JobConfig;
+import io.burnrate.jobs.demo.EmbeddedKafka;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.flink.configuration.Configuration;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Helpers shared by the integration tests: produce, consume read_committed, read Iceberg. */
+final class IntegrationEnv {
+  static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private IntegrationEnv() {}
+
+  static KafkaProducer<byte[], byte[]> producer(EmbeddedKafka kafka) {
+    Properties p = kafka.clientProperties();
+    p.setProperty("acks", "all");
+    p.setProperty("enable.idempotence", "true");
+    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  static void send(
+      KafkaProducer<byte[], byte[]> p, String topic, long ts, String key, String json) {
+    p.send(
+        new ProducerRecord<>(
+            topic,
+            null,
+            ts,
+            key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+            json.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * Everything committed on {@code topic}, read as a downstream consumer would (read_committed).
+   */
+  static List<JsonNode> readCommitted(EmbeddedKafka kafka, String topic) throws Exception {
+    Properties p = kafka.clientProperties();
+    p.setProperty("group.id", "it-" + topic + "-" + System.nanoTime());
+    p.setProperty("isolation.level", "read_committed");
+    p.setProperty("auto.offset.reset", "earliest");
+    p.setProperty("enable.auto.commit", "false");
+    List<JsonNode> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      c.subscribe(List.of(topic));
+      int empty = 0;
+      while (empty < 6) {
+        var batch = c.poll(Duration.ofMillis(500));
+        if (batch.isEmpty()) {
+          empty++;
+        } else {
+          empty = 0;
+        }
+        for (ConsumerRecord<byte[], byte[]> r : batch) {
+          out.add(MAPPER.readTree(r.value()));
+        }
+      }
+    }
+    return out;
+  }
+
+  static List<Record> readTable(CatalogConfig catalog, TableIdentifier id) throws Exception {
+    Catalog c = IcebergTables.catalogLoader(catalog).loadCatalog();
+    Table t = c.loadTable(id);
+    List<Record> rows = new ArrayList<>();
+    try (CloseableIterable<Record> it = IcebergGenerics.read(t).build()) {
+      for (Record r : it) {
+        rows.add(r.copy());
+      }
+    }
+    if (c instanceof AutoCloseable ac) {
+      ac.close();
+    }
+    return rows;
+  }
+
+  static JobConfig jobConfig(EmbeddedKafka kafka, Path warehouse, String group) {
+    Configuration c = new Configuration();
+    c.set(BurnrateOptions.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
+    c.set(BurnrateOptions.KAFKA_GROUP, group);
+    c.set(BurnrateOptions.KAFKA_TXN_PREFIX, group);
+    c.set(BurnrateOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
+    c.set(BurnrateOptions.ICEBERG_WAREHOUSE, warehouse.toString());
+    return JobConfig.from(c);
+  }
+}

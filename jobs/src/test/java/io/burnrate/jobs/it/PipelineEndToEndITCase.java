@@ -1,0 +1,244 @@
+package io.burnrate.jobs.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.burnrate.jobs.config.JobConfig;
+import io.burnrate.jobs.demo.EmbeddedKafka;
+import io.burnrate.jobs.pipeline.BurnrateJob;
+import io.burnrate.jobs.simulator.FleetSimulator;
+import io.burnrate.schemas.Topics;
+import io.burnrate.schemas.iceberg.TableSchemas;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.iceberg.data.Record;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole analytics job on the real parts: simulator events (plus malformed and late records)
+ * into a KRaft broker on loopback, the job on a MiniCluster at parallelism 2 with bounded Kafka
+ * sources, exactly-once sinks into Kafka and a real Iceberg warehouse. Asserts on what landed.
+ */
+class PipelineEndToEndITCase {
+  private static final Instant START = Instant.parse("2026-01-05T10:00:00Z");
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
+
+  @TempDir static Path tmp;
+  static EmbeddedKafka kafka;
+  static FleetSimulator sim;
+  static long produced;
+
+  @BeforeAll
+  static void produceAndRun() throws Exception {
+    kafka = EmbeddedKafka.start(Files.createDirectories(tmp.resolve("kafka")));
+    kafka.createTopics(2);
+    sim =
+        new FleetSimulator(
+            new FleetSimulator.Config(
+                7, START, Duration.ofMinutes(150), 6, "it", Duration.ofSeconds(10), true));
+    try (KafkaProducer<byte[], byte[]> p = IntegrationEnv.producer(kafka)) {
+      sim.run(
+          r -> {
+            IntegrationEnv.send(
+                p,
+                r.topic(),
+                r.timestamp(),
+                r.key(),
+                new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
+            produced++;
+          });
+      long ts = START.toEpochMilli();
+      IntegrationEnv.send(
+          p,
+          Topics.TELEMETRY_GPU,
+          ts,
+          "bad-1",
+          "{\"timestamp\": \"2026-01-05T10:00:00Z\", \"Hostname\": ");
+      IntegrationEnv.send(
+          p,
+          Topics.TELEMETRY_GPU,
+          ts,
+          "bad-2",
+          "{\"timestamp\":\"2026-01-05T10:00:00Z\",\"Hostname\":\"n1\",\"gpu\":\"0\",\"DCGM_FI_DEV_GPU_UTIL\":\"abc\"}");
+      IntegrationEnv.send(
+          p,
+          Topics.TELEMETRY_GPU,
+          ts,
+          "bad-3",
+          "{\"Hostname\":\"n1\",\"gpu\":\"0\",\"DCGM_FI_DEV_GPU_UTIL\":50}");
+      IntegrationEnv.send(
+          p,
+          Topics.TELEMETRY_WORKLOAD,
+          ts,
+          "bad-4",
+          "{\"timestamp\":\"2026-01-05T10:00:00Z\",\"namespace\":\"a\",\"pod\":\"b\",\"samples_total\":-5}");
+      IntegrationEnv.send(
+          p,
+          Topics.K8S_EVENTS,
+          ts,
+          "bad-5",
+          "{\"type\":\"ADDED\",\"object\":{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\",\"namespace\":\"y\"},"
+              + "\"spec\":{\"nodeName\":\"n1\",\"containers\":[{\"name\":\"c\",\"resources\":{\"limits\":{\"nvidia.com/gpu\":\"-1\"}}}]}}}");
+      IntegrationEnv.send(p, Topics.K8S_EVENTS, ts, "bad-6", "[1,2,3]");
+      // a sample from long before everything else, arriving last: its minute is long settled
+      p.flush();
+      IntegrationEnv.send(
+          p,
+          Topics.TELEMETRY_GPU,
+          START.minusSeconds(3600).toEpochMilli(),
+          "late-1",
+          "{\"timestamp\":\"2026-01-05T09:00:00Z\",\"cluster\":\"it\",\"Hostname\":\"gpu-p4d-24xlarge-00\",\"gpu\":0,"
+              + "\"DCGM_FI_DEV_GPU_UTIL\":50}");
+      p.flush();
+    }
+
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(
+            Configuration.fromMap(
+                Map.of(
+                    "pipeline.generic-types",
+                    "false",
+                    "pipeline.auto-watermark-interval",
+                    "20 ms")));
+    env.setParallelism(2);
+    JobConfig cfg = IntegrationEnv.jobConfig(kafka, tmp.resolve("warehouse"), "it-e2e");
+    BurnrateJob.addTo(env, cfg, true);
+    env.execute("burnrate-it");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  void windowsLandInKafkaAndIcebergOnceEach() throws Exception {
+    List<JsonNode> kafkaWindows = IntegrationEnv.readCommitted(kafka, Topics.COST_WINDOWS);
+    assertThat(kafkaWindows).hasSizeGreaterThan(500);
+    Set<String> ids =
+        kafkaWindows.stream().map(n -> n.get("id").asText()).collect(Collectors.toSet());
+    assertThat(ids).as("no duplicates in Kafka").hasSize(kafkaWindows.size());
+
+    List<Record> icebergWindows = IntegrationEnv.readTable(cfg(), TableSchemas.WORKLOAD_WINDOWS);
+    Set<String> icebergIds = new HashSet<>();
+    for (Record r : icebergWindows) {
+      icebergIds.add((String) r.getField("id"));
+    }
+    assertThat(icebergIds).as("no duplicates in Iceberg").hasSize(icebergWindows.size());
+    assertThat(icebergIds).isEqualTo(ids);
+
+    // the short job lives 40 s; its pod holds its GPU from kubelet admission (2 s after creation)
+    // to container exit: it is costed for exactly those 38 GPU-seconds, not a whole minute
+    double shortJobGpuSeconds =
+        kafkaWindows.stream()
+            .filter(n -> n.get("workload").asText("").endsWith("/Job/train-detector-99"))
+            .mapToDouble(n -> n.get("gpu_seconds").asDouble())
+            .sum();
+    assertThat(shortJobGpuSeconds).isCloseTo(38.0, org.assertj.core.data.Offset.offset(1e-6));
+
+    // every priced workload window says how its cost was made; the unpriced node never shows $0
+    for (JsonNode n : kafkaWindows) {
+      String basis = n.get("cost_basis").asText();
+      assertThat(basis).isIn("estimated", "unpriced");
+      if (basis.equals("unpriced")) {
+        assertThat(n.get("cost").isNull()).as("unpriced cost is null: %s", n).isTrue();
+      }
+    }
+    assertThat(kafkaWindows).anySatisfy(n -> assertThat(n.get("kind").asText()).isEqualTo("idle"));
+  }
+
+  @Test
+  void everyNodeHourConservesMoneyToTheCent() throws Exception {
+    List<Record> rows = IntegrationEnv.readTable(cfg(), TableSchemas.COST_ALLOCATIONS);
+    assertThat(rows).isNotEmpty();
+    Map<String, BigDecimal> sums = new HashMap<>();
+    Map<String, BigDecimal> prices = new HashMap<>();
+    Set<String> ids = new HashSet<>();
+    for (Record r : rows) {
+      assertThat(ids.add((String) r.getField("id"))).as("duplicate allocation row %s", r).isTrue();
+      BigDecimal price = (BigDecimal) r.getField("node_hour_cost");
+      if (price == null) {
+        assertThat(r.getField("cost_basis")).isEqualTo("unpriced");
+        continue;
+      }
+      String key =
+          r.getField("node") + "@" + ((OffsetDateTime) r.getField("hour_start")).toInstant();
+      sums.merge(key, (BigDecimal) r.getField("cost"), BigDecimal::add);
+      BigDecimal before = prices.put(key, price);
+      assertThat(before == null || before.compareTo(price) == 0).isTrue();
+    }
+    assertThat(prices).hasSizeGreaterThan(5);
+    for (Map.Entry<String, BigDecimal> e : prices.entrySet()) {
+      BigDecimal residual = sums.get(e.getKey()).subtract(e.getValue()).abs();
+      assertThat(residual)
+          .as("allocated + idle - price for %s", e.getKey())
+          .isLessThan(new BigDecimal("0.005"));
+      assertThat(residual.signum()).as("exact to the micro-dollar for %s", e.getKey()).isZero();
+    }
+  }
+
+  @Test
+  void badAndLateRecordsLandInTheDeadLetterTopicWithReasons() throws Exception {
+    List<JsonNode> dlq = IntegrationEnv.readCommitted(kafka, Topics.DLQ);
+    Map<String, List<JsonNode>> byReason =
+        dlq.stream().collect(Collectors.groupingBy(n -> n.get("reason").asText()));
+    assertThat(byReason)
+        .containsKeys(
+            "invalid_json", "invalid_value", "missing_field", "late", "unpriced_instance_type");
+    assertThat(byReason.get("invalid_json"))
+        .anySatisfy(
+            n -> {
+              assertThat(n.get("source_topic").asText()).isEqualTo(Topics.TELEMETRY_GPU);
+              assertThat(n.get("source_offset").asLong()).isGreaterThanOrEqualTo(0);
+              assertThat(n.get("source_partition").asInt()).isGreaterThanOrEqualTo(0);
+              assertThat(n.get("payload").asText()).contains("Hostname");
+            });
+    assertThat(byReason.get("invalid_json"))
+        .anySatisfy(n -> assertThat(n.get("source_topic").asText()).isEqualTo(Topics.K8S_EVENTS));
+    assertThat(byReason.get("invalid_value"))
+        .anySatisfy(n -> assertThat(n.get("detail").asText()).contains("DCGM_FI_DEV_GPU_UTIL"));
+    assertThat(byReason.get("invalid_value"))
+        .anySatisfy(n -> assertThat(n.get("detail").asText()).contains("samples_total"));
+    assertThat(byReason.get("invalid_value"))
+        .anySatisfy(n -> assertThat(n.get("detail").asText()).contains("nvidia.com/gpu"));
+    assertThat(byReason.get("missing_field"))
+        .anySatisfy(n -> assertThat(n.get("detail").asText()).contains("timestamp"));
+    assertThat(byReason.get("late"))
+        .anySatisfy(n -> assertThat(n.get("detail").asText()).contains("2026-01-05T09:00:00Z"));
+    assertThat(byReason.get("unpriced_instance_type")).hasSize(1);
+    assertThat(byReason.get("unpriced_instance_type").get(0).get("detail").asText())
+        .contains("p6-b200.48xlarge");
+  }
+
+  private static io.burnrate.connectors.iceberg.CatalogConfig cfg() {
+    return io.burnrate.connectors.iceberg.CatalogConfig.hadoop(tmp.resolve("warehouse"));
+  }
+}

@@ -1,0 +1,383 @@
+package io.burnrate.jobs.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.burnrate.jobs.BurnrateTestBase;
+import io.burnrate.jobs.cost.PodMinute;
+import io.burnrate.jobs.cost.PodSpan;
+import io.burnrate.jobs.pricing.RateCard;
+import io.burnrate.schemas.Topics;
+import io.burnrate.schemas.model.CostAllocation;
+import io.burnrate.schemas.model.CostWindow;
+import io.burnrate.schemas.model.DeadLetter;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class NodeCostFunctionTest extends BurnrateTestBase {
+  private static final long STALENESS = 15 * MINUTE;
+  private static final String P4D = "p4d.24xlarge";
+  private static final Offset<Double> EPS = within(1e-9);
+
+  private KeyedOneInputStreamOperatorTestHarness<String, NodeEvent, PodMinute> harness;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    harness = harness(STALENESS);
+    harness.open();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    harness.close();
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, NodeEvent, PodMinute> harness(
+      long staleness) throws Exception {
+    return new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new NodeCostFunction(RateCard.bundled(), staleness)),
+        NodeEvent::nodeKey,
+        Types.STRING);
+  }
+
+  private void send(NodeEvent e) throws Exception {
+    harness.processElement(e, e.timestamp());
+  }
+
+  private void watermark(long t) throws Exception {
+    harness.processWatermark(t);
+  }
+
+  /** Main output since the last call. */
+  private List<PodMinute> podMinutes() {
+    List<PodMinute> out = harness.extractOutputValues();
+    harness.getOutput().clear();
+    return out;
+  }
+
+  /** Side output since the last call. */
+  private <X> List<X> side(OutputTag<X> tag) {
+    List<X> out = new ArrayList<>();
+    Queue<StreamRecord<X>> q = harness.getSideOutput(tag);
+    if (q != null) {
+      q.forEach(r -> out.add(r.getValue()));
+      q.clear();
+    }
+    return out;
+  }
+
+  /**
+   * The keys of the node's "pods" map state as the backend holds them: null when there is no state
+   * entry at all, empty when the entry is an empty map.
+   */
+  private Iterable<String> podsState() throws Exception {
+    KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
+    backend.setCurrentKey(NODE_KEY);
+    MapState<String, PodSpan> pods =
+        backend.getPartitionedState(
+            VoidNamespace.INSTANCE,
+            VoidNamespaceSerializer.INSTANCE,
+            new MapStateDescriptor<>("pods", Types.STRING, TypeInformation.of(PodSpan.class)));
+    return pods.keys();
+  }
+
+  /** Pods the operator keeps for the node (user-level map entries). */
+  private int podsInState() throws Exception {
+    Iterable<String> keys = podsState();
+    int n = 0;
+    if (keys != null) {
+      for (String ignored : keys) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Node at T0, a 4-GPU pod from T0 to T0+90 s with samples every 10 s on its GPUs. */
+  private void firstNinetySeconds() throws Exception {
+    send(nodeAdded(P4D, 8, t(0)));
+    send(podScheduled("trainer", 4, t(0)));
+    for (int s = 0; s <= 80; s += 10) {
+      for (int gpu = 0; gpu < 4; gpu++) {
+        send(sampleEvent(t(s), gpu, "trainer", 0.5));
+      }
+    }
+    send(podEnded("trainer", 4, t(0), t(90)));
+  }
+
+  private static BigDecimal sumOfCosts(List<CostAllocation> rows) {
+    return rows.stream().map(a -> a.cost).reduce(BigDecimal.ZERO, BigDecimal::add);
+  }
+
+  @Test
+  void costsEachMinuteSettlesTheHourAndDrainsWhenTheNodeIsDeleted() throws Exception {
+    firstNinetySeconds();
+
+    watermark(t(60) - 1);
+
+    List<PodMinute> first = podMinutes();
+    assertThat(first).hasSize(1);
+    PodMinute m1 = first.get(0);
+    assertThat(m1.podKey).isEqualTo("ml/trainer");
+    assertThat(m1.minuteStart).isEqualTo(t(0));
+    assertThat(m1.gpuSeconds).isEqualTo(240.0);
+    assertThat(m1.cost).isCloseTo(0.18298, EPS); // 240 x 21.9576 / 3600 / 8
+    assertThat(m1.utilWeight).isEqualTo(240.0);
+    assertThat(m1.utilWeighted / m1.utilWeight).isCloseTo(0.5, EPS);
+    assertThat(m1.gpuModel).isEqualTo("NVIDIA A100-SXM4-40GB");
+    assertThat(m1.instanceType).isEqualTo(P4D);
+    List<CostWindow> idle1 = side(NodeCostFunction.IDLE);
+    assertThat(idle1).hasSize(1);
+    CostWindow w1 = idle1.get(0);
+    assertThat(w1.kind).isEqualTo(CostWindow.KIND_IDLE);
+    assertThat(w1.id).isEqualTo("idle/" + NODE_KEY + "/" + t(0));
+    assertThat(w1.windowStart).isEqualTo(t(0));
+    assertThat(w1.windowEnd).isEqualTo(t(60));
+    assertThat(w1.idleGpuSeconds).isEqualTo(240.0);
+    assertThat(w1.cost).isCloseTo(0.18298, EPS);
+    assertThat(w1.wastedCost).isCloseTo(0.18298, EPS);
+    assertThat(w1.costBasis).isEqualTo(CostWindow.BASIS_ESTIMATED);
+    assertThat(side(NodeCostFunction.ALLOCATIONS)).as("hour not over").isEmpty();
+    // node meta, pods, the next minute's telemetry, the hour in progress
+    assertThat(harness.numKeyedStateEntries()).isEqualTo(4);
+    assertThat(podsInState()).isEqualTo(1);
+    assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+    // a sample for the settled minute is late
+    send(sampleEvent(t(30), 1, "trainer", 0.9));
+    send(sampleEvent(t(60) - 1, 2, "trainer", 0.9));
+    List<DeadLetter> late = side(NodeCostFunction.DLQ);
+    assertThat(late).hasSize(2);
+    assertThat(late)
+        .allSatisfy(
+            d -> {
+              assertThat(d.reason).isEqualTo(DeadLetter.Reasons.LATE);
+              assertThat(d.sourceTopic).isEqualTo(Topics.TELEMETRY_GPU);
+              assertThat(d.key).isEqualTo(NODE_KEY);
+            });
+    assertThat(late.get(0).sourceTimestamp).isEqualTo(t(30));
+    assertThat(late.get(0).sourceOffset).isEqualTo(t(30));
+
+    watermark(t(120) - 1);
+
+    List<PodMinute> second = podMinutes();
+    assertThat(second).hasSize(1);
+    assertThat(second.get(0).minuteStart).isEqualTo(t(60));
+    assertThat(second.get(0).gpuSeconds).isEqualTo(120.0); // 4 GPUs x 30 s
+    assertThat(second.get(0).cost).isCloseTo(0.09149, EPS);
+    assertThat(second.get(0).utilWeighted / second.get(0).utilWeight)
+        .as("the late 0.9 samples did not count")
+        .isCloseTo(0.5, EPS);
+    List<CostWindow> idle2 = side(NodeCostFunction.IDLE);
+    assertThat(idle2).hasSize(1);
+    assertThat(idle2.get(0).idleGpuSeconds).isEqualTo(360.0);
+    assertThat(idle2.get(0).cost).isCloseTo(0.27447, EPS);
+    // the pod ended in that minute: it is forgotten (see podStateIsReleasedAfterTheMinuteItEnded)
+    assertThat(podsInState()).isZero();
+
+    send(nodeDeleted(P4D, 8, t(0), t(150)));
+    watermark(t(180) - 1);
+
+    assertThat(podMinutes()).isEmpty();
+    List<CostWindow> idle3 = side(NodeCostFunction.IDLE);
+    assertThat(idle3).hasSize(1);
+    assertThat(idle3.get(0).idleGpuSeconds).isEqualTo(240.0); // 8 GPUs x 30 s
+    assertThat(idle3.get(0).cost).isCloseTo(0.18298, EPS);
+
+    // the partial hour: 150 s of 21.9576/h = 0.914900; the pod held 360 of 1200 GPU-seconds
+    List<CostAllocation> rows = side(NodeCostFunction.ALLOCATIONS);
+    assertThat(rows).hasSize(2);
+    CostAllocation pod = rows.get(0);
+    CostAllocation idle = rows.get(1);
+    assertThat(pod.holderKind).isEqualTo(CostAllocation.HOLDER_POD);
+    assertThat(pod.pod).isEqualTo("trainer");
+    assertThat(pod.workload).isEqualTo("ml/Job/trainer");
+    assertThat(pod.team).isEqualTo("research");
+    assertThat(pod.gpus).isEqualTo(4);
+    assertThat(pod.gpuSeconds).isEqualTo(360.0);
+    assertThat(pod.cost).isEqualByComparingTo("0.274470");
+    assertThat(pod.providerInstanceId).isEqualTo("i-0abc");
+    assertThat(idle.holderKind).isEqualTo(CostAllocation.HOLDER_IDLE);
+    assertThat(idle.gpuSeconds).isEqualTo(840.0);
+    assertThat(idle.cost).isEqualByComparingTo("0.640430");
+    assertThat(rows)
+        .allSatisfy(
+            a -> {
+              assertThat(a.nodeHourCost).isEqualByComparingTo("0.914900");
+              assertThat(a.nodeGpuSeconds).isEqualTo(1200.0);
+              assertThat(a.hourStart).isEqualTo(t(0));
+              assertThat(a.hourEnd).isEqualTo(t(3600));
+            });
+    assertThat(sumOfCosts(rows)).isEqualByComparingTo(rows.get(0).nodeHourCost);
+
+    // state drains: nothing kept, no timer left
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+
+    watermark(t(7200));
+    assertThat(podMinutes()).isEmpty();
+    assertThat(side(NodeCostFunction.IDLE)).isEmpty();
+    assertThat(side(NodeCostFunction.ALLOCATIONS)).isEmpty();
+  }
+
+  @Test
+  void podStateIsReleasedAfterTheMinuteItEnded() throws Exception {
+    firstNinetySeconds();
+    watermark(t(60) - 1);
+    // node meta, pods, the next minute's telemetry, the hour in progress
+    assertThat(harness.numKeyedStateEntries()).isEqualTo(4);
+    assertThat(podsInState()).isEqualTo(1);
+
+    watermark(t(120) - 1); // the pod ended at T0+90s
+
+    assertThat(podsInState()).as("pods held by the node").isZero();
+    assertThat(harness.numKeyedStateEntries())
+        .as("node meta and the hour in progress only")
+        .isEqualTo(2);
+  }
+
+  @Test
+  void unpricedInstanceTypeIsReportedOnceAndCostsNull() throws Exception {
+    send(nodeAdded("x9.mystery", 8, t(0)));
+    send(event(nodeInfo("MODIFIED", "x9.mystery", 8, t(0), -1, t(10))));
+    send(podScheduled("trainer", 4, t(0)));
+    send(nodeDeleted("x9.mystery", 8, t(0), t(60)));
+
+    watermark(t(120) - 1);
+
+    List<DeadLetter> dlq = side(NodeCostFunction.DLQ);
+    assertThat(dlq).hasSize(1);
+    DeadLetter d = dlq.get(0);
+    assertThat(d.reason).isEqualTo(DeadLetter.Reasons.UNPRICED);
+    assertThat(d.key).isEqualTo(NODE_KEY);
+    assertThat(d.sourceTopic).isEqualTo(Topics.K8S_EVENTS);
+    assertThat(d.sourceTimestamp).isEqualTo(t(0));
+    assertThat(d.detail).contains("x9.mystery");
+
+    List<PodMinute> minutes = podMinutes();
+    assertThat(minutes).hasSize(1);
+    assertThat(minutes.get(0).gpuSeconds).isEqualTo(240.0);
+    assertThat(minutes.get(0).cost).isNaN();
+    assertThat(minutes.get(0).costBasis).isEqualTo(CostWindow.BASIS_UNPRICED);
+    List<CostWindow> idle = side(NodeCostFunction.IDLE);
+    assertThat(idle).hasSize(1);
+    assertThat(idle.get(0).idleGpuSeconds).isEqualTo(240.0);
+    assertThat(idle.get(0).cost).isNull();
+    assertThat(idle.get(0).wastedCost).isNull();
+    assertThat(idle.get(0).costBasis).isEqualTo(CostWindow.BASIS_UNPRICED);
+    List<CostAllocation> rows = side(NodeCostFunction.ALLOCATIONS);
+    assertThat(rows).hasSize(2);
+    assertThat(rows)
+        .allSatisfy(
+            a -> {
+              assertThat(a.cost).isNull();
+              assertThat(a.nodeHourCost).isNull();
+              assertThat(a.costBasis).isEqualTo(CostWindow.BASIS_UNPRICED);
+            });
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void hourBoundarySettlesThePreviousHour() throws Exception {
+    send(nodeAdded(P4D, 8, t(-120)));
+    send(podScheduled("trainer", 2, t(-120)));
+
+    watermark(t(120) - 1);
+
+    assertThat(podMinutes())
+        .extracting(m -> m.minuteStart)
+        .containsExactly(t(-120), t(-60), t(0), t(60));
+    List<CostAllocation> hour9 = side(NodeCostFunction.ALLOCATIONS);
+    // 120 s of the 09:00 hour: 21.9576 / 30 = 0.731920; the pod held 240 of 960 GPU-seconds
+    assertThat(hour9).hasSize(2);
+    assertThat(hour9).allSatisfy(a -> assertThat(a.hourStart).isEqualTo(t(-3600)));
+    assertThat(hour9.get(0).cost).isEqualByComparingTo("0.182980");
+    assertThat(hour9.get(1).cost).isEqualByComparingTo("0.548940");
+    assertThat(sumOfCosts(hour9)).isEqualByComparingTo("0.731920");
+
+    send(nodeDeleted(P4D, 8, t(-120), t(120)));
+    watermark(t(180) - 1);
+
+    List<CostAllocation> hour10 = side(NodeCostFunction.ALLOCATIONS);
+    assertThat(hour10).hasSize(2);
+    assertThat(hour10).allSatisfy(a -> assertThat(a.hourStart).isEqualTo(t(0)));
+    assertThat(hour10).allSatisfy(a -> assertThat(a.nodeHourCost).isEqualByComparingTo("0.731920"));
+    assertThat(sumOfCosts(hour10)).isEqualByComparingTo("0.731920");
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void staleNodeIsReleased() throws Exception {
+    harness.close();
+    harness = harness(2 * MINUTE);
+    harness.open();
+    send(nodeAdded(P4D, 8, t(0)));
+
+    watermark(t(600));
+
+    // last heard of at T0: minutes [T0, T0+3min) are costed, then the node counts as gone
+    assertThat(side(NodeCostFunction.IDLE))
+        .extracting(w -> w.windowStart)
+        .containsExactly(t(0), t(60), t(120));
+    List<CostAllocation> rows = side(NodeCostFunction.ALLOCATIONS);
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get(0).holderKind).isEqualTo(CostAllocation.HOLDER_IDLE);
+    assertThat(rows.get(0).cost).isEqualByComparingTo("1.097880"); // 21.9576 x 3/60
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void nodeFirstSeenBehindTheWatermarkStartsAtTheNextMinute() throws Exception {
+    watermark(t(30));
+    send(nodeAdded(P4D, 8, t(0)));
+
+    watermark(t(120) - 1);
+
+    assertThat(side(NodeCostFunction.IDLE)).extracting(w -> w.windowStart).containsExactly(t(60));
+  }
+
+  @Test
+  void stateSurvivesASnapshotAndRestoreMidHour() throws Exception {
+    firstNinetySeconds();
+    watermark(t(60) - 1);
+    assertThat(podMinutes()).hasSize(1);
+    OperatorSubtaskState snapshot = harness.snapshot(1L, t(60));
+    harness.close();
+
+    harness = harness(STALENESS);
+    harness.initializeState(snapshot);
+    harness.open();
+    watermark(t(120) - 1);
+    send(nodeDeleted(P4D, 8, t(0), t(150)));
+    watermark(t(180) - 1);
+
+    assertThat(podMinutes()).extracting(m -> m.gpuSeconds).containsExactly(120.0);
+    List<CostAllocation> rows = side(NodeCostFunction.ALLOCATIONS);
+    assertThat(rows)
+        .extracting(a -> a.cost.toPlainString())
+        .containsExactly("0.274470", "0.640430");
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+}
