@@ -247,6 +247,9 @@ public final class NodeCostFunction extends KeyedProcessFunction<String, NodeEve
     if (minute != m.nextMinute) {
       return; // a stale timer of a previous chain
     }
+    if (!m.known && !m.unpricedReported) {
+      reportUnknownNode(m, ctx);
+    }
     List<PodSpan> spans = new ArrayList<>();
     for (PodSpan s : pods.values()) {
       spans.add(s);
@@ -290,6 +293,26 @@ public final class NodeCostFunction extends KeyedProcessFunction<String, NodeEve
     }
     meta.update(m);
     ctx.timerService().registerEventTimeTimer(minuteEnd + MINUTE - 1);
+  }
+
+  /** Telemetry for a node no Kubernetes Node event described: it cannot be priced. Said once. */
+  private void reportUnknownNode(NodeMeta m, OnTimerContext ctx) {
+    m.unpricedReported = true;
+    unpriced.inc();
+    DeadLetter d =
+        DeadLetters.derived(
+            Topics.TELEMETRY_GPU,
+            DeadLetter.Reasons.UNPRICED,
+            "node "
+                + m.cluster
+                + "/"
+                + m.name
+                + " reports GPU telemetry but no Kubernetes Node event describes it, so its"
+                + " instance type and price are unknown; its cost is null (cost_basis=unpriced)."
+                + " Check that the telemetry 'cluster' label matches the cluster of the watch"
+                + " events (cluster.default-name or the 'cluster' record header).",
+            m.cluster + "/" + m.name);
+    ctx.output(DLQ, d);
   }
 
   private void accumulateHour(NodeMeta m, MinuteAllocator.Result r, long minute, OnTimerContext ctx)

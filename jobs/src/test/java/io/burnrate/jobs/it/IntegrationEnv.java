@@ -99,6 +99,7 @@ final class IntegrationEnv {
     Configuration c = new Configuration();
     c.set(BurnrateOptions.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
     c.set(BurnrateOptions.KAFKA_GROUP, group);
+    c.set(BurnrateOptions.CLUSTER, "it"); // the cluster the Kubernetes events come from
     c.set(BurnrateOptions.KAFKA_TXN_PREFIX, group);
     c.set(BurnrateOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
     c.set(BurnrateOptions.ICEBERG_WAREHOUSE, warehouse.toString());

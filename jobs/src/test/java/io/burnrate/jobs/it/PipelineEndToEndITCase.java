@@ -173,6 +173,17 @@ class PipelineEndToEndITCase {
       }
     }
     assertThat(kafkaWindows).anySatisfy(n -> assertThat(n.get("kind").asText()).isEqualTo("idle"));
+
+    // telemetry joined the Kubernetes state: GPU-time of workloads is covered by dcgm samples
+    double held = 0;
+    double covered = 0;
+    for (JsonNode n : kafkaWindows) {
+      if (n.get("kind").asText().equals("workload")) {
+        held += n.get("gpu_seconds").asDouble();
+        covered += n.get("gpu_seconds").asDouble() * n.get("telemetry_coverage").asDouble();
+      }
+    }
+    assertThat(covered / held).as("share of held GPU-time with telemetry").isGreaterThan(0.95);
   }
 
   @Test
