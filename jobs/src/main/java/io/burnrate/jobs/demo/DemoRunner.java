@@ -38,7 +38,8 @@ public final class DemoRunner {
       long seed,
       int parallelism,
       boolean webUi,
-      Duration statusEvery) {}
+      Duration statusEvery,
+      Path rateCard) {}
 
   private final Options o;
   private final PrintStream out;
@@ -88,6 +89,9 @@ public final class DemoRunner {
       job.set(BurnrateOptions.ICEBERG_WAREHOUSE, warehouse.toString());
       job.set(BurnrateOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(5));
       job.set(BurnrateOptions.SOURCE_IDLENESS, Duration.ofSeconds(5));
+      if (o.rateCard() != null) {
+        job.set(BurnrateOptions.RATE_CARD, o.rateCard().toAbsolutePath().toString());
+      }
       JobConfig cfg = JobConfig.from(job);
       BurnrateJob.addTo(env, cfg, false);
       JobClient client = env.executeAsync("burnrate-analytics");
