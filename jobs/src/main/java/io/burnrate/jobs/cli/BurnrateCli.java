@@ -102,6 +102,12 @@ public final class BurnrateCli implements Callable<Integer> {
         description = "Seconds between live-view prints (default ${DEFAULT-VALUE}).")
     int statusEvery;
 
+    @Option(
+        names = "--rate-card",
+        description =
+            "A CSV rate card whose rows replace or add to the bundled one (docs/rate-card.md).")
+    Path rateCard;
+
     @Override
     public Integer call() throws Exception {
       if (minutes <= 0 || speedup <= 0 || nodes < 1 || parallelism < 1) {
@@ -118,7 +124,8 @@ public final class BurnrateCli implements Callable<Integer> {
                   seed,
                   parallelism,
                   !noWebUi,
-                  Duration.ofSeconds(Math.max(1, statusEvery))),
+                  Duration.ofSeconds(Math.max(1, statusEvery)),
+                  rateCard),
               System.out)
           .run();
       return 0;
