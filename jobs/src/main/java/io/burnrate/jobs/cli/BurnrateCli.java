@@ -219,6 +219,12 @@ public final class BurnrateCli implements Callable<Integer> {
         description = "Simulated seconds per wall second; 0 = as fast as possible (default).")
     double speedup;
 
+    @Option(
+        names = "--rate",
+        defaultValue = "0",
+        description = "Maximum events per second; 0 = no limit (default).")
+    double rate;
+
     @Option(names = "--nodes", defaultValue = "12")
     int nodes;
 
@@ -257,6 +263,7 @@ public final class BurnrateCli implements Callable<Integer> {
             pub.publish(
                 sim,
                 speedup,
+                rate,
                 simNow -> {
                   if (System.nanoTime() - lastPrint[0] > 5_000_000_000L) {
                     lastPrint[0] = System.nanoTime();
@@ -283,13 +290,13 @@ public final class BurnrateCli implements Callable<Integer> {
   static final class Bench implements Callable<Integer> {
     @Option(
         names = "--hours",
-        defaultValue = "2",
+        defaultValue = "4",
         description = "Simulated hours of load (default ${DEFAULT-VALUE}).")
     double hours;
 
     @Option(
         names = "--nodes",
-        defaultValue = "64",
+        defaultValue = "96",
         description = "Simulated GPU nodes (default ${DEFAULT-VALUE}).")
     int nodes;
 

@@ -37,6 +37,17 @@ public final class SimulatorPublisher implements AutoCloseable {
    * @return the number of records published
    */
   public long publish(FleetSimulator sim, double speedup, LongConsumer onStep) {
+    return publish(sim, speedup, 0, onStep);
+  }
+
+  /**
+   * @param speedup simulated seconds per wall second; 0 or less means no time pacing
+   * @param maxEventsPerSecond a cap on the publishing rate; 0 or less means none
+   * @param onStep called after each simulated step with the simulated time reached
+   * @return the number of records published
+   */
+  public long publish(
+      FleetSimulator sim, double speedup, double maxEventsPerSecond, LongConsumer onStep) {
     long wallStart = System.nanoTime();
     long step = sim.stepMillis();
     for (long t = sim.startMillis(); t < sim.endMillis() && !stop.get(); t += step) {
@@ -59,6 +70,18 @@ public final class SimulatorPublisher implements AutoCloseable {
                 new ProducerRecord<>(r.topic(), null, r.timestamp(), bytes(r.key()), r.value()));
             published.incrementAndGet();
           });
+      if (maxEventsPerSecond > 0) {
+        long due = (long) (published.get() / maxEventsPerSecond * 1e9);
+        long wait = due - (System.nanoTime() - wallStart);
+        if (wait > 0) {
+          try {
+            Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+        }
+      }
       simTime.set(t + step);
       if (onStep != null) {
         onStep.accept(t + step);

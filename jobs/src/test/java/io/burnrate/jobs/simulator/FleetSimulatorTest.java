@@ -1,0 +1,101 @@
+package io.burnrate.jobs.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.burnrate.schemas.Topics;
+import io.burnrate.schemas.model.K8sObject;
+import io.burnrate.schemas.parse.GpuSampleParser;
+import io.burnrate.schemas.parse.K8sEventParser;
+import io.burnrate.schemas.parse.WorkloadProgressParser;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class FleetSimulatorTest {
+  private static final Instant START = Instant.parse("2026-01-05T00:00:00Z");
+
+  private static List<SimRecord> run(long seed, int nodes, Duration span) {
+    List<SimRecord> out = new ArrayList<>();
+    new FleetSimulator(
+            new FleetSimulator.Config(seed, START, span, nodes, "c", Duration.ofSeconds(10), true))
+        .run(out::add);
+    return out;
+  }
+
+  private static String digest(List<SimRecord> records) throws Exception {
+    MessageDigest md = MessageDigest.getInstance("SHA-256");
+    for (SimRecord r : records) {
+      md.update(r.topic().getBytes());
+      md.update(r.value());
+      md.update(Long.toString(r.timestamp()).getBytes());
+    }
+    return java.util.HexFormat.of().formatHex(md.digest());
+  }
+
+  @Test
+  void sameSeedSameRecordsByteForByte() throws Exception {
+    assertThat(digest(run(3, 8, Duration.ofMinutes(40))))
+        .isEqualTo(digest(run(3, 8, Duration.ofMinutes(40))))
+        .isNotEqualTo(digest(run(4, 8, Duration.ofMinutes(40))));
+  }
+
+  @Test
+  void everyRecordIsValidInputInNearEventTimeOrder() throws Exception {
+    List<SimRecord> records = run(11, 8, Duration.ofMinutes(90));
+    GpuSampleParser gpu = new GpuSampleParser("c");
+    WorkloadProgressParser work = new WorkloadProgressParser("c");
+    K8sEventParser k8s = new K8sEventParser("c", List.of("team", "project", "cost-center"));
+    Map<String, Integer> perTopic = new HashMap<>();
+    Set<String> resetPods = new HashSet<>();
+    Map<String, Double> lastSamples = new HashMap<>();
+    long newest = 0;
+    for (SimRecord r : records) {
+      perTopic.merge(r.topic(), 1, Integer::sum);
+      // in event-time order up to a few seconds, well within the default 20 s out-of-orderness
+      assertThat(r.timestamp()).isGreaterThan(newest - 10_000);
+      newest = Math.max(newest, r.timestamp());
+      switch (r.topic()) {
+        case Topics.TELEMETRY_GPU ->
+            assertThat(gpu.parse(r.value()).timestamp).isEqualTo(r.timestamp());
+        case Topics.TELEMETRY_WORKLOAD -> {
+          var w = work.parse(r.value());
+          if (!Double.isNaN(w.samplesTotal)) {
+            Double last = lastSamples.put(w.podKey(), w.samplesTotal);
+            if (last != null && w.samplesTotal < last) {
+              resetPods.add(w.podKey());
+            }
+          }
+        }
+        default -> {
+          K8sObject o = k8s.parse(r.value(), r.timestamp());
+          assertThat(o.pod != null || o.node != null).isTrue();
+        }
+      }
+    }
+    assertThat(perTopic)
+        .containsKeys(Topics.TELEMETRY_GPU, Topics.TELEMETRY_WORKLOAD, Topics.K8S_EVENTS);
+    assertThat(resetPods).as("a counter reset is simulated").isNotEmpty();
+  }
+
+  @Test
+  void incidentsAreListedAsGroundTruth() {
+    FleetSimulator sim = new FleetSimulator(FleetSimulator.Config.defaults(START));
+    assertThat(sim.incidents())
+        .extracting(FleetSimulator.Incident::kind)
+        .contains(
+            "idle_gpu",
+            "throughput_degradation",
+            "counter_reset",
+            "under_utilisation",
+            "memory_pressure",
+            "spot_reclaimed",
+            "unpriced_instance_type");
+  }
+}
