@@ -4,7 +4,6 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
-import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.SupportsNamespaces;
@@ -27,8 +26,13 @@ public final class IcebergTables {
     };
   }
 
-  /** Creates the namespace and table if they do not exist yet; returns the table. */
-  public static Table ensureTable(
+  /**
+   * Creates the namespace and table if they do not exist yet. Returns nothing: a table loaded here
+   * would be bound to this catalog, which is closed on return (a JDBC catalog's table then fails on
+   * first use with "Cannot get a client from a closed pool"); use {@link #tableLoader} or {@link
+   * #catalogLoader} to work with the table.
+   */
+  public static void ensureTable(
       CatalogConfig config, TableIdentifier id, Schema schema, PartitionSpec spec) {
     Catalog catalog = catalogLoader(config).loadCatalog();
     try {
@@ -40,10 +44,10 @@ public final class IcebergTables {
         }
       }
       if (catalog.tableExists(id)) {
-        return catalog.loadTable(id);
+        return;
       }
       try {
-        return catalog.createTable(
+        catalog.createTable(
             id,
             schema,
             spec,
@@ -54,7 +58,7 @@ public final class IcebergTables {
                 TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true",
                 TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "50"));
       } catch (AlreadyExistsException raced) {
-        return catalog.loadTable(id);
+        // another writer created it
       }
     } finally {
       if (catalog instanceof AutoCloseable c) {

@@ -43,25 +43,39 @@ public final class DeadLetters {
     return d;
   }
 
-  /** UTF-8 text of the first {@code max} bytes, or base64 ("base64:...") when not valid UTF-8. */
+  /**
+   * UTF-8 text of the first {@code max} bytes (a character split by the cut is left out), or base64
+   * of those bytes ("base64:...") when they are not valid UTF-8.
+   */
   static String text(byte[] b, int max) {
     if (b == null) {
       return null;
     }
     int n = Math.min(b.length, max);
+    int end = n;
+    if (n < b.length && n > 0) {
+      // the cut may split a multi-byte character: then keep the bytes before its lead byte
+      int lead = n - 1;
+      while (lead > 0 && lead > n - 4 && (b[lead] & 0xC0) == 0x80) {
+        lead--;
+      }
+      int len =
+          (b[lead] & 0xE0) == 0xC0
+              ? 2
+              : (b[lead] & 0xF0) == 0xE0 ? 3 : (b[lead] & 0xF8) == 0xF0 ? 4 : 1;
+      if (lead + len > n) {
+        end = lead;
+      }
+    }
     try {
       CharBuffer cb =
           StandardCharsets.UTF_8
               .newDecoder()
               .onMalformedInput(CodingErrorAction.REPORT)
               .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(b, 0, n));
+              .decode(ByteBuffer.wrap(b, 0, end));
       return cb.toString();
     } catch (CharacterCodingException e) {
-      if (n < b.length) {
-        // the cut may have split a multi-byte character: decode leniently
-        return new String(b, 0, n, StandardCharsets.UTF_8);
-      }
       return "base64:" + Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(b, n));
     }
   }

@@ -1,61 +1,143 @@
 package io.burnrate.jobs.demo;
 
 import io.burnrate.schemas.Topics;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * A real Kafka broker (KRaft, combined broker and controller) in this JVM, listening on loopback,
- * configured for exactly-once on one node (transaction and offsets topics with replication 1). For
- * the demo, the benchmark and the integration tests.
+ * A real Kafka broker (KRaft, combined broker and controller) in this JVM, listening on loopback
+ * only, configured for exactly-once on one node (transaction and offsets topics with replication
+ * 1). For the demo, the benchmark and the integration tests. It is Kafka's own server ({@code
+ * KafkaRaftServer}) with storage formatted as {@code kafka-storage format} does.
  */
 public final class EmbeddedKafka implements AutoCloseable {
-  private final KafkaClusterTestKit cluster;
+  private final KafkaRaftServer server;
+  private final String bootstrap;
+  private final Path dataDir;
 
-  private EmbeddedKafka(KafkaClusterTestKit cluster) {
-    this.cluster = cluster;
+  private EmbeddedKafka(KafkaRaftServer server, String bootstrap, Path dataDir) {
+    this.server = server;
+    this.bootstrap = bootstrap;
+    this.dataDir = dataDir;
   }
 
   public static EmbeddedKafka start(Path dataDir) throws Exception {
-    TestKitNodes nodes =
-        new TestKitNodes.Builder()
-            .setCombined(true)
-            .setNumBrokerNodes(1)
-            .setNumControllerNodes(1)
-            .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
-            .setBaseDirectory(dataDir)
-            .build();
-    KafkaClusterTestKit kit =
-        new KafkaClusterTestKit.Builder(nodes)
-            .setConfigProp("offsets.topic.replication.factor", "1")
-            .setConfigProp("offsets.topic.num.partitions", "4")
-            .setConfigProp("transaction.state.log.replication.factor", "1")
-            .setConfigProp("transaction.state.log.min.isr", "1")
-            .setConfigProp("transaction.state.log.num.partitions", "4")
-            .setConfigProp("group.initial.rebalance.delay.ms", "0")
-            .setConfigProp("auto.create.topics.enable", "false")
-            .setConfigProp("log.flush.interval.messages", Long.toString(Long.MAX_VALUE))
-            .setDeleteOnClose(true)
-            .build();
-    kit.format();
-    kit.startup();
-    kit.waitForReadyBrokers();
-    return new EmbeddedKafka(kit);
+    Exception last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        return startOnce(dataDir.resolve("attempt-" + attempt));
+      } catch (Exception e) {
+        last = e; // a free port was taken between probing and binding: try other ports
+      }
+    }
+    throw last;
+  }
+
+  private static EmbeddedKafka startOnce(Path dataDir) throws Exception {
+    Files.createDirectories(dataDir);
+    String logDir = dataDir.toAbsolutePath().toString();
+    int brokerPort = freePort();
+    int controllerPort = freePort();
+    Properties p = new Properties();
+    p.setProperty("process.roles", "broker,controller");
+    p.setProperty("node.id", "1");
+    p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+    p.setProperty(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+    p.setProperty("controller.listener.names", "CONTROLLER");
+    p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+    p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.setProperty("log.dirs", logDir);
+    p.setProperty("offsets.topic.replication.factor", "1");
+    p.setProperty("offsets.topic.num.partitions", "4");
+    p.setProperty("transaction.state.log.replication.factor", "1");
+    p.setProperty("transaction.state.log.min.isr", "1");
+    p.setProperty("transaction.state.log.num.partitions", "4");
+    p.setProperty("share.coordinator.state.topic.replication.factor", "1");
+    p.setProperty("share.coordinator.state.topic.min.isr", "1");
+    p.setProperty("group.initial.rebalance.delay.ms", "0");
+    p.setProperty("auto.create.topics.enable", "false");
+    p.setProperty("num.partitions", "1");
+    p.setProperty("log.cleaner.dedupe.buffer.size", "2097152");
+    KafkaConfig config = KafkaConfig.fromProps(p, false);
+    new Formatter()
+        .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+        .setClusterId(Uuid.randomUuid().toString())
+        .setNodeId(1)
+        .setDirectories(List.of(logDir))
+        .setMetadataLogDirectory(logDir)
+        .setControllerListenerName("CONTROLLER")
+        .setReleaseVersion(MetadataVersion.latestProduction())
+        .run();
+    KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+    server.startup();
+    String bootstrap = "127.0.0.1:" + brokerPort;
+    EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap, dataDir);
+    try {
+      kafka.awaitReady(Duration.ofSeconds(60));
+    } catch (Exception e) {
+      kafka.close();
+      throw e;
+    }
+    return kafka;
+  }
+
+  private void awaitReady(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Properties p = clientProperties();
+    p.setProperty("request.timeout.ms", "2000");
+    p.setProperty("default.api.timeout.ms", "3000");
+    try (Admin a = Admin.create(p)) {
+      while (true) {
+        try {
+          if (!a.describeCluster().nodes().get().isEmpty()) {
+            return;
+          }
+        } catch (ExecutionException e) {
+          if (System.nanoTime() > deadline) {
+            throw e;
+          }
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("Kafka broker not ready after " + timeout);
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    }
   }
 
   public String bootstrapServers() {
-    return cluster.bootstrapServers();
+    return bootstrap;
   }
 
   public Properties clientProperties() {
@@ -98,6 +180,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    cluster.close();
+    server.shutdown();
+    server.awaitShutdown();
+    DemoRunner.deleteRecursively(dataDir);
   }
 }
