@@ -4,6 +4,7 @@ import io.burnrate.jobs.config.BurnrateOptions;
 import io.burnrate.jobs.config.JobConfig;
 import io.burnrate.jobs.demo.EmbeddedKafka;
 import io.burnrate.jobs.pipeline.BurnrateJob;
+import io.burnrate.jobs.pipeline.ParseFunction;
 import io.burnrate.jobs.simulator.FleetSimulator;
 import io.burnrate.jobs.simulator.SimulatorPublisher;
 import io.burnrate.schemas.Topics;
@@ -16,12 +17,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -94,18 +98,34 @@ public final class Benchmark {
       Configuration flink = new Configuration();
       flink.setString("rest.bind-address", "127.0.0.1");
       flink.setString("pipeline.generic-types", "false");
+      flink.setString("restart-strategy.type", "none"); // a failure must show, not be retried
       flink.setString("execution.checkpointing.dir", d.resolve("checkpoints").toUri().toString());
       StreamExecutionEnvironment env =
           StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
       Configuration job = new Configuration();
       job.set(BurnrateOptions.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
       job.set(BurnrateOptions.KAFKA_GROUP, "bench-" + System.nanoTime());
-      job.set(BurnrateOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(5));
+      job.set(BurnrateOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
       JobConfig cfg = JobConfig.from(job);
       BurnrateJob.addTo(env, cfg, true);
       long j0 = System.nanoTime();
-      env.execute("burnrate-bench");
+      var result = env.execute("burnrate-bench");
       double jobSecs = (System.nanoTime() - j0) / 1e9;
+      out.printf(
+          "job: net runtime %.1fs of %.1fs wall (the rest is MiniCluster start and submission)%n",
+          result.getNetRuntime() / 1000.0, jobSecs);
+      long consumed = 0;
+      for (var e : result.getAllAccumulatorResults().entrySet()) {
+        if (e.getKey().startsWith(ParseFunction.INPUT_RECORDS)) {
+          consumed += ((Number) e.getValue()).longValue();
+          out.printf("job: %s = %,d%n", e.getKey(), ((Number) e.getValue()).longValue());
+        }
+      }
+      out.printf("job: read %,d of %,d input events%n", consumed, events);
+      if (consumed != events) {
+        out.println(
+            "WARNING: the job did not consume every event; the figures below are not valid");
+      }
       int usedCores = Math.min(parallelism, cores);
       double perCore = events / jobSecs / usedCores;
       out.printf(
@@ -155,11 +175,21 @@ public final class Benchmark {
     long idlePolls = 0;
     try (KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      c.subscribe(List.of(Topics.TELEMETRY_GPU, Topics.TELEMETRY_WORKLOAD, Topics.K8S_EVENTS));
+      // assign, not subscribe: no group coordination inside the measured time
+      List<TopicPartition> parts = new ArrayList<>();
+      for (String t : List.of(Topics.TELEMETRY_GPU, Topics.TELEMETRY_WORKLOAD, Topics.K8S_EVENTS)) {
+        for (PartitionInfo pi : c.partitionsFor(t)) {
+          parts.add(new TopicPartition(t, pi.partition()));
+        }
+      }
+      c.assign(parts);
+      c.seekToBeginning(parts);
       while (n < expected && idlePolls < 20) {
         var records = c.poll(Duration.ofMillis(500));
         if (records.isEmpty()) {
           idlePolls++;
+        } else {
+          idlePolls = 0;
         }
         for (ConsumerRecord<byte[], byte[]> r : records) {
           switch (r.topic()) {

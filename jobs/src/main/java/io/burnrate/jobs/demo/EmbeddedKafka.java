@@ -80,6 +80,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.setProperty("share.coordinator.state.topic.min.isr", "1");
     p.setProperty("group.initial.rebalance.delay.ms", "0");
     p.setProperty("auto.create.topics.enable", "false");
+    // Replays carry their own (possibly months-old) event timestamps: time-based retention would
+    // delete those segments under a reading job, so the embedded broker keeps everything.
+    p.setProperty("log.retention.ms", "-1");
+    p.setProperty("log.retention.bytes", "-1");
     p.setProperty("num.partitions", "1");
     p.setProperty("log.cleaner.dedupe.buffer.size", "2097152");
     KafkaConfig config = KafkaConfig.fromProps(p, false);

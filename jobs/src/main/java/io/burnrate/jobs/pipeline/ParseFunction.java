@@ -7,6 +7,7 @@ import io.burnrate.schemas.parse.ParseException;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -36,7 +37,15 @@ public final class ParseFunction<T> extends ProcessFunction<RawRecord, T> {
   private final ParserFactory<T> factory;
   private final int maxRecordBytes;
   private final int maxPayloadBytes;
+
+  /**
+   * Prefix of the accumulators counting every input record the job read (parsed or dead-lettered),
+   * one per topic: {@code burnrate.input-records.<topic>}.
+   */
+  public static final String INPUT_RECORDS = "burnrate.input-records";
+
   private transient RecordParser<T> parser;
+  private transient LongCounter inputRecords;
   private transient Map<String, Counter> deadLetters;
 
   public ParseFunction(ParserFactory<T> factory, int maxRecordBytes, int maxPayloadBytes) {
@@ -49,10 +58,16 @@ public final class ParseFunction<T> extends ProcessFunction<RawRecord, T> {
   public void open(OpenContext ctx) {
     parser = factory.create();
     deadLetters = new HashMap<>();
+    inputRecords = null;
   }
 
   @Override
   public void processElement(RawRecord r, Context ctx, Collector<T> out) {
+    if (inputRecords == null) {
+      inputRecords = new LongCounter();
+      getRuntimeContext().addAccumulator(INPUT_RECORDS + "." + r.topic, inputRecords);
+    }
+    inputRecords.add(1L);
     if (r.value == null || r.value.length == 0) {
       dead(r, DeadLetter.Reasons.EMPTY, "record has no value", ctx);
       return;

@@ -53,6 +53,7 @@ class PipelineEndToEndITCase {
   static EmbeddedKafka kafka;
   static FleetSimulator sim;
   static long produced;
+  static org.apache.flink.api.common.JobExecutionResult result;
 
   @BeforeAll
   static void produceAndRun() throws Exception {
@@ -129,7 +130,7 @@ class PipelineEndToEndITCase {
     env.setParallelism(2);
     JobConfig cfg = IntegrationEnv.jobConfig(kafka, tmp.resolve("warehouse"), "it-e2e");
     BurnrateJob.addTo(env, cfg, true);
-    env.execute("burnrate-it");
+    result = env.execute("burnrate-it");
   }
 
   @AfterAll
@@ -137,6 +138,17 @@ class PipelineEndToEndITCase {
     if (kafka != null) {
       kafka.close();
     }
+  }
+
+  @Test
+  void everyInputRecordIsRead() {
+    long read = 0;
+    for (Map.Entry<String, Object> e : result.getAllAccumulatorResults().entrySet()) {
+      if (e.getKey().startsWith(io.burnrate.jobs.pipeline.ParseFunction.INPUT_RECORDS)) {
+        read += ((Number) e.getValue()).longValue();
+      }
+    }
+    assertThat(read).as("records read by the job").isEqualTo(produced + 7); // + 7 bad/late ones
   }
 
   @Test
