@@ -42,6 +42,36 @@ public class PodMinute {
 
   public PodMinute() {}
 
+  /** A field-by-field copy (records may be reused by the runtime; state keeps copies). */
+  public PodMinute copy() {
+    PodMinute c = new PodMinute();
+    c.podKey = podKey;
+    c.namespace = namespace;
+    c.pod = pod;
+    c.workload = workload;
+    c.team = team;
+    c.project = project;
+    c.costCenter = costCenter;
+    c.cluster = cluster;
+    c.node = node;
+    c.instanceType = instanceType;
+    c.capacityType = capacityType;
+    c.region = region;
+    c.gpuModel = gpuModel;
+    c.minuteStart = minuteStart;
+    c.gpus = gpus;
+    c.gpuSeconds = gpuSeconds;
+    c.utilWeighted = utilWeighted;
+    c.utilWeight = utilWeight;
+    c.cost = cost;
+    c.costBasis = costBasis;
+    c.currency = currency;
+    c.samples = samples;
+    c.tokens = tokens;
+    c.requests = requests;
+    return c;
+  }
+
   @Override
   public String toString() {
     return "PodMinute{"

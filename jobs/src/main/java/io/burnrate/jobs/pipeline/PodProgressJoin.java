@@ -70,7 +70,8 @@ public final class PodProgressJoin
 
   @Override
   public void processElement1(PodMinute m, Context ctx, Collector<PodMinute> out) throws Exception {
-    minutes.put(m.minuteStart, m);
+    // a copy: with object reuse the runtime may refill the input object for the next record
+    minutes.put(m.minuteStart, m.copy());
     ctx.timerService().registerEventTimeTimer(m.minuteStart + MINUTE - 1);
     touch(m.minuteStart + MINUTE - 1, ctx);
   }
