@@ -3,11 +3,9 @@ package io.burnrate.jobs.pipeline;
 import io.burnrate.connectors.kafka.RawRecord;
 import io.burnrate.jobs.cost.PodMinute;
 import io.burnrate.jobs.pricing.RateCard;
-import io.burnrate.schemas.Topics;
 import io.burnrate.schemas.model.CostAllocation;
 import io.burnrate.schemas.model.CostWindow;
 import io.burnrate.schemas.model.DeadLetter;
-import io.burnrate.schemas.model.GpuSample;
 import io.burnrate.schemas.model.K8sObject;
 import io.burnrate.schemas.model.WorkloadProgress;
 import io.burnrate.schemas.parse.GpuSampleParser;
@@ -65,17 +63,25 @@ public final class BurnratePipeline {
     // 1. parse each input; what cannot be used goes to the dead-letter stream
     String cluster = s.cluster();
     List<String> labelKeys = List.copyOf(s.labelKeys());
-    SingleOutputStreamOperator<GpuSample> gpu =
+    SingleOutputStreamOperator<NodeEvent> gpu =
         in.gpuTelemetry()
             .process(
                 new ParseFunction<>(
                     () -> {
                       GpuSampleParser p = new GpuSampleParser(cluster);
-                      return r -> p.parse(r.value);
+                      return r -> {
+                        // keep the Kafka coordinates: a late sample's dead letter names them
+                        NodeEvent e = new NodeEvent();
+                        e.sample = p.parse(r.value);
+                        e.sourceTopic = r.topic;
+                        e.sourcePartition = r.partition;
+                        e.sourceOffset = r.offset;
+                        return e;
+                      };
                     },
                     s.maxRecordBytes(),
                     s.dlqMaxPayloadBytes()),
-                TypeInformation.of(GpuSample.class))
+                TypeInformation.of(NodeEvent.class))
             .uid("parse-gpu-telemetry")
             .name("parse GPU telemetry");
     SingleOutputStreamOperator<WorkloadProgress> progress =
@@ -122,10 +128,10 @@ public final class BurnratePipeline {
     // 2. event time: bounded out-of-orderness, idle sources do not hold time back
     Duration ooo = s.outOfOrderness();
     Duration idle = s.sourceIdleness();
-    DataStream<GpuSample> gpuTimed =
+    DataStream<NodeEvent> samples =
         gpu.assignTimestampsAndWatermarks(
-                WatermarkStrategy.<GpuSample>forBoundedOutOfOrderness(ooo)
-                    .withTimestampAssigner((e, t) -> e.timestamp)
+                WatermarkStrategy.<NodeEvent>forBoundedOutOfOrderness(ooo)
+                    .withTimestampAssigner((e, t) -> e.sample.timestamp)
                     .withIdleness(idle))
             .uid("watermarks-gpu-telemetry")
             .name("event time: GPU telemetry");
@@ -149,18 +155,6 @@ public final class BurnratePipeline {
                     .withIdleness(idle))
             .uid("watermarks-k8s-events")
             .name("event time: Kubernetes events");
-    DataStream<NodeEvent> samples =
-        gpuTimed
-            .map(
-                g -> {
-                  NodeEvent e = new NodeEvent();
-                  e.sample = g;
-                  e.sourceTopic = Topics.TELEMETRY_GPU;
-                  return e;
-                },
-                TypeInformation.of(NodeEvent.class))
-            .uid("gpu-node-events")
-            .name("GPU samples by node");
 
     // 4. allocation: node-minutes split over pods by GPU-seconds, idle, node-hours
     SingleOutputStreamOperator<PodMinute> podMinutes =

@@ -255,7 +255,12 @@ class PipelineEndToEndITCase {
     assertThat(byReason.get("missing_field"))
         .anySatisfy(n -> assertThat(n.get("detail").asText()).contains("timestamp"));
     assertThat(byReason.get("late"))
-        .anySatisfy(n -> assertThat(n.get("detail").asText()).contains("2026-01-05T09:00:00Z"));
+        .anySatisfy(
+            n -> {
+              assertThat(n.get("detail").asText()).contains("2026-01-05T09:00:00Z");
+              assertThat(n.get("source_topic").asText()).isEqualTo(Topics.TELEMETRY_GPU);
+              assertThat(n.get("source_offset").asLong()).isGreaterThanOrEqualTo(0);
+            });
     assertThat(byReason.get("unpriced_instance_type")).hasSize(1);
     assertThat(byReason.get("unpriced_instance_type").get(0).get("detail").asText())
         .contains("p6-b200.48xlarge");
