@@ -193,6 +193,17 @@ public final class BurnrateCli implements Callable<Integer> {
             System.out.println(m.writeValueAsString(o));
           }
         }
+      } catch (org.apache.flink.table.api.ValidationException
+          | org.apache.flink.table.api.SqlParserException e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+          root = root.getCause();
+        }
+        System.err.println("burnrate sql: " + root.getMessage());
+        System.err.println(
+            "burnrate sql: tables of the 'burnrate' database: workload_windows, cost_allocations"
+                + " (SHOW TABLES lists them)");
+        return 2;
       }
       return 0;
     }
