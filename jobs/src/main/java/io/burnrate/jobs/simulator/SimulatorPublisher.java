@@ -51,17 +51,9 @@ public final class SimulatorPublisher implements AutoCloseable {
     long wallStart = System.nanoTime();
     long step = sim.stepMillis();
     for (long t = sim.startMillis(); t < sim.endMillis() && !stop.get(); t += step) {
-      if (speedup > 0) {
-        long due = (long) ((t - sim.startMillis()) / speedup * 1_000_000L);
-        long wait = due - (System.nanoTime() - wallStart);
-        if (wait > 0) {
-          try {
-            Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            break;
-          }
-        }
+      if (speedup > 0
+          && !sleepUntil(wallStart + (long) ((t - sim.startMillis()) / speedup * 1_000_000L))) {
+        break;
       }
       sim.runStep(
           t,
@@ -70,17 +62,9 @@ public final class SimulatorPublisher implements AutoCloseable {
                 new ProducerRecord<>(r.topic(), null, r.timestamp(), bytes(r.key()), r.value()));
             published.incrementAndGet();
           });
-      if (maxEventsPerSecond > 0) {
-        long due = (long) (published.get() / maxEventsPerSecond * 1e9);
-        long wait = due - (System.nanoTime() - wallStart);
-        if (wait > 0) {
-          try {
-            Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            break;
-          }
-        }
+      if (maxEventsPerSecond > 0
+          && !sleepUntil(wallStart + (long) (published.get() / maxEventsPerSecond * 1e9))) {
+        break;
       }
       simTime.set(t + step);
       if (onStep != null) {
@@ -89,6 +73,21 @@ public final class SimulatorPublisher implements AutoCloseable {
     }
     producer.flush();
     return published.get();
+  }
+
+  /** Sleeps until {@code System.nanoTime()} reaches {@code dueNanos}; false when interrupted. */
+  private static boolean sleepUntil(long dueNanos) {
+    long wait = dueNanos - System.nanoTime();
+    if (wait <= 0) {
+      return true;
+    }
+    try {
+      Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private static byte[] bytes(String s) {
