@@ -16,7 +16,7 @@ public final class RowMappers {
   private RowMappers() {}
 
   public static RowData window(CostWindow w) {
-    GenericRowData r = new GenericRowData(30);
+    GenericRowData r = new GenericRowData(32);
     r.setField(0, s(w.id));
     r.setField(1, s(w.kind));
     r.setField(2, TimestampData.fromEpochMillis(w.windowStart));
@@ -47,6 +47,8 @@ public final class RowMappers {
     r.setField(27, w.requests);
     r.setField(28, w.idleGpuSeconds);
     r.setField(29, TimestampData.fromEpochMillis(w.emittedAt));
+    r.setField(30, w.costPerMillionTokens);
+    r.setField(31, w.costPerThousandRequests);
     return r;
   }
 

@@ -53,6 +53,8 @@ public final class OutputJson {
       num(g, "requests", w.requests);
       g.writeNumberField("idle_gpu_seconds", w.idleGpuSeconds);
       g.writeStringField("emitted_at", Instant.ofEpochMilli(w.emittedAt).toString());
+      num(g, "cost_per_million_tokens", w.costPerMillionTokens);
+      num(g, "cost_per_thousand_requests", w.costPerThousandRequests);
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -142,6 +142,9 @@ class BurnrateIcebergITCase {
           w.samples == null || w.cost == null || w.samples == 0 ? null : w.cost / w.samples;
       w.tokens = i % 2 == 0 ? null : 1.5e6 * i;
       w.requests = i % 2 == 0 ? null : (double) i;
+      w.costPerMillionTokens = w.tokens == null || w.cost == null ? null : w.cost / w.tokens * 1e6;
+      w.costPerThousandRequests =
+          w.requests == null || w.cost == null ? null : w.cost / w.requests * 1e3;
       out.add(w);
     }
     return out;
@@ -214,6 +217,8 @@ class BurnrateIcebergITCase {
     m.put("requests", w.requests);
     m.put("idle_gpu_seconds", w.idleGpuSeconds);
     m.put("emitted_at", ts(w.emittedAt));
+    m.put("cost_per_million_tokens", w.costPerMillionTokens);
+    m.put("cost_per_thousand_requests", w.costPerThousandRequests);
     return m;
   }
 

@@ -138,6 +138,8 @@ class OutputJsonTest {
     w.costPerSample = 0.001028806;
     w.tokens = 3.5e6;
     w.requests = 42.0;
+    w.costPerMillionTokens = 0.352733;
+    w.costPerThousandRequests = 29.394452;
     w.idleGpuSeconds = 0.0;
     w.emittedAt = START.plusSeconds(60).toEpochMilli();
     return w;
@@ -216,7 +218,9 @@ class OutputJsonTest {
             "samples",
             "cost_per_sample",
             "tokens",
-            "requests")) {
+            "requests",
+            "cost_per_million_tokens",
+            "cost_per_thousand_requests")) {
       assertThat(doc.has(f)).as(f + " present").isTrue();
       assertThat(doc.get(f).isNull()).as(f + " is null: " + doc.get(f)).isTrue();
     }

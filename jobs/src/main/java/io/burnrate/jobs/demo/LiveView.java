@@ -100,14 +100,16 @@ public final class LiveView implements Runnable, AutoCloseable {
         "%n-- minute ending %s | %d windows | fleet burn $%,.2f/h | idle $%,.2f/h (%.1f GPUs) | dead letters %s%n",
         now, windows, burn, idlePerHour, idleGpus, dlqReasons.isEmpty() ? "0" : dlqReasons);
     out.printf(
-        "  %-44s %-16s %9s %6s %12s %10s%n",
-        "workload", "team", "$/hour", "eff", "$/1k samples", "basis");
+        "  %-44s %-12s %9s %5s %22s %10s%n",
+        "workload", "team", "$/hour", "eff", "$ per unit of work", "basis");
     for (int i = 0; i < Math.min(top, current.size()); i++) {
       JsonNode n = current.get(i);
       String cps =
           n.path("cost_per_sample").isNumber()
-              ? String.format("%.4f", n.path("cost_per_sample").asDouble() * 1000)
-              : "-";
+              ? String.format("%.4f /1k samples", n.path("cost_per_sample").asDouble() * 1000)
+              : n.path("cost_per_million_tokens").isNumber()
+                  ? String.format("%.2f /1M tokens", n.path("cost_per_million_tokens").asDouble())
+                  : "-";
       String eff =
           n.path("efficiency").isNumber()
               ? String.format("%3.0f%%", n.path("efficiency").asDouble() * 100)
@@ -117,7 +119,7 @@ public final class LiveView implements Runnable, AutoCloseable {
               ? String.format("%,.2f", n.path("cost").asDouble() * 60)
               : "n/a";
       out.printf(
-          "  %-44s %-16s %9s %6s %12s %10s%n",
+          "  %-44s %-12s %9s %5s %22s %10s%n",
           abbreviate(n.path("workload").asText(), 44),
           n.path("team").asText("-"),
           cost,

@@ -160,9 +160,15 @@ public final class WorkloadWindows {
     }
     if (!Double.isNaN(a.tokens)) {
       w.tokens = a.tokens;
+      if (priced && a.tokens > 0) {
+        w.costPerMillionTokens = a.cost / a.tokens * 1e6;
+      }
     }
     if (!Double.isNaN(a.requests)) {
       w.requests = a.requests;
+      if (priced && a.requests > 0) {
+        w.costPerThousandRequests = a.cost / a.requests * 1e3;
+      }
     }
     w.emittedAt = end;
     return w;

@@ -70,6 +70,26 @@ class WorkloadWindowsTest extends BurnrateTestBase {
   }
 
   @Test
+  void inferenceCostPerMillionTokensAndPerThousandRequests() {
+    PodMinute a = podMinute("server-a", t(0), 60, 0.12);
+    a.workload = "ml/Deployment/serve";
+    a.tokens = 50_000;
+    a.requests = 160;
+    PodMinute b = podMinute("server-b", t(0), 60, 0.12);
+    b.workload = "ml/Deployment/serve";
+    b.tokens = 30_000;
+    b.requests = 80;
+
+    CostWindow w = window(a, b);
+
+    assertThat(w.tokens).isEqualTo(80_000.0);
+    assertThat(w.requests).isEqualTo(240.0);
+    assertThat(w.costPerMillionTokens).isCloseTo(0.24 / 80_000 * 1e6, EPS); // $3.00 per 1M tokens
+    assertThat(w.costPerThousandRequests).isCloseTo(0.24 / 240 * 1e3, EPS); // $1.00 per 1k requests
+    assertThat(w.costPerSample).isNull();
+  }
+
+  @Test
   void anUnpricedPodMinuteMakesTheWholeCostNull() {
     PodMinute unpriced = worker1();
     unpriced.cost = Double.NaN;

@@ -59,7 +59,9 @@ public final class TableSchemas {
           optional(27, "tokens", Types.DoubleType.get()),
           optional(28, "requests", Types.DoubleType.get()),
           required(29, "idle_gpu_seconds", Types.DoubleType.get()),
-          required(30, "emitted_at", Types.TimestampType.withZone()));
+          required(30, "emitted_at", Types.TimestampType.withZone()),
+          optional(31, "cost_per_million_tokens", Types.DoubleType.get()),
+          optional(32, "cost_per_thousand_requests", Types.DoubleType.get()));
 
   public static final PartitionSpec WORKLOAD_WINDOWS_SPEC =
       PartitionSpec.builderFor(WORKLOAD_WINDOWS_SCHEMA)

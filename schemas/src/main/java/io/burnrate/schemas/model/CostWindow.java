@@ -89,6 +89,12 @@ public class CostWindow {
   /** Event time at which the window was emitted (its end). */
   public long emittedAt;
 
+  /** {@code cost / tokens x 1e6}; null when either is unknown or no token was produced. */
+  public Double costPerMillionTokens;
+
+  /** {@code cost / requests x 1e3}; null when either is unknown or no request was served. */
+  public Double costPerThousandRequests;
+
   public CostWindow() {}
 
   @Override
