@@ -308,8 +308,8 @@ class JsonSchemasTest {
   }
 
   @Test
-  void alertsAndActionsAreReservedPlaceholders() throws Exception {
-    for (String topic : List.of(Topics.ALERTS, Topics.ACTIONS)) {
+  void actionsAreAReservedPlaceholder() throws Exception {
+    for (String topic : List.of(Topics.ACTIONS)) {
       JsonNode s = schema(topic);
       assertThat(s.path("$comment").asText()).as(topic).containsIgnoringCase("placeholder");
       assertThat(s.path("description").asText()).as(topic).contains("detection issue");

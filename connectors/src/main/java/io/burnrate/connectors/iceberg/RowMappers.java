@@ -1,6 +1,7 @@
 package io.burnrate.connectors.iceberg;
 
 import io.burnrate.schemas.iceberg.TableSchemas;
+import io.burnrate.schemas.model.Alert;
 import io.burnrate.schemas.model.CostAllocation;
 import io.burnrate.schemas.model.CostWindow;
 import java.math.BigDecimal;
@@ -78,6 +79,37 @@ public final class RowMappers {
     r.setField(21, s(a.costBasis));
     r.setField(22, s(a.currency));
     return r;
+  }
+
+  public static RowData alert(Alert a) {
+    GenericRowData r = new GenericRowData(22);
+    r.setField(0, s(a.id));
+    r.setField(1, s(a.fingerprint));
+    r.setField(2, s(a.status));
+    r.setField(3, s(a.alertname));
+    r.setField(4, s(a.severity));
+    r.setField(5, s(a.labels.getOrDefault("cluster", "")));
+    r.setField(6, s(a.labels.get("namespace")));
+    r.setField(7, s(a.labels.get("workload")));
+    r.setField(8, s(a.labels.get("team")));
+    r.setField(9, s(a.labels.get("series")));
+    r.setField(10, s(a.summary));
+    r.setField(11, s(a.description));
+    r.setField(12, TimestampData.fromEpochMillis(a.startsAt));
+    r.setField(13, a.endsAt >= 0 ? TimestampData.fromEpochMillis(a.endsAt) : null);
+    r.setField(14, finite(a.observed));
+    r.setField(15, finite(a.expectedLow));
+    r.setField(16, finite(a.expectedHigh));
+    r.setField(17, finite(a.score));
+    r.setField(18, finite(a.threshold));
+    r.setField(19, TimestampData.fromEpochMillis(a.windowStart));
+    r.setField(20, TimestampData.fromEpochMillis(a.windowEnd));
+    r.setField(21, s(a.costBasis));
+    return r;
+  }
+
+  private static Double finite(double v) {
+    return Double.isNaN(v) || Double.isInfinite(v) ? null : v;
   }
 
   private static StringData s(String v) {

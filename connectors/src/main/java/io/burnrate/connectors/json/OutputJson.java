@@ -2,6 +2,7 @@ package io.burnrate.connectors.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.burnrate.schemas.model.Alert;
 import io.burnrate.schemas.model.CostWindow;
 import io.burnrate.schemas.model.DeadLetter;
 import java.io.ByteArrayOutputStream;
@@ -85,6 +86,55 @@ public final class OutputJson {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  public static byte[] alert(Alert a) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(768);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("id", a.id);
+      g.writeStringField("fingerprint", a.fingerprint);
+      g.writeStringField("status", a.status);
+      g.writeStringField("alertname", a.alertname);
+      g.writeStringField("severity", a.severity);
+      g.writeObjectFieldStart("labels");
+      for (var e : new java.util.TreeMap<>(a.labels).entrySet()) {
+        g.writeStringField(e.getKey(), e.getValue());
+      }
+      g.writeEndObject();
+      g.writeObjectFieldStart("annotations");
+      g.writeStringField("summary", a.summary);
+      g.writeStringField("description", a.description);
+      g.writeEndObject();
+      g.writeStringField("starts_at", Instant.ofEpochMilli(a.startsAt).toString());
+      if (a.endsAt >= 0) {
+        g.writeStringField("ends_at", Instant.ofEpochMilli(a.endsAt).toString());
+      } else {
+        g.writeNullField("ends_at");
+      }
+      g.writeObjectFieldStart("evidence");
+      num(g, "observed", a.observed);
+      num(g, "expected_low", a.expectedLow);
+      num(g, "expected_high", a.expectedHigh);
+      num(g, "score", a.score);
+      num(g, "threshold", a.threshold);
+      g.writeStringField("window_start", Instant.ofEpochMilli(a.windowStart).toString());
+      g.writeStringField("window_end", Instant.ofEpochMilli(a.windowEnd).toString());
+      g.writeEndObject();
+      g.writeStringField("cost_basis", a.costBasis);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static void num(JsonGenerator g, String name, double v) throws IOException {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      g.writeNullField(name);
+    } else {
+      g.writeNumberField(name, v);
+    }
   }
 
   private static void num(JsonGenerator g, String name, Double v) throws IOException {

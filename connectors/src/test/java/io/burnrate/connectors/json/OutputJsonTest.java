@@ -317,4 +317,48 @@ class OutputJsonTest {
     assertThat(doc.get("source_offset").asLong()).isEqualTo(-1);
     assertThat(doc.get("payload_truncated").asBoolean()).isFalse();
   }
+
+  private static io.burnrate.schemas.model.Alert alert(String status) {
+    io.burnrate.schemas.model.Alert a = new io.burnrate.schemas.model.Alert();
+    a.fingerprint = "0123456789abcdef0123456789abcdef";
+    a.status = status;
+    a.alertname = "CostRateAnomaly";
+    a.severity = "warning";
+    a.labels.put("workload", "ml/Job/train");
+    a.labels.put("cluster", "prod");
+    a.labels.put("alertname", "CostRateAnomaly");
+    a.summary = "cost rate of ml/Job/train is above its expected range";
+    a.description = "observed 88 above expected range 21.5-23.1, score 1.00";
+    a.startsAt = START.toEpochMilli();
+    a.endsAt = status.equals("resolved") ? START.plusSeconds(600).toEpochMilli() : -1;
+    a.id = a.fingerprint + "/" + a.startsAt + "/" + status;
+    a.observed = 88.0;
+    a.expectedLow = 21.5;
+    a.expectedHigh = 23.1;
+    a.score = 0.9999;
+    a.threshold = 0.8;
+    a.windowStart = START.toEpochMilli();
+    a.windowEnd = START.plusSeconds(60).toEpochMilli();
+    a.costBasis = "estimated";
+    return a;
+  }
+
+  @Test
+  void alertsMatchTheirSchema() throws Exception {
+    JsonNode schema = schema("burnrate.alerts.schema.json");
+    for (String status : List.of("firing", "resolved")) {
+      JsonNode doc = MAPPER.readTree(OutputJson.alert(alert(status)));
+      assertConforms(doc, schema);
+      assertThat(names(doc.get("evidence")))
+          .containsExactlyInAnyOrderElementsOf(names(schema.at("/properties/evidence/properties")));
+      assertThat(names(doc.get("labels"))).containsExactly("alertname", "cluster", "workload");
+      assertThat(doc.get("ends_at").isNull()).isEqualTo(status.equals("firing"));
+    }
+    io.burnrate.schemas.model.Alert rule = alert("firing");
+    rule.score = Double.NaN; // a rule without a score
+    rule.costBasis = null;
+    JsonNode doc = MAPPER.readTree(OutputJson.alert(rule));
+    assertConforms(doc, schema);
+    assertThat(doc.at("/evidence/score").isNull()).isTrue();
+  }
 }

@@ -118,6 +118,20 @@ public final class BurnrateOptions {
           .defaultValue("burnrate")
           .withDescription("Catalog name; every engine reading the tables must use the same one.");
 
+  public static final ConfigOption<Double> ANOMALY_THRESHOLD =
+      key("detection.anomaly-threshold")
+          .doubleType()
+          .defaultValue(0.8)
+          .withDescription(
+              "Anomaly score (0-1) at which a series' alert fires (docs/anomaly-detection.md).");
+
+  public static final ConfigOption<String> DETECTION_TIME_ZONE =
+      key("detection.time-zone")
+          .stringType()
+          .defaultValue("UTC")
+          .withDescription(
+              "Time zone of the daily and weekly rhythms the anomaly detector learns.");
+
   public static final ConfigOption<Integer> DLQ_MAX_PAYLOAD =
       key("dlq.max-payload-bytes")
           .intType()

@@ -2,6 +2,7 @@ package io.burnrate.jobs.config;
 
 import io.burnrate.connectors.iceberg.CatalogConfig;
 import io.burnrate.connectors.kafka.KafkaOptions;
+import io.burnrate.jobs.detect.DetectorConfig;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ public final class JobConfig implements Serializable {
   public final CatalogConfig iceberg;
   public final int dlqMaxPayloadBytes;
   public final int maxRecordBytes;
+  public final DetectorConfig anomalyDetector;
 
   private JobConfig(Configuration c, Map<String, String> kafkaClientProps) {
     String bootstrap = c.get(BurnrateOptions.KAFKA_BOOTSTRAP);
@@ -102,6 +104,19 @@ public final class JobConfig implements Serializable {
     this.dlqMaxPayloadBytes = c.get(BurnrateOptions.DLQ_MAX_PAYLOAD);
     require(dlqMaxPayloadBytes >= 256, BurnrateOptions.DLQ_MAX_PAYLOAD.key(), "must be >= 256");
     this.maxRecordBytes = c.get(BurnrateOptions.MAX_RECORD_BYTES);
+    double threshold = c.get(BurnrateOptions.ANOMALY_THRESHOLD);
+    require(
+        threshold > 0 && threshold < 1,
+        BurnrateOptions.ANOMALY_THRESHOLD.key(),
+        "must be in (0, 1), got " + threshold);
+    String zone = c.get(BurnrateOptions.DETECTION_TIME_ZONE);
+    try {
+      java.time.ZoneId.of(zone);
+    } catch (java.time.DateTimeException e) {
+      throw new IllegalArgumentException(
+          BurnrateOptions.DETECTION_TIME_ZONE.key() + ": not a time zone: '" + zone + "'");
+    }
+    this.anomalyDetector = DetectorConfig.defaults().withAlertThreshold(threshold).withZone(zone);
     require(maxRecordBytes >= 1024, BurnrateOptions.MAX_RECORD_BYTES.key(), "must be >= 1024");
   }
 

@@ -37,6 +37,12 @@ public final class DemoQueries {
           + " FROM cost_allocations WHERE node = (SELECT MIN(node) FROM cost_allocations)"
           + " ORDER BY hour_start, cost DESC LIMIT 12";
 
+  public static final String ANOMALIES =
+      "SELECT alertname, workload, starts_at, ends_at, ROUND(observed, 4) AS observed,"
+          + " ROUND(expected_low, 4) AS expected_low, ROUND(expected_high, 4) AS expected_high"
+          + " FROM alerts WHERE status = 'firing' ORDER BY starts_at LIMIT 12";
+
   public static final List<String> ALL =
-      List.of(COST_BY_TEAM, IDLE_BY_NODE, COST_PER_SAMPLE, CONSERVATION, WHO_USED_A_NODE);
+      List.of(
+          COST_BY_TEAM, IDLE_BY_NODE, COST_PER_SAMPLE, CONSERVATION, WHO_USED_A_NODE, ANOMALIES);
 }

@@ -28,6 +28,7 @@ public final class LiveView implements Runnable, AutoCloseable {
   private final Map<String, JsonNode> latestWorkload = new HashMap<>();
   private final Map<String, JsonNode> latestIdle = new HashMap<>();
   private final Map<String, Integer> dlqReasons = new HashMap<>();
+  private final List<String> newAlerts = new ArrayList<>();
   private long windows;
   private long newestWindowEnd;
 
@@ -39,7 +40,7 @@ public final class LiveView implements Runnable, AutoCloseable {
     p.setProperty("auto.offset.reset", "earliest");
     p.setProperty("enable.auto.commit", "false");
     consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    consumer.subscribe(List.of(Topics.COST_WINDOWS, Topics.DLQ));
+    consumer.subscribe(List.of(Topics.COST_WINDOWS, Topics.DLQ, Topics.ALERTS));
   }
 
   @Override
@@ -49,6 +50,16 @@ public final class LiveView implements Runnable, AutoCloseable {
         try {
           JsonNode n = MAPPER.readTree(r.value());
           synchronized (this) {
+            if (r.topic().equals(Topics.ALERTS)) {
+              newAlerts.add(
+                  String.format(
+                      "  ALERT %-8s %s: %s%n        %s",
+                      n.path("status").asText(),
+                      n.path("alertname").asText(),
+                      n.at("/annotations/summary").asText(),
+                      n.at("/annotations/description").asText()));
+              continue;
+            }
             if (r.topic().equals(Topics.DLQ)) {
               dlqReasons.merge(n.path("reason").asText(), 1, Integer::sum);
               continue;
@@ -127,6 +138,10 @@ public final class LiveView implements Runnable, AutoCloseable {
           cps,
           n.path("cost_basis").asText());
     }
+    for (String a : newAlerts) {
+      out.println(a);
+    }
+    newAlerts.clear();
   }
 
   public synchronized long windows() {

@@ -10,6 +10,7 @@ import io.burnrate.jobs.config.JobConfig;
 import io.burnrate.jobs.pricing.RateCard;
 import io.burnrate.schemas.Topics;
 import io.burnrate.schemas.iceberg.TableSchemas;
+import io.burnrate.schemas.model.Alert;
 import io.burnrate.schemas.model.CostAllocation;
 import io.burnrate.schemas.model.CostWindow;
 import io.burnrate.schemas.model.DeadLetter;
@@ -53,7 +54,8 @@ public final class BurnrateJob {
             cfg.nodeStaleness,
             cfg.maxRecordBytes,
             cfg.dlqMaxPayloadBytes,
-            rateCard);
+            rateCard,
+            cfg.anomalyDetector);
     BurnratePipeline.Outputs out = BurnratePipeline.build(inputs, settings);
     sinks(out, cfg);
     return out;
@@ -87,6 +89,16 @@ public final class BurnrateJob {
                 cfg.transactionTimeout))
         .uid("sink-kafka-cost-windows")
         .name("kafka: " + Topics.COST_WINDOWS);
+    out.alerts()
+        .sinkTo(
+            BurnrateKafka.exactlyOnceSink(
+                cfg.kafka,
+                new JsonRecordSerializer<Alert>(
+                    Topics.ALERTS, a -> a.fingerprint, OutputJson::alert),
+                cfg.transactionalIdPrefix + "-alerts",
+                cfg.transactionTimeout))
+        .uid("sink-kafka-alerts")
+        .name("kafka: " + Topics.ALERTS);
     out.deadLetters()
         .sinkTo(
             BurnrateKafka.exactlyOnceSink(
@@ -116,6 +128,15 @@ public final class BurnrateJob {
               TableSchemas.COST_ALLOCATIONS_SPEC,
               "iceberg-cost-allocations")
           .name("iceberg: cost_allocations");
+      BurnrateIceberg.append(
+              out.alerts(),
+              RowMappers::alert,
+              cfg.iceberg,
+              TableSchemas.ALERTS,
+              TableSchemas.ALERTS_SCHEMA,
+              TableSchemas.ALERTS_SPEC,
+              "iceberg-alerts")
+          .name("iceberg: alerts");
     }
   }
 

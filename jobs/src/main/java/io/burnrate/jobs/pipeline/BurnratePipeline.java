@@ -2,7 +2,9 @@ package io.burnrate.jobs.pipeline;
 
 import io.burnrate.connectors.kafka.RawRecord;
 import io.burnrate.jobs.cost.PodMinute;
+import io.burnrate.jobs.detect.DetectorConfig;
 import io.burnrate.jobs.pricing.RateCard;
+import io.burnrate.schemas.model.Alert;
 import io.burnrate.schemas.model.CostAllocation;
 import io.burnrate.schemas.model.CostWindow;
 import io.burnrate.schemas.model.DeadLetter;
@@ -45,6 +47,7 @@ public final class BurnratePipeline {
   public record Outputs(
       DataStream<CostWindow> costWindows,
       DataStream<CostAllocation> allocations,
+      DataStream<Alert> alerts,
       DataStream<DeadLetter> deadLetters) {}
 
   /** The settings the topology itself needs. */
@@ -56,7 +59,8 @@ public final class BurnratePipeline {
       Duration nodeStaleness,
       int maxRecordBytes,
       int dlqMaxPayloadBytes,
-      RateCard rateCard)
+      RateCard rateCard,
+      DetectorConfig anomalyDetector)
       implements Serializable {}
 
   public static Outputs build(Inputs in, Settings s) {
@@ -190,6 +194,17 @@ public final class BurnratePipeline {
             .uid("workload-windows")
             .name("workload cost windows (1 min)");
 
+    // 7. anomalies: the production detector per workload series, alerts on state changes
+    DataStream<Alert> alerts =
+        workloadWindows
+            .flatMap(new AnomalySeries(), TypeInformation.of(SeriesPoint.class))
+            .uid("anomaly-series")
+            .name("series: cost rate, utilisation, throughput, cost per sample")
+            .keyBy(p -> p.key)
+            .process(new AnomalyFunction(s.anomalyDetector()), TypeInformation.of(Alert.class))
+            .uid("detect-anomalies")
+            .name("detect anomalies per series");
+
     DataStream<CostWindow> windows =
         workloadWindows.union(podMinutes.getSideOutput(NodeCostFunction.IDLE));
     DataStream<DeadLetter> dlq =
@@ -199,6 +214,7 @@ public final class BurnratePipeline {
                 k8s.getSideOutput(ParseFunction.DLQ),
                 podMinutes.getSideOutput(NodeCostFunction.DLQ),
                 podWork.getSideOutput(PodProgressJoin.DLQ));
-    return new Outputs(windows, podMinutes.getSideOutput(NodeCostFunction.ALLOCATIONS), dlq);
+    return new Outputs(
+        windows, podMinutes.getSideOutput(NodeCostFunction.ALLOCATIONS), alerts, dlq);
   }
 }

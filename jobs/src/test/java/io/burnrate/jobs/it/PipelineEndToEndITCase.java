@@ -199,6 +199,22 @@ class PipelineEndToEndITCase {
   }
 
   @Test
+  void alertsLandInKafkaAndIcebergOnceEach() throws Exception {
+    List<JsonNode> kafkaAlerts = IntegrationEnv.readCommitted(kafka, Topics.ALERTS);
+    Set<String> ids = new HashSet<>();
+    for (JsonNode a : kafkaAlerts) {
+      assertThat(ids.add(a.get("id").asText())).as("duplicate alert %s", a).isTrue();
+      assertThat(a.get("status").asText()).isIn("firing", "resolved");
+      assertThat(a.at("/annotations/description").asText()).isNotBlank();
+    }
+    Set<String> icebergIds = new HashSet<>();
+    for (Record r : IntegrationEnv.readTable(cfg(), TableSchemas.ALERTS)) {
+      icebergIds.add((String) r.getField("id"));
+    }
+    assertThat(icebergIds).isEqualTo(ids);
+  }
+
+  @Test
   void everyNodeHourConservesMoneyToTheCent() throws Exception {
     List<Record> rows = IntegrationEnv.readTable(cfg(), TableSchemas.COST_ALLOCATIONS);
     assertThat(rows).isNotEmpty();

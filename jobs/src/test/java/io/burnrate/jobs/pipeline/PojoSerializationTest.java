@@ -60,7 +60,9 @@ class PojoSerializationTest {
         CostWindow.class,
         CostAllocation.class,
         DeadLetter.class,
-        RawRecord.class);
+        RawRecord.class,
+        SeriesPoint.class,
+        io.burnrate.schemas.model.Alert.class);
   }
 
   private static SerializerConfigImpl noGenericTypes() {

@@ -22,6 +22,8 @@ public final class TableSchemas {
   public static final TableIdentifier COST_ALLOCATIONS =
       TableIdentifier.of(NAMESPACE, "cost_allocations");
 
+  public static final TableIdentifier ALERTS = TableIdentifier.of(NAMESPACE, "alerts");
+
   /** Money columns of the allocation table: exact to micro-units. */
   public static final int MONEY_PRECISION = 18;
 
@@ -101,6 +103,35 @@ public final class TableSchemas {
           .day("hour_start")
           .identity("cluster")
           .build();
+
+  /** {@code alerts}: every alert state change (firing, resolved), as on {@code burnrate.alerts}. */
+  public static final Schema ALERTS_SCHEMA =
+      new Schema(
+          required(1, "id", Types.StringType.get(), "fingerprint/starts_at/status"),
+          required(2, "fingerprint", Types.StringType.get()),
+          required(3, "status", Types.StringType.get(), "firing or resolved"),
+          required(4, "alertname", Types.StringType.get()),
+          required(5, "severity", Types.StringType.get()),
+          required(6, "cluster", Types.StringType.get()),
+          optional(7, "namespace", Types.StringType.get()),
+          optional(8, "workload", Types.StringType.get()),
+          optional(9, "team", Types.StringType.get()),
+          optional(10, "series", Types.StringType.get()),
+          required(11, "summary", Types.StringType.get()),
+          required(12, "description", Types.StringType.get()),
+          required(13, "starts_at", Types.TimestampType.withZone()),
+          optional(14, "ends_at", Types.TimestampType.withZone()),
+          optional(15, "observed", Types.DoubleType.get()),
+          optional(16, "expected_low", Types.DoubleType.get()),
+          optional(17, "expected_high", Types.DoubleType.get()),
+          optional(18, "score", Types.DoubleType.get()),
+          optional(19, "threshold", Types.DoubleType.get()),
+          required(20, "window_start", Types.TimestampType.withZone()),
+          required(21, "window_end", Types.TimestampType.withZone()),
+          optional(22, "cost_basis", Types.StringType.get()));
+
+  public static final PartitionSpec ALERTS_SPEC =
+      PartitionSpec.builderFor(ALERTS_SCHEMA).day("starts_at").identity("cluster").build();
 
   private TableSchemas() {}
 }

@@ -1,0 +1,57 @@
+package io.burnrate.jobs.pipeline;
+
+import io.burnrate.schemas.model.CostWindow;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Turns each workload cost window into the series the anomaly detector watches: cost rate ($/h),
+ * GPU utilisation (0-1), throughput (samples/s) and cost per sample. A value a window does not have
+ * (no price, no telemetry, no counter) is not a point: the detector never sees a made-up 0.
+ */
+public final class AnomalySeries implements FlatMapFunction<CostWindow, SeriesPoint> {
+  private static final long serialVersionUID = 1L;
+
+  public static final String COST_RATE = "cost_rate";
+  public static final String UTILIZATION = "utilization";
+  public static final String THROUGHPUT = "throughput";
+  public static final String COST_PER_SAMPLE = "cost_per_sample";
+
+  @Override
+  public void flatMap(CostWindow w, Collector<SeriesPoint> out) {
+    if (!CostWindow.KIND_WORKLOAD.equals(w.kind) || w.workload == null || w.gpuSeconds <= 0) {
+      return;
+    }
+    double hours = (w.windowEnd - w.windowStart) / 3_600_000.0;
+    if (w.cost != null) {
+      emit(w, COST_RATE, w.cost / hours, out);
+    }
+    if (w.meanUtilization != null) {
+      emit(w, UTILIZATION, w.meanUtilization, out);
+    }
+    if (w.samples != null) {
+      emit(w, THROUGHPUT, w.samples / ((w.windowEnd - w.windowStart) / 1000.0), out);
+    }
+    if (w.costPerSample != null) {
+      emit(w, COST_PER_SAMPLE, w.costPerSample, out);
+    }
+  }
+
+  private static void emit(CostWindow w, String series, double v, Collector<SeriesPoint> out) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      return;
+    }
+    SeriesPoint p = new SeriesPoint();
+    p.key = w.cluster + "|" + w.workload + "|" + series;
+    p.series = series;
+    p.cluster = w.cluster;
+    p.namespace = w.namespace;
+    p.workload = w.workload;
+    p.team = w.team;
+    p.windowStart = w.windowStart;
+    p.windowEnd = w.windowEnd;
+    p.value = v;
+    p.costBasis = w.costBasis;
+    out.collect(p);
+  }
+}
