@@ -34,8 +34,21 @@ public final class JsonRecordSerializer<T> implements KafkaRecordSerializationSc
     return new ProducerRecord<>(
         topic,
         null,
-        timestamp,
+        recordTimestamp(timestamp, System.currentTimeMillis()),
         k == null ? null : k.getBytes(StandardCharsets.UTF_8),
         value.apply(element));
+  }
+
+  /**
+   * The record's event time, but never in the future: brokers reject records whose timestamp is
+   * ahead of their clock by more than {@code log.message.timestamp.after.max.ms} (1 h by default
+   * since Kafka 4.0), and an event-time timer (e.g. a quiet-series timeout, or the end-of-input
+   * watermark) can stamp a record hours ahead.
+   */
+  static Long recordTimestamp(Long eventTime, long now) {
+    if (eventTime == null || eventTime < 0) {
+      return null;
+    }
+    return Math.min(eventTime, now);
   }
 }

@@ -7,7 +7,8 @@ import org.apache.flink.util.Collector;
 /**
  * Turns each workload cost window into the series the anomaly detector watches: cost rate ($/h),
  * GPU utilisation (0-1), throughput (samples/s) and cost per sample. A value a window does not have
- * (no price, no telemetry, no counter) is not a point: the detector never sees a made-up 0.
+ * (no price, no telemetry, no counter) is not a point: the detector never sees a made-up 0. Windows
+ * in which a pod started or ended contribute their utilisation only.
  */
 public final class AnomalySeries implements FlatMapFunction<CostWindow, SeriesPoint> {
   private static final long serialVersionUID = 1L;
@@ -23,11 +24,16 @@ public final class AnomalySeries implements FlatMapFunction<CostWindow, SeriesPo
       return;
     }
     double hours = (w.windowEnd - w.windowStart) / 3_600_000.0;
-    if (w.cost != null) {
-      emit(w, COST_RATE, w.cost / hours, out);
-    }
     if (w.meanUtilization != null) {
       emit(w, UTILIZATION, w.meanUtilization, out);
+    }
+    if (partial(w)) {
+      // a pod started or ended inside the window: its rates are not comparable with full
+      // windows (every ending job would look like a collapse), so they are not scored
+      return;
+    }
+    if (w.cost != null) {
+      emit(w, COST_RATE, w.cost / hours, out);
     }
     if (w.samples != null) {
       emit(w, THROUGHPUT, w.samples / ((w.windowEnd - w.windowStart) / 1000.0), out);
@@ -35,6 +41,13 @@ public final class AnomalySeries implements FlatMapFunction<CostWindow, SeriesPo
     if (w.costPerSample != null) {
       emit(w, COST_PER_SAMPLE, w.costPerSample, out);
     }
+  }
+
+  /** True when some GPU was held for only part of the window (GPU-seconds not whole minutes). */
+  static boolean partial(CostWindow w) {
+    double windowSeconds = (w.windowEnd - w.windowStart) / 1000.0;
+    double gpus = w.gpuSeconds / windowSeconds;
+    return Math.abs(gpus - Math.rint(gpus)) > 1e-6;
   }
 
   private static void emit(CostWindow w, String series, double v, Collector<SeriesPoint> out) {
