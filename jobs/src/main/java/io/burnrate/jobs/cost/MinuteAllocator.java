@@ -14,11 +14,12 @@ import java.util.Map;
  * by GPU-seconds (GPU count x the part of the minute each pod held them, from Kubernetes start and
  * end times), and calls the rest idle. Pure: no Flink, no state.
  *
- * <p>Utilisation comes from the dcgm samples whose labels name the pod. Samples without pod labels
- * are given to the node's GPU-holding pods in order of start time (pod 1 gets the first {@code
- * gpus} indices, ...), which is exact when one pod holds the node and an approximation otherwise;
- * past the held GPUs they are idle GPUs. Pods seen only in telemetry labels (no Kubernetes event)
- * hold the distinct GPUs they reported for the whole minute.
+ * <p>Utilisation comes from the dcgm samples whose labels name the pod. When a node's exporter
+ * reports no pod labels at all in a minute, samples are given to the node's GPU-holding pods in
+ * order of start time (pod 1 gets the first {@code gpus} indices, ...), which is exact when one pod
+ * holds the node and an approximation otherwise; past the held GPUs they are idle GPUs. Pods seen
+ * only in telemetry labels (no Kubernetes event) hold the distinct GPUs they reported for the whole
+ * minute.
  */
 public final class MinuteAllocator {
   private MinuteAllocator() {}
@@ -124,7 +125,9 @@ public final class MinuteAllocator {
       UtilAcc a = u.byPod.get(holders.get(i).podKey);
       util[i] = a != null ? copy(a) : new UtilAcc();
     }
-    if (!u.unlabelled.isEmpty()) {
+    // Only when the node's exporter reports no pod labels at all: if some samples of the minute
+    // carry pod labels, the exporter does label, and unlabelled GPUs are simply free.
+    if (!u.unlabelled.isEmpty() && u.byPod.isEmpty()) {
       for (Map.Entry<Integer, UtilAcc> e : u.unlabelled.entrySet()) {
         int gpu = e.getKey();
         int offset = 0;

@@ -24,13 +24,14 @@ public final class AnomalySeries implements FlatMapFunction<CostWindow, SeriesPo
       return;
     }
     double hours = (w.windowEnd - w.windowStart) / 3_600_000.0;
+    if (partial(w)) {
+      // a pod started or ended inside the window: its rates (and the utilisation of GPUs it
+      // held for part of the minute) are not comparable with full windows; every ending job
+      // would look like a collapse, so such windows are not scored
+      return;
+    }
     if (w.meanUtilization != null) {
       emit(w, UTILIZATION, w.meanUtilization, out);
-    }
-    if (partial(w)) {
-      // a pod started or ended inside the window: its rates are not comparable with full
-      // windows (every ending job would look like a collapse), so they are not scored
-      return;
     }
     if (w.cost != null) {
       emit(w, COST_RATE, w.cost / hours, out);

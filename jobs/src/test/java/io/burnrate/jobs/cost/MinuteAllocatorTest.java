@@ -113,6 +113,28 @@ class MinuteAllocatorTest extends BurnrateTestBase {
   }
 
   @Test
+  void unlabelledSamplesAreFreeGpusWhenTheExporterLabelsPods() {
+    NodeMeta node = nodeMeta(8, PRICE);
+    PodSpan trainer = podSpan("ml/trainer", 4, t(-600), -1);
+    MinuteUsage u = new MinuteUsage();
+    UtilAcc labelled = new UtilAcc();
+    for (int gpu = 4; gpu < 8; gpu++) {
+      labelled.add(0.9, gpu); // the trainer holds GPUs 4-7, as the exporter says
+    }
+    u.byPod.put("ml/trainer", labelled);
+    for (int gpu = 0; gpu < 4; gpu++) {
+      UtilAcc free = new UtilAcc();
+      free.add(0.0, gpu); // GPUs 0-3 are free: empty pod labels
+      u.unlabelled.put(gpu, free);
+    }
+    u.gpusSeen = 8;
+
+    PodMinute m = byPod(MinuteAllocator.settle(node, List.of(trainer), u, t(0))).get("ml/trainer");
+
+    assertThat(m.utilWeighted / m.utilWeight).as("free GPUs do not dilute it").isCloseTo(0.9, EPS);
+  }
+
+  @Test
   void podSeenOnlyInTelemetryHoldsItsGpusForTheWholeMinute() {
     NodeMeta node = nodeMeta(8, PRICE);
     PodSpan trainer = podSpan("ml/trainer", 4, t(-600), -1);

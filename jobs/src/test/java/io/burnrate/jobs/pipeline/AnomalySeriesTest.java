@@ -53,8 +53,8 @@ class AnomalySeriesTest {
   }
 
   @Test
-  void aWindowInWhichAPodEndedOnlyFeedsUtilisation() {
-    assertThat(points(window(240 + 38))).extracting(x -> x.series).containsExactly("utilization");
+  void aWindowInWhichAPodEndedIsNotScored() {
+    assertThat(points(window(240 + 38))).isEmpty();
   }
 
   @Test
