@@ -163,6 +163,8 @@ public final class FleetSimulator {
     double ratePerGpu; // samples (training) or tokens (inference) per GPU-second at full speed
     boolean inference;
     int generation;
+    long scaleUpAt = -1; // a runaway: replicas added at this time
+    int scaleUpTo;
   }
 
   private final class SimPod {
@@ -347,6 +349,25 @@ public final class FleetSimulator {
       incident(Behaviour.RESTARTING, "counter_reset", 0.0, "container restarts every 25 min");
       incident(Behaviour.LOW_UTIL, "under_utilisation", 0.15, "35-50% SM activity");
       incident(Behaviour.MEMORY_PRESSURE, "memory_pressure", 0.25, "framebuffer > 97% used");
+      runaway(0.7);
+    }
+  }
+
+  /** An inference deployment that scales out to four times its replicas (a runaway cost). */
+  private void runaway(double atFraction) {
+    for (SimWorkload w : workloads) {
+      if (w.inference && w.behaviour == Behaviour.HEALTHY && w.gpusPerPod <= 2) {
+        w.scaleUpAt = startMs + (long) (cfg.duration().toMillis() * atFraction);
+        w.scaleUpTo = w.replicas * 4;
+        incidents.add(
+            new Incident(
+                "runaway_scale_up",
+                "workload/" + w.namespace + "/Deployment/" + w.name,
+                w.scaleUpAt,
+                -1,
+                "replicas " + w.replicas + " -> " + w.scaleUpTo));
+        return;
+      }
     }
   }
 
@@ -416,6 +437,13 @@ public final class FleetSimulator {
         for (int r = 0; r < w.replicas; r++) {
           createPod(w, w.start + r * 300L);
         }
+      }
+      if (w.scaleUpAt >= t && w.scaleUpAt < tEnd && w.generation == 1) {
+        w.generation = 2;
+        for (int r = w.replicas; r < w.scaleUpTo; r++) {
+          createPod(w, w.scaleUpAt + r * 300L);
+        }
+        w.replicas = w.scaleUpTo;
       }
     }
     for (SimPod p : pods) {

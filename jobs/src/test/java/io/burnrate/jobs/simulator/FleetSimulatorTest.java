@@ -95,6 +95,7 @@ class FleetSimulatorTest {
             "counter_reset",
             "under_utilisation",
             "memory_pressure",
+            "runaway_scale_up",
             "spot_reclaimed",
             "unpriced_instance_type");
   }
