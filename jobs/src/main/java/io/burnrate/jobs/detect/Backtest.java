@@ -162,6 +162,17 @@ public final class Backtest {
       }
       int tsCol = column(header, "timestamp", "time", "datetime", "date", "ts");
       int valCol = column(header, "value", "y", "metric");
+      List<String> firstData = null;
+      if ((tsCol < 0 || valCol < 0) && looksLikeData(header, zone)) {
+        // no header: a plain two-column file, timestamp then value
+        tsCol = 0;
+        valCol = 1;
+        firstData = header;
+      } else if ((tsCol < 0 || valCol < 0) && header.size() == 2) {
+        // any two-column file: the first column is the time, the second the value
+        tsCol = 0;
+        valCol = 1;
+      }
       if (tsCol < 0 || valCol < 0) {
         throw new BacktestException(
             csv.recordLine(),
@@ -173,7 +184,8 @@ public final class Backtest {
       out.write(explain ? ",expected_low,expected_high,reason\n" : "\n");
 
       List<String> rec;
-      while ((rec = csv.next()) != null) {
+      while ((rec = firstData != null ? firstData : csv.next()) != null) {
+        firstData = null;
         long line = csv.recordLine();
         if (rec.size() == 1 && rec.get(0).isBlank()) {
           skipped++;
@@ -187,14 +199,12 @@ public final class Backtest {
         }
         String tsText = rec.get(tsCol).trim();
         String valText = rec.get(valCol).trim();
-        if (isMissing(tsText)) {
+        if (isMissing(tsText) || isMissing(valText)) {
+          String why = isMissing(tsText) ? "empty timestamp" : "empty value";
           skipped++;
-          count(skippedByReason, skippedLines, "empty timestamp", line);
-          continue;
-        }
-        if (isMissing(valText)) {
-          skipped++;
-          count(skippedByReason, skippedLines, "empty value", line);
+          count(skippedByReason, skippedLines, why, line);
+          // kept in the output, unscored, so that output rows stay aligned with input rows
+          writeUnscored(out, rec.get(tsCol), rec.get(valCol), "not scored: " + why, explain);
           continue;
         }
         long ts;
@@ -212,6 +222,7 @@ public final class Backtest {
         if (!Double.isFinite(v)) {
           skipped++;
           count(skippedByReason, skippedLines, "infinite value", line);
+          writeUnscored(out, tsText, valText, "not scored: infinite value", explain);
           continue;
         }
         if (ts < newest) {
@@ -301,5 +312,32 @@ public final class Backtest {
       }
     }
     return s;
+  }
+
+  private static void writeUnscored(
+      Writer out, String ts, String value, String reason, boolean explain) throws IOException {
+    out.write(csvField(ts.trim()));
+    out.write(',');
+    out.write(csvField(value.trim()));
+    out.write(",0.0000,0");
+    if (explain) {
+      out.write(",,,");
+      out.write(csvField(reason));
+    }
+    out.write('\n');
+  }
+
+  /** True for a first line that is data (a timestamp then a number), not a header. */
+  private static boolean looksLikeData(List<String> first, ZoneId zone) {
+    if (first.size() < 2) {
+      return false;
+    }
+    try {
+      Timestamps.parseMillis(first.get(0).trim(), zone);
+      Double.parseDouble(first.get(1).trim());
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 }

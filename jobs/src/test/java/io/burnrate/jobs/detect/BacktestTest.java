@@ -85,7 +85,10 @@ class BacktestTest {
     List<String> lines = Files.readAllLines(out);
     assertThat(lines.get(0)).isEqualTo("timestamp,value,anomaly_score,alert");
     assertThat(lines.get(1)).isEqualTo("2024-03-01 00:00:00,1.0,0.0000,0");
-    assertThat(lines).hasSize(199);
+    // one output row per input row (the blank line aside): unscored rows are kept, aligned
+    assertThat(lines).hasSize(201);
+    assertThat(lines.get(11)).isEqualTo("2024-03-01 00:10:00,,0.0000,0");
+    assertThat(lines.get(12)).isEqualTo("2024-03-01 00:11:00,NaN,0.0000,0");
   }
 
   @Test
@@ -98,9 +101,20 @@ class BacktestTest {
     Files.writeString(in, "timestamp,value\n2024-01-01 00:00:00,1\nyesterday,2\n");
     assertThatThrownBy(() -> Backtest.run(in, dir.resolve("o.csv"), DetectorConfig.defaults()))
         .hasMessageStartingWith("line 3: unreadable timestamp 'yesterday'");
-    Files.writeString(in, "when,amount\n2024-01-01 00:00:00,1\n");
+    Files.writeString(in, "when,amount,note\n2024-01-01 00:00:00,1,x\n");
     assertThatThrownBy(() -> Backtest.run(in, dir.resolve("o.csv"), DetectorConfig.defaults()))
         .hasMessageContaining("'timestamp' and a 'value' column");
+  }
+
+  @Test
+  void anyTwoColumnFileWithOrWithoutAHeader() throws Exception {
+    Path in = dir.resolve("in.csv");
+    Path out = dir.resolve("o.csv");
+    Files.writeString(in, "when,amount\n2024-01-01 00:00:00,1\n2024-01-01 00:01:00,2\n");
+    assertThat(Backtest.run(in, out, DetectorConfig.defaults()).points()).isEqualTo(2);
+    Files.writeString(in, "2024-01-01 00:00:00,1\n2024-01-01 00:01:00,2\n");
+    assertThat(Backtest.run(in, out, DetectorConfig.defaults()).points()).isEqualTo(2);
+    assertThat(Files.readAllLines(out).get(1)).startsWith("2024-01-01 00:00:00,1,");
   }
 
   @Test
