@@ -180,7 +180,7 @@ public final class BurnrateCli implements Callable<Integer> {
                   Map.of());
       try (SqlRunner sql = new SqlRunner(catalog)) {
         if (!json) {
-          sql.print(query, System.out);
+          sql.print(query);
         } else {
           SqlRunner.Result r = sql.query(query);
           com.fasterxml.jackson.databind.ObjectMapper m =

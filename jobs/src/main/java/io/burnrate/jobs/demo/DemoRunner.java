@@ -160,7 +160,7 @@ public final class DemoRunner {
         for (String q : DemoQueries.ALL) {
           out.println();
           out.println(q);
-          sql.print(q, out);
+          sql.print(q);
         }
       }
       out.printf(

@@ -144,14 +144,6 @@ public final class LiveView implements Runnable, AutoCloseable {
     newAlerts.clear();
   }
 
-  public synchronized long windows() {
-    return windows;
-  }
-
-  public synchronized Map<String, Integer> deadLetters() {
-    return new HashMap<>(dlqReasons);
-  }
-
   private static String abbreviate(String s, int n) {
     return s.length() <= n ? s : "..." + s.substring(s.length() - n + 3);
   }

@@ -1,7 +1,6 @@
 package io.burnrate.jobs.demo;
 
 import io.burnrate.connectors.iceberg.CatalogConfig;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
@@ -34,7 +33,7 @@ public final class SqlRunner implements AutoCloseable {
   }
 
   /** Runs a statement and prints its result as a table. */
-  public void print(String sql, PrintStream out) {
+  public void print(String sql) {
     TableResult r = tEnv.executeSql(sql);
     r.print();
   }

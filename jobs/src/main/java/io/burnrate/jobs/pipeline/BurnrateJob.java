@@ -11,7 +11,6 @@ import io.burnrate.jobs.pricing.RateCard;
 import io.burnrate.schemas.Topics;
 import io.burnrate.schemas.iceberg.TableSchemas;
 import io.burnrate.schemas.model.Alert;
-import io.burnrate.schemas.model.CostAllocation;
 import io.burnrate.schemas.model.CostWindow;
 import io.burnrate.schemas.model.DeadLetter;
 import java.nio.file.Path;
@@ -138,10 +137,5 @@ public final class BurnrateJob {
               "iceberg-alerts")
           .name("iceberg: alerts");
     }
-  }
-
-  /** The allocation stream type, for callers that add their own sinks. */
-  public static Class<CostAllocation> allocationType() {
-    return CostAllocation.class;
   }
 }

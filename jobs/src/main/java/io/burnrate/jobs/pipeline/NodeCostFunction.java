@@ -187,27 +187,19 @@ public final class NodeCostFunction extends KeyedProcessFunction<String, NodeEve
         m.pricePerHour = Double.NaN;
         m.costBasis = CostWindow.BASIS_UNPRICED;
         if (!m.unpricedReported) {
-          m.unpricedReported = true;
-          unpriced.inc();
-          DeadLetter d =
-              DeadLetters.derived(
-                  Topics.K8S_EVENTS,
-                  DeadLetter.Reasons.UNPRICED,
-                  "node "
-                      + m.cluster
-                      + "/"
-                      + m.name
-                      + ": instance type '"
-                      + m.instanceType
-                      + "' ("
-                      + m.capacityType
-                      + ", "
-                      + m.region
-                      + ") has no price in the rate card; its cost is reported as null"
-                      + " (cost_basis=unpriced), never 0. Add it with pricing.rate-card.",
-                  m.cluster + "/" + m.name);
-          d.sourceTimestamp = n.timestamp;
-          ctx.output(DLQ, d);
+          reportUnpriced(
+              m,
+              Topics.K8S_EVENTS,
+              ": instance type '"
+                  + m.instanceType
+                  + "' ("
+                  + m.capacityType
+                  + ", "
+                  + m.region
+                  + ") has no price in the rate card; its cost is reported as null"
+                  + " (cost_basis=unpriced), never 0. Add it with pricing.rate-card.",
+              n.timestamp,
+              ctx);
         }
       }
     }
@@ -248,7 +240,15 @@ public final class NodeCostFunction extends KeyedProcessFunction<String, NodeEve
       return; // a stale timer of a previous chain
     }
     if (!m.known && !m.unpricedReported) {
-      reportUnknownNode(m, ctx);
+      reportUnpriced(
+          m,
+          Topics.TELEMETRY_GPU,
+          " reports GPU telemetry but no Kubernetes Node event describes it, so its instance"
+              + " type and price are unknown; its cost is null (cost_basis=unpriced). Check that"
+              + " the telemetry 'cluster' label matches the cluster of the watch events"
+              + " (cluster.default-name or the 'cluster' record header).",
+          -1,
+          ctx);
     }
     List<PodSpan> spans = new ArrayList<>();
     for (PodSpan s : pods.values()) {
@@ -295,23 +295,14 @@ public final class NodeCostFunction extends KeyedProcessFunction<String, NodeEve
     ctx.timerService().registerEventTimeTimer(minuteEnd + MINUTE - 1);
   }
 
-  /** Telemetry for a node no Kubernetes Node event described: it cannot be priced. Said once. */
-  private void reportUnknownNode(NodeMeta m, OnTimerContext ctx) {
+  /** Says once, as a dead letter, that a node cannot be priced and why; counts it. */
+  private void reportUnpriced(NodeMeta m, String topic, String why, long eventTime, Context ctx) {
     m.unpricedReported = true;
     unpriced.inc();
+    String node = m.cluster + "/" + m.name;
     DeadLetter d =
-        DeadLetters.derived(
-            Topics.TELEMETRY_GPU,
-            DeadLetter.Reasons.UNPRICED,
-            "node "
-                + m.cluster
-                + "/"
-                + m.name
-                + " reports GPU telemetry but no Kubernetes Node event describes it, so its"
-                + " instance type and price are unknown; its cost is null (cost_basis=unpriced)."
-                + " Check that the telemetry 'cluster' label matches the cluster of the watch"
-                + " events (cluster.default-name or the 'cluster' record header).",
-            m.cluster + "/" + m.name);
+        DeadLetters.derived(topic, DeadLetter.Reasons.UNPRICED, "node " + node + why, node);
+    d.sourceTimestamp = eventTime;
     ctx.output(DLQ, d);
   }
 

@@ -13,7 +13,6 @@ import io.burnrate.schemas.model.K8sObject;
 import io.burnrate.schemas.model.NodeInfo;
 import io.burnrate.schemas.model.PodInfo;
 import java.io.IOException;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -448,14 +447,5 @@ public final class K8sEventParser {
       return -1;
     }
     return Values.parseTimestamp(path, s);
-  }
-
-  /** For tests and tools: the label keys in use. */
-  public List<String> labelKeys() {
-    return labelKeys;
-  }
-
-  static Iterator<String> names(JsonNode n) {
-    return n.fieldNames();
   }
 }
