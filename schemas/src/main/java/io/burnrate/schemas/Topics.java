@@ -25,6 +25,12 @@ public final class Topics {
   /** Per workload (and per node for idle) per window cost records. */
   public static final String COST_WINDOWS = "burnrate.cost.windows";
 
+  /**
+   * Node-hour allocations: the estimate when an hour is settled, then each reconciliation to the
+   * bill (higher {@code version}), keyed by allocation id so that compaction keeps the latest.
+   */
+  public static final String COST_ALLOCATIONS = "burnrate.cost.allocations";
+
   /** Firing and resolved alerts (schema reserved for the detection issue). */
   public static final String ALERTS = "burnrate.alerts";
 
@@ -37,7 +43,8 @@ public final class Topics {
   public static final List<String> INPUTS =
       List.of(TELEMETRY_GPU, TELEMETRY_WORKLOAD, K8S_EVENTS, BILLING_FOCUS);
   public static final List<String> CONFIG = List.of(CONFIG_BUDGETS, CONFIG_PRICING);
-  public static final List<String> OUTPUTS = List.of(COST_WINDOWS, ALERTS, ACTIONS, DLQ);
+  public static final List<String> OUTPUTS =
+      List.of(COST_WINDOWS, COST_ALLOCATIONS, ALERTS, ACTIONS, DLQ);
 
   private Topics() {}
 }

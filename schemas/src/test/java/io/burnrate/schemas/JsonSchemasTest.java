@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.burnrate.schemas.model.CostAllocation;
 import io.burnrate.schemas.model.CostWindow;
 import io.burnrate.schemas.model.DeadLetter;
 import java.lang.reflect.Field;
@@ -189,6 +190,17 @@ class JsonSchemasTest {
             CostWindow.BASIS_UNPRICED);
     assertThat(texts(props.get("kind").get("enum")))
         .containsExactlyInAnyOrder(CostWindow.KIND_WORKLOAD, CostWindow.KIND_IDLE);
+  }
+
+  @Test
+  void costAllocationPropertiesAreExactlyTheModelsFieldsInSnakeCase() throws Exception {
+    JsonNode s = schema(Topics.COST_ALLOCATIONS);
+    Set<String> expected = snakeCaseFields(CostAllocation.class);
+    assertThat(expected).contains("node_hour_cost", "version", "billed_cost", "effective_cost");
+    assertThat(names(s.get("properties"))).isEqualTo(expected);
+    Set<String> required = new TreeSet<>();
+    s.get("required").forEach(r -> required.add(r.asText()));
+    assertThat(required).isEqualTo(expected);
   }
 
   @Test

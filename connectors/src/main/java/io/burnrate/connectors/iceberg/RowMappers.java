@@ -54,7 +54,7 @@ public final class RowMappers {
   }
 
   public static RowData allocation(CostAllocation a) {
-    GenericRowData r = new GenericRowData(23);
+    GenericRowData r = new GenericRowData(27);
     r.setField(0, s(a.id));
     r.setField(1, s(a.cluster));
     r.setField(2, s(a.node));
@@ -78,6 +78,10 @@ public final class RowMappers {
     r.setField(20, money(a.cost));
     r.setField(21, s(a.costBasis));
     r.setField(22, s(a.currency));
+    r.setField(23, a.version);
+    r.setField(24, money(a.billedCost));
+    r.setField(25, money(a.effectiveCost));
+    r.setField(26, s(a.billingDelivery));
     return r;
   }
 

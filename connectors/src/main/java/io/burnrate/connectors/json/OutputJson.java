@@ -3,11 +3,13 @@ package io.burnrate.connectors.json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.burnrate.schemas.model.Alert;
+import io.burnrate.schemas.model.CostAllocation;
 import io.burnrate.schemas.model.CostWindow;
 import io.burnrate.schemas.model.DeadLetter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
@@ -61,6 +63,53 @@ public final class OutputJson {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /** One allocation row as on {@code burnrate.cost.allocations}; money exact to 6 decimals. */
+  public static byte[] costAllocation(CostAllocation a) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(640);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("id", a.id);
+      g.writeStringField("cluster", a.cluster);
+      g.writeStringField("node", a.node);
+      g.writeStringField("instance_type", a.instanceType);
+      g.writeStringField("capacity_type", a.capacityType);
+      g.writeStringField("region", a.region);
+      g.writeStringField("provider_instance_id", a.providerInstanceId);
+      g.writeStringField("hour_start", Instant.ofEpochMilli(a.hourStart).toString());
+      g.writeStringField("hour_end", Instant.ofEpochMilli(a.hourEnd).toString());
+      g.writeStringField("holder_kind", a.holderKind);
+      g.writeStringField("namespace", a.namespace);
+      g.writeStringField("pod", a.pod);
+      g.writeStringField("workload", a.workload);
+      g.writeStringField("team", a.team);
+      g.writeStringField("project", a.project);
+      g.writeStringField("cost_center", a.costCenter);
+      g.writeNumberField("gpus", a.gpus);
+      g.writeNumberField("gpu_seconds", a.gpuSeconds);
+      g.writeNumberField("node_gpu_seconds", a.nodeGpuSeconds);
+      money(g, "node_hour_cost", a.nodeHourCost);
+      money(g, "cost", a.cost);
+      g.writeStringField("cost_basis", a.costBasis);
+      g.writeStringField("currency", a.currency);
+      g.writeNumberField("version", a.version);
+      money(g, "billed_cost", a.billedCost);
+      money(g, "effective_cost", a.effectiveCost);
+      g.writeStringField("billing_delivery", a.billingDelivery);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static void money(JsonGenerator g, String name, BigDecimal v) throws IOException {
+    if (v == null) {
+      g.writeNullField(name);
+    } else {
+      g.writeNumberField(name, v);
+    }
   }
 
   public static byte[] deadLetter(DeadLetter d) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.burnrate.schemas.model.CostAllocation;
 import io.burnrate.schemas.model.CostWindow;
 import io.burnrate.schemas.model.DeadLetter;
 import java.io.InputStream;
@@ -158,6 +159,46 @@ class OutputJsonTest {
     w.idleGpuSeconds = 480.0;
     w.emittedAt = START.plusSeconds(60).toEpochMilli();
     return w;
+  }
+
+  @Test
+  void costAllocationHasExactlyTheSchemaPropertiesAndExactMoney() throws Exception {
+    JsonNode schema = schema("burnrate.cost.allocations.schema.json");
+    CostAllocation a = new CostAllocation();
+    a.id = "prod/node-a/" + START.toEpochMilli() + "/ml/train-0";
+    a.cluster = "prod";
+    a.node = "node-a";
+    a.providerInstanceId = "i-0abc";
+    a.hourStart = START.toEpochMilli();
+    a.hourEnd = START.plusSeconds(3600).toEpochMilli();
+    a.holderKind = CostAllocation.HOLDER_POD;
+    a.namespace = "ml";
+    a.pod = "train-0";
+    a.gpus = 4;
+    a.gpuSeconds = 14400;
+    a.nodeGpuSeconds = 28800;
+    a.nodeHourCost = new java.math.BigDecimal("32.772600");
+    a.cost = new java.math.BigDecimal("16.386300");
+    a.costBasis = "billed";
+    a.currency = "USD";
+    a.version = 2;
+    a.billedCost = new java.math.BigDecimal("40.000001");
+    a.effectiveCost = new java.math.BigDecimal("32.772600");
+    a.billingDelivery = "2026-01-06T03:00:00Z";
+    JsonNode doc = MAPPER.readTree(OutputJson.costAllocation(a));
+    assertThat(names(doc)).containsExactlyElementsOf(names(schema.get("properties")));
+    assertConforms(doc, schema);
+    assertThat(doc.get("cost").decimalValue()).isEqualByComparingTo("16.3863");
+    assertThat(doc.get("billed_cost").decimalValue()).isEqualByComparingTo("40.000001");
+    assertThat(doc.get("version").asInt()).isEqualTo(2);
+    a.billedCost = null;
+    a.effectiveCost = null;
+    a.billingDelivery = null;
+    a.version = 0;
+    a.costBasis = "estimated";
+    doc = MAPPER.readTree(OutputJson.costAllocation(a));
+    assertConforms(doc, schema);
+    assertThat(doc.get("billed_cost").isNull()).isTrue();
   }
 
   @Test

@@ -35,9 +35,7 @@ public final class HourSettlement {
     }
     List<HourAcc.HolderAcc> holders = new ArrayList<>(acc.holders.values());
     holders.sort(Comparator.comparing(h -> h.podKey));
-    BigDecimal allocated = BigDecimal.ZERO.setScale(SCALE);
     double heldGpuSeconds = 0;
-    CostAllocation largest = null;
     for (HourAcc.HolderAcc h : holders) {
       CostAllocation a = base(node, acc, hourEnd, hourCost);
       a.id = node.cluster + "/" + node.name + "/" + acc.hourStart + "/" + h.podKey;
@@ -51,33 +49,54 @@ public final class HourSettlement {
       a.gpus = h.gpus;
       a.gpuSeconds = h.gpuSeconds;
       heldGpuSeconds += h.gpuSeconds;
-      if (hourCost != null) {
-        a.cost =
-            hourCost
-                .multiply(BigDecimal.valueOf(h.gpuSeconds))
-                .divide(BigDecimal.valueOf(acc.nodeGpuSeconds), SCALE, RoundingMode.HALF_EVEN);
-        allocated = allocated.add(a.cost);
-        if (largest == null || a.cost.compareTo(largest.cost) > 0) {
-          largest = a;
-        }
-      }
       rows.add(a);
     }
     CostAllocation idle = base(node, acc, hourEnd, hourCost);
     idle.id = node.cluster + "/" + node.name + "/" + acc.hourStart + "/idle";
     idle.holderKind = CostAllocation.HOLDER_IDLE;
     idle.gpuSeconds = Math.max(0, acc.nodeGpuSeconds - heldGpuSeconds);
-    if (hourCost != null) {
-      BigDecimal rest = hourCost.subtract(allocated);
-      if (rest.signum() < 0 && largest != null) {
-        // rounding pushed the shares past the price by a few micro-units: take it from the largest
-        largest.cost = largest.cost.add(rest);
-        rest = BigDecimal.ZERO.setScale(SCALE);
-      }
-      idle.cost = rest;
-    }
     rows.add(idle);
+    split(rows, hourCost);
     return rows;
+  }
+
+  /**
+   * Sets {@code cost} on the rows of one node-hour (pods first, the idle row last): each pod's
+   * share of {@code hourCost} by GPU-seconds of the node's GPU-seconds, rounded half-even to
+   * micro-units, and the idle row the exact remainder, so that the rows add up to {@code hourCost}
+   * exactly. If rounding pushes the shares past the amount, the difference comes off the largest
+   * share. A null amount (unpriced) leaves every cost null. Works for negative amounts too.
+   */
+  public static void split(List<CostAllocation> rows, BigDecimal hourCost) {
+    CostAllocation idle = rows.get(rows.size() - 1);
+    if (hourCost == null) {
+      for (CostAllocation a : rows) {
+        a.cost = null;
+      }
+      return;
+    }
+    BigDecimal allocated = BigDecimal.ZERO.setScale(SCALE);
+    CostAllocation largest = null;
+    for (int i = 0; i < rows.size() - 1; i++) {
+      CostAllocation a = rows.get(i);
+      a.cost =
+          a.nodeGpuSeconds > 0
+              ? hourCost
+                  .multiply(BigDecimal.valueOf(a.gpuSeconds))
+                  .divide(BigDecimal.valueOf(a.nodeGpuSeconds), SCALE, RoundingMode.HALF_EVEN)
+              : BigDecimal.ZERO.setScale(SCALE);
+      allocated = allocated.add(a.cost);
+      if (largest == null || a.cost.abs().compareTo(largest.cost.abs()) > 0) {
+        largest = a;
+      }
+    }
+    BigDecimal rest = hourCost.setScale(SCALE, RoundingMode.HALF_EVEN).subtract(allocated);
+    if (largest != null && rest.signum() != 0 && rest.signum() != hourCost.signum()) {
+      // the rounded shares exceed the amount by a few micro-units: take it from the largest
+      largest.cost = largest.cost.add(rest);
+      rest = BigDecimal.ZERO.setScale(SCALE);
+    }
+    idle.cost = rest;
   }
 
   private static CostAllocation base(

@@ -62,7 +62,11 @@ class PojoSerializationTest {
         DeadLetter.class,
         RawRecord.class,
         SeriesPoint.class,
-        io.burnrate.schemas.model.Alert.class);
+        io.burnrate.schemas.model.Alert.class,
+        io.burnrate.schemas.model.BillingLineItem.class,
+        io.burnrate.jobs.reconcile.BillingCharge.class,
+        io.burnrate.jobs.reconcile.ReconHour.class,
+        io.burnrate.jobs.reconcile.ReconHour.Amounts.class);
   }
 
   private static SerializerConfigImpl noGenericTypes() {

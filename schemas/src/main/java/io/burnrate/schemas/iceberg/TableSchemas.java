@@ -95,8 +95,16 @@ public final class TableSchemas {
           required(19, "node_gpu_seconds", Types.DoubleType.get()),
           optional(20, "node_hour_cost", Types.DecimalType.of(MONEY_PRECISION, MONEY_SCALE)),
           optional(21, "cost", Types.DecimalType.of(MONEY_PRECISION, MONEY_SCALE)),
-          required(22, "cost_basis", Types.StringType.get()),
-          optional(23, "currency", Types.StringType.get()));
+          required(22, "cost_basis", Types.StringType.get(), "estimated|billed|unpriced"),
+          optional(23, "currency", Types.StringType.get()),
+          required(
+              24,
+              "version",
+              Types.IntegerType.get(),
+              "0 = estimate; 1, 2, ... = reconciliations to the bill; the highest is current"),
+          optional(25, "billed_cost", Types.DecimalType.of(MONEY_PRECISION, MONEY_SCALE)),
+          optional(26, "effective_cost", Types.DecimalType.of(MONEY_PRECISION, MONEY_SCALE)),
+          optional(27, "billing_delivery", Types.StringType.get()));
 
   public static final PartitionSpec COST_ALLOCATIONS_SPEC =
       PartitionSpec.builderFor(COST_ALLOCATIONS_SCHEMA)

@@ -52,8 +52,26 @@ public class CostAllocation {
   /** This holder's share, rounded to micro-units; idle is the exact remainder. */
   public BigDecimal cost;
 
+  /** {@code estimated} (rate card), {@code billed} (reconciled to the bill) or {@code unpriced}. */
   public String costBasis;
+
   public String currency;
+
+  /**
+   * 0 for the estimate settled at the end of the hour; 1, 2, ... for each reconciliation to the
+   * bill (a later restatement gets a higher version). The current row of an id is the one with the
+   * highest version.
+   */
+  public int version;
+
+  /** The node-hour's FOCUS {@code BilledCost} once billed (null for the estimate). */
+  public BigDecimal billedCost;
+
+  /** The node-hour's FOCUS {@code EffectiveCost} (amortised commitments) once billed. */
+  public BigDecimal effectiveCost;
+
+  /** The billing delivery the billed amounts come from (null for the estimate or unknown). */
+  public String billingDelivery;
 
   public CostAllocation() {}
 
@@ -73,6 +91,10 @@ public class CostAllocation {
         + cost
         + "/"
         + nodeHourCost
+        + " "
+        + costBasis
+        + " v"
+        + version
         + "}";
   }
 }
