@@ -143,4 +143,29 @@ public final class BurnrateOptions {
           .intType()
           .defaultValue(1024 * 1024)
           .withDescription("Larger input records are not parsed: they go to the DLQ as too_large.");
+
+  public static final ConfigOption<String> RECONCILE_ALLOCATE_BY =
+      key("reconciliation.allocate-by")
+          .stringType()
+          .defaultValue("effective")
+          .withDescription(
+              "Which billed amount is split over the pods of a node-hour: 'effective' (FOCUS"
+                  + " EffectiveCost, commitments amortised) or 'billed' (BilledCost). Both are"
+                  + " reported on every billed allocation row.");
+
+  public static final ConfigOption<Duration> RECONCILE_GRACE =
+      key("reconciliation.unbilled-grace")
+          .durationType()
+          .defaultValue(Duration.ofHours(48))
+          .withDescription(
+              "Event time after the end of an allocated hour without billing for its instance"
+                  + " before a BillingMissing alert is raised (once per instance).");
+
+  public static final ConfigOption<Duration> RECONCILE_RETENTION =
+      key("reconciliation.retention")
+          .durationType()
+          .defaultValue(Duration.ofDays(35))
+          .withDescription(
+              "How long an allocated hour is kept for reconciliation; billing restated after"
+                  + " that still lands in billing_line_items but no longer corrects allocations.");
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 
@@ -34,6 +35,9 @@ public final class JobConfig implements Serializable {
   public final int dlqMaxPayloadBytes;
   public final int maxRecordBytes;
   public final DetectorConfig anomalyDetector;
+  public final io.burnrate.jobs.reconcile.Reconciliation.AllocateBy allocateBy;
+  public final Duration unbilledGrace;
+  public final Duration reconciliationRetention;
 
   private JobConfig(Configuration c, Map<String, String> kafkaClientProps) {
     String bootstrap = c.get(BurnrateOptions.KAFKA_BOOTSTRAP);
@@ -118,6 +122,23 @@ public final class JobConfig implements Serializable {
     }
     this.anomalyDetector = DetectorConfig.defaults().withAlertThreshold(threshold).withZone(zone);
     require(maxRecordBytes >= 1024, BurnrateOptions.MAX_RECORD_BYTES.key(), "must be >= 1024");
+    String by = c.get(BurnrateOptions.RECONCILE_ALLOCATE_BY).trim().toLowerCase(Locale.ROOT);
+    require(
+        by.equals("effective") || by.equals("billed"),
+        BurnrateOptions.RECONCILE_ALLOCATE_BY.key(),
+        "must be 'effective' or 'billed', got '" + by + "'");
+    this.allocateBy =
+        by.equals("billed")
+            ? io.burnrate.jobs.reconcile.Reconciliation.AllocateBy.BILLED
+            : io.burnrate.jobs.reconcile.Reconciliation.AllocateBy.EFFECTIVE;
+    this.unbilledGrace = c.get(BurnrateOptions.RECONCILE_GRACE);
+    require(
+        unbilledGrace.toMinutes() >= 1, BurnrateOptions.RECONCILE_GRACE.key(), "must be >= 1 min");
+    this.reconciliationRetention = c.get(BurnrateOptions.RECONCILE_RETENTION);
+    require(
+        reconciliationRetention.compareTo(unbilledGrace) >= 0,
+        BurnrateOptions.RECONCILE_RETENTION.key(),
+        "must be >= " + BurnrateOptions.RECONCILE_GRACE.key());
   }
 
   /**

@@ -11,6 +11,7 @@ import io.burnrate.jobs.pricing.RateCard;
 import io.burnrate.schemas.Topics;
 import io.burnrate.schemas.iceberg.TableSchemas;
 import io.burnrate.schemas.model.Alert;
+import io.burnrate.schemas.model.CostAllocation;
 import io.burnrate.schemas.model.CostWindow;
 import io.burnrate.schemas.model.DeadLetter;
 import java.nio.file.Path;
@@ -43,7 +44,8 @@ public final class BurnrateJob {
         new BurnratePipeline.Inputs(
             source(env, cfg, Topics.TELEMETRY_GPU, bounded),
             source(env, cfg, Topics.TELEMETRY_WORKLOAD, bounded),
-            source(env, cfg, Topics.K8S_EVENTS, bounded));
+            source(env, cfg, Topics.K8S_EVENTS, bounded),
+            source(env, cfg, Topics.BILLING_FOCUS, bounded));
     BurnratePipeline.Settings settings =
         new BurnratePipeline.Settings(
             cfg.cluster,
@@ -54,7 +56,10 @@ public final class BurnrateJob {
             cfg.maxRecordBytes,
             cfg.dlqMaxPayloadBytes,
             rateCard,
-            cfg.anomalyDetector);
+            cfg.anomalyDetector,
+            cfg.allocateBy,
+            cfg.unbilledGrace,
+            cfg.reconciliationRetention);
     BurnratePipeline.Outputs out = BurnratePipeline.build(inputs, settings);
     sinks(out, cfg);
     return out;
@@ -98,6 +103,16 @@ public final class BurnrateJob {
                 cfg.transactionTimeout))
         .uid("sink-kafka-alerts")
         .name("kafka: " + Topics.ALERTS);
+    out.allocations()
+        .sinkTo(
+            BurnrateKafka.exactlyOnceSink(
+                cfg.kafka,
+                new JsonRecordSerializer<CostAllocation>(
+                    Topics.COST_ALLOCATIONS, a -> a.id, OutputJson::costAllocation),
+                cfg.transactionalIdPrefix + "-allocations",
+                cfg.transactionTimeout))
+        .uid("sink-kafka-cost-allocations")
+        .name("kafka: " + Topics.COST_ALLOCATIONS);
     out.deadLetters()
         .sinkTo(
             BurnrateKafka.exactlyOnceSink(

@@ -4,12 +4,18 @@ import io.burnrate.connectors.kafka.RawRecord;
 import io.burnrate.jobs.cost.PodMinute;
 import io.burnrate.jobs.detect.DetectorConfig;
 import io.burnrate.jobs.pricing.RateCard;
+import io.burnrate.jobs.reconcile.BillingCharge;
+import io.burnrate.jobs.reconcile.BillingCharges;
+import io.burnrate.jobs.reconcile.Reconciliation;
+import io.burnrate.jobs.reconcile.ResourceIds;
 import io.burnrate.schemas.model.Alert;
+import io.burnrate.schemas.model.BillingLineItem;
 import io.burnrate.schemas.model.CostAllocation;
 import io.burnrate.schemas.model.CostWindow;
 import io.burnrate.schemas.model.DeadLetter;
 import io.burnrate.schemas.model.K8sObject;
 import io.burnrate.schemas.model.WorkloadProgress;
+import io.burnrate.schemas.parse.FocusRowParser;
 import io.burnrate.schemas.parse.GpuSampleParser;
 import io.burnrate.schemas.parse.K8sEventParser;
 import io.burnrate.schemas.parse.WorkloadProgressParser;
@@ -21,6 +27,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.Collector;
 
 /**
  * The analytics topology, as a function of its inputs: raw records of the input topics in, cost
@@ -32,6 +39,8 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
  *                         ├─ keyBy node ─▶ allocate (node-minutes, idle, node-hours)
  *  k8s.events ───parse────┘                      │ pod-minutes
  *  telemetry.workload ─parse─▶ keyBy pod ─▶ join progress ─▶ keyBy workload ─▶ 1-min windows
+ *                               node-hours ─┐
+ *  billing.focus ─parse─▶ charges ──────────┴─ keyBy instance ─▶ reconcile (billed corrections)
  * </pre>
  */
 public final class BurnratePipeline {
@@ -41,12 +50,14 @@ public final class BurnratePipeline {
   public record Inputs(
       DataStream<RawRecord> gpuTelemetry,
       DataStream<RawRecord> workloadProgress,
-      DataStream<RawRecord> k8sEvents) {}
+      DataStream<RawRecord> k8sEvents,
+      DataStream<RawRecord> billing) {}
 
   /** What the topology produces. */
   public record Outputs(
       DataStream<CostWindow> costWindows,
       DataStream<CostAllocation> allocations,
+      DataStream<BillingLineItem> billingLineItems,
       DataStream<Alert> alerts,
       DataStream<DeadLetter> deadLetters) {}
 
@@ -60,7 +71,10 @@ public final class BurnratePipeline {
       int maxRecordBytes,
       int dlqMaxPayloadBytes,
       RateCard rateCard,
-      DetectorConfig anomalyDetector)
+      DetectorConfig anomalyDetector,
+      Reconciliation.AllocateBy allocateBy,
+      Duration unbilledGrace,
+      Duration reconciliationRetention)
       implements Serializable {}
 
   public static Outputs build(Inputs in, Settings s) {
@@ -205,6 +219,55 @@ public final class BurnratePipeline {
             .uid("detect-anomalies")
             .name("detect anomalies per series");
 
+    // 8. reconciliation: billed usage of an instance-hour re-splits its allocation (cost_basis
+    // billed)
+    SingleOutputStreamOperator<BillingLineItem> billing =
+        in.billing()
+            .process(
+                new ParseFunction<>(
+                    () -> {
+                      FocusRowParser p = new FocusRowParser();
+                      return r -> p.parse(r.value);
+                    },
+                    s.maxRecordBytes(),
+                    s.dlqMaxPayloadBytes()),
+                TypeInformation.of(BillingLineItem.class))
+            .uid("parse-billing")
+            .name("parse billing rows (FOCUS, CUR 2.0)");
+    DataStream<BillingCharge> charges =
+        billing
+            .flatMap(
+                (BillingLineItem item, Collector<BillingCharge> out) -> {
+                  for (BillingCharge c : BillingCharges.of(item, null, Long.MIN_VALUE)) {
+                    out.collect(c);
+                  }
+                },
+                TypeInformation.of(BillingCharge.class))
+            .uid("billing-charges")
+            .name("billed usage per resource-hour")
+            .assignTimestampsAndWatermarks(
+                WatermarkStrategy.<BillingCharge>forBoundedOutOfOrderness(ooo)
+                    .withTimestampAssigner((c, t) -> c.hourStart)
+                    .withIdleness(idle))
+            .uid("watermarks-billing")
+            .name("event time: billing");
+    DataStream<CostAllocation> estimates = podMinutes.getSideOutput(NodeCostFunction.ALLOCATIONS);
+    SingleOutputStreamOperator<CostAllocation> corrections =
+        estimates
+            .filter(a -> ResourceIds.instanceKey(a.providerInstanceId) != null)
+            .uid("allocations-with-instance")
+            .name("allocations of cloud instances")
+            .keyBy(a -> ResourceIds.instanceKey(a.providerInstanceId))
+            .connect(charges.keyBy(c -> c.resourceKey))
+            .process(
+                new ReconcileFunction(
+                    s.allocateBy(),
+                    s.unbilledGrace().toMillis(),
+                    s.reconciliationRetention().toMillis()),
+                TypeInformation.of(CostAllocation.class))
+            .uid("reconcile-billing")
+            .name("reconcile allocations to billed cost");
+
     DataStream<CostWindow> windows =
         workloadWindows.union(podMinutes.getSideOutput(NodeCostFunction.IDLE));
     DataStream<DeadLetter> dlq =
@@ -213,8 +276,13 @@ public final class BurnratePipeline {
                 progress.getSideOutput(ParseFunction.DLQ),
                 k8s.getSideOutput(ParseFunction.DLQ),
                 podMinutes.getSideOutput(NodeCostFunction.DLQ),
-                podWork.getSideOutput(PodProgressJoin.DLQ));
+                podWork.getSideOutput(PodProgressJoin.DLQ),
+                billing.getSideOutput(ParseFunction.DLQ));
     return new Outputs(
-        windows, podMinutes.getSideOutput(NodeCostFunction.ALLOCATIONS), alerts, dlq);
+        windows,
+        estimates.union(corrections),
+        billing,
+        alerts.union(corrections.getSideOutput(ReconcileFunction.ALERTS)),
+        dlq);
   }
 }

@@ -18,8 +18,9 @@ import java.util.function.Consumer;
  * <p>Behaviours: healthy (70-95% SM activity), idle GPUs held by a pod doing nothing, a training
  * job whose throughput slowly degrades, a job whose container restarts (counters reset to zero),
  * under-utilised inference, GPU memory pressure, a spot node reclaimed mid-run, and an instance
- * type missing from the rate card. {@link #incidents()} lists what was injected, with times, as
- * ground truth for the detectors of later issues.
+ * type missing from the rate card. Billing arrives late as FOCUS rows, and is restated once (see
+ * {@link #billing}). {@link #incidents()} lists what was injected, with times, as ground truth for
+ * the detectors of later issues.
  */
 public final class FleetSimulator {
 
@@ -460,6 +461,7 @@ public final class FleetSimulator {
         progress(p, t + p.jitterMs);
       }
     }
+    billing(t, tEnd);
     pods.removeIf(p -> p.deleted);
     pending.sort(Comparator.comparingLong(SimRecord::timestamp));
     for (SimRecord r : pending) {
@@ -656,6 +658,130 @@ public final class FleetSimulator {
     j.close();
     pending.add(
         new SimRecord(Topics.TELEMETRY_WORKLOAD, p.w.namespace + "/" + p.name, j.bytes(), ts));
+  }
+
+  // ------------------------------------------------------------------ billing
+
+  /** Minutes after an hour ends that its first billing delivery arrives. */
+  static final long BILLING_DELAY = 20 * 60_000L;
+
+  /** Minutes after an hour ends that the export restates it (a second delivery). */
+  static final long RESTATEMENT_DELAY = 80 * 60_000L;
+
+  /** The billed price of the rate card's missing SKU: the bill knows what the card does not. */
+  static final double UNPRICED_BILLED_PER_HOUR = 113.9328;
+
+  /**
+   * Billing as a cloud's FOCUS export delivers it, late: for every hour, {@link #BILLING_DELAY}
+   * after it ends, one Usage row per instance that existed in it (per-second billing of the rate
+   * card price; on-demand AWS nodes covered by a savings plan at 28% off in EffectiveCost), a
+   * support charge without a resource and a small credit; {@link #RESTATEMENT_DELAY} after it ends,
+   * a second delivery restates the hour (the savings plan applied to more usage: 35% off).
+   */
+  private void billing(long t, long tEnd) {
+    long firstHour = Math.floorDiv(startMs, 3_600_000L) * 3_600_000L;
+    for (long h = firstHour; h < endMs; h += 3_600_000L) {
+      long hEnd = h + 3_600_000L;
+      if (hEnd + BILLING_DELAY >= t && hEnd + BILLING_DELAY < tEnd) {
+        delivery(h, hEnd + BILLING_DELAY, 1, 0.72);
+      }
+      if (hEnd + RESTATEMENT_DELAY >= t && hEnd + RESTATEMENT_DELAY < tEnd) {
+        delivery(h, hEnd + RESTATEMENT_DELAY, 2, 0.65);
+      }
+    }
+  }
+
+  private void delivery(long h, long at, int version, double planFactor) {
+    long hEnd = h + 3_600_000L;
+    String delivery =
+        cfg.cluster() + "-" + Instant.ofEpochMilli(h).toString().substring(0, 13) + "-v" + version;
+    String deliveredAt = Instant.ofEpochMilli(at).toString();
+    double total = 0;
+    for (SimNode n : nodes) {
+      long from = Math.max(n.created, h);
+      long to = n.deleted >= 0 ? Math.min(n.deleted, hEnd) : hEnd;
+      if (to <= from) {
+        continue;
+      }
+      double perHour = pricePerHour(n);
+      double billed = round6(perHour * (to - from) / 3_600_000.0);
+      boolean plan = "aws".equals(n.type.provider()) && !n.type.spot();
+      double effective = plan ? round6(billed * planFactor) : billed;
+      total += billed;
+      Json j = focusRow(h, hEnd, delivery, deliveredAt);
+      j.str("ResourceId", instanceId(n.providerId));
+      j.str("ResourceType", "Virtual Machine");
+      j.str("ServiceName", serviceName(n.type.provider()));
+      j.str("ServiceCategory", "Compute");
+      j.str("ChargeCategory", "Usage");
+      j.str("PricingCategory", n.type.spot() ? "Dynamic" : plan ? "Committed" : "Standard");
+      j.str("RegionId", n.type.region());
+      j.str("SkuId", n.type.instanceType());
+      j.str("ChargeDescription", n.type.instanceType() + " instance-hours");
+      j.num("BilledCost", billed).num("EffectiveCost", effective).num("ListCost", billed);
+      j.num("ConsumedQuantity", round6((to - from) / 3_600_000.0)).str("ConsumedUnit", "Hours");
+      j.open("Tags").str("kubernetes.io/cluster", cfg.cluster()).close();
+      j.close();
+      pending.add(new SimRecord(Topics.BILLING_FOCUS, instanceId(n.providerId), j.bytes(), at));
+    }
+    // shared cost without a resource, and a credit: real money, never spread over workloads
+    Json support = focusRow(h, hEnd, delivery, deliveredAt);
+    support.str("ServiceName", "AWS Support (Business)").str("ServiceCategory", "Management");
+    support.str("ChargeCategory", "Usage").str("ChargeDescription", "support, 3% of usage");
+    double fee = round6(total * 0.03);
+    support.num("BilledCost", fee).num("EffectiveCost", fee).num("ListCost", fee);
+    support.close();
+    pending.add(new SimRecord(Topics.BILLING_FOCUS, "support", support.bytes(), at));
+    Json credit = focusRow(h, hEnd, delivery, deliveredAt);
+    credit.str("ServiceName", "Amazon Elastic Compute Cloud").str("ServiceCategory", "Compute");
+    credit.str("ChargeCategory", "Credit").str("ChargeDescription", "promotional credit");
+    credit.num("BilledCost", -5.0).num("EffectiveCost", -5.0).num("ListCost", 0.0);
+    credit.close();
+    pending.add(new SimRecord(Topics.BILLING_FOCUS, "credit", credit.bytes(), at));
+  }
+
+  private Json focusRow(long h, long hEnd, String delivery, String deliveredAt) {
+    Json j = new Json().open();
+    String month = Instant.ofEpochMilli(h).toString().substring(0, 7);
+    j.str("BillingAccountId", "123456789012").str("SubAccountId", "210987654321");
+    j.str("BillingPeriodStart", month + "-01T00:00:00Z");
+    j.str("ChargePeriodStart", Instant.ofEpochMilli(h).toString());
+    j.str("ChargePeriodEnd", Instant.ofEpochMilli(hEnd).toString());
+    j.str("BillingCurrency", "USD");
+    j.str("x_DeliveryId", delivery).str("x_DeliveredAt", deliveredAt);
+    return j;
+  }
+
+  private double pricePerHour(SimNode n) {
+    if (n.type == UNPRICED_TYPE) {
+      return UNPRICED_BILLED_PER_HOUR;
+    }
+    io.burnrate.jobs.pricing.RateCard.Price p =
+        RATES.lookup(n.type.instanceType(), n.type.spot() ? "spot" : "on-demand", n.type.region());
+    return p == null ? 0 : p.pricePerHour();
+  }
+
+  private static final io.burnrate.jobs.pricing.RateCard RATES =
+      io.burnrate.jobs.pricing.RateCard.bundled();
+
+  private static String serviceName(String provider) {
+    return switch (provider) {
+      case "aws" -> "Amazon Elastic Compute Cloud";
+      case "gcp" -> "Compute Engine";
+      default -> "Virtual Machines";
+    };
+  }
+
+  /** The billing ResourceId of a providerID, as each cloud's export names the instance. */
+  static String instanceId(String providerId) {
+    if (providerId.startsWith("aws://") || providerId.startsWith("gce://")) {
+      return providerId.substring(providerId.lastIndexOf('/') + 1);
+    }
+    return providerId.substring("azure://".length());
+  }
+
+  private static double round6(double v) {
+    return Math.round(v * 1e6) / 1e6;
   }
 
   // ------------------------------------------------------------------ watch events

@@ -215,21 +215,28 @@ class PipelineEndToEndITCase {
   }
 
   @Test
-  void everyNodeHourConservesMoneyToTheCent() throws Exception {
+  void everyNodeHourConservesMoneyToTheCentInEveryVersion() throws Exception {
     List<Record> rows = IntegrationEnv.readTable(cfg(), TableSchemas.COST_ALLOCATIONS);
     assertThat(rows).isNotEmpty();
     Map<String, BigDecimal> sums = new HashMap<>();
     Map<String, BigDecimal> prices = new HashMap<>();
     Set<String> ids = new HashSet<>();
     for (Record r : rows) {
-      assertThat(ids.add((String) r.getField("id"))).as("duplicate allocation row %s", r).isTrue();
+      int version = (Integer) r.getField("version");
+      assertThat(ids.add(r.getField("id") + "#" + version))
+          .as("duplicate allocation row %s", r)
+          .isTrue();
       BigDecimal price = (BigDecimal) r.getField("node_hour_cost");
       if (price == null) {
         assertThat(r.getField("cost_basis")).isEqualTo("unpriced");
         continue;
       }
       String key =
-          r.getField("node") + "@" + ((OffsetDateTime) r.getField("hour_start")).toInstant();
+          r.getField("node")
+              + "@"
+              + ((OffsetDateTime) r.getField("hour_start")).toInstant()
+              + "#"
+              + version;
       sums.merge(key, (BigDecimal) r.getField("cost"), BigDecimal::add);
       BigDecimal before = prices.put(key, price);
       assertThat(before == null || before.compareTo(price) == 0).isTrue();
@@ -242,6 +249,82 @@ class PipelineEndToEndITCase {
           .isLessThan(new BigDecimal("0.005"));
       assertThat(residual.signum()).as("exact to the micro-dollar for %s", e.getKey()).isZero();
     }
+  }
+
+  /**
+   * The simulator bills every hour 20 minutes after it ends and restates it after 80 minutes: the
+   * first hour ends restated (version 2), the second billed once (version 1), the last stays an
+   * estimate. The current rows (highest version per id) of billed hours add up to the billed
+   * EffectiveCost of the instance-hour, also for the node the rate card could not price.
+   */
+  @Test
+  void estimatesTurnIntoBilledCostAndTheLatestRestatementWins() throws Exception {
+    List<Record> rows = IntegrationEnv.readTable(cfg(), TableSchemas.COST_ALLOCATIONS);
+    Map<String, Record> current = new HashMap<>();
+    for (Record r : rows) {
+      current.merge(
+          (String) r.getField("id"),
+          r,
+          (a, b) -> (Integer) a.getField("version") >= (Integer) b.getField("version") ? a : b);
+    }
+    Map<Instant, Set<String>> basisByHour = new HashMap<>();
+    Map<Instant, Set<Integer>> versionsByHour = new HashMap<>();
+    Map<String, BigDecimal> billedTotals = new HashMap<>();
+    for (Record r : current.values()) {
+      Instant hour = ((OffsetDateTime) r.getField("hour_start")).toInstant();
+      basisByHour
+          .computeIfAbsent(hour, k -> new HashSet<>())
+          .add((String) r.getField("cost_basis"));
+      versionsByHour
+          .computeIfAbsent(hour, k -> new HashSet<>())
+          .add((Integer) r.getField("version"));
+      if ("billed".equals(r.getField("cost_basis"))) {
+        billedTotals.merge(
+            r.getField("node") + "@" + hour, (BigDecimal) r.getField("cost"), BigDecimal::add);
+        assertThat((BigDecimal) r.getField("node_hour_cost"))
+            .isEqualByComparingTo((BigDecimal) r.getField("effective_cost"));
+      }
+    }
+    Instant h0 = START;
+    Instant h1 = START.plusSeconds(3600);
+    Instant h2 = START.plusSeconds(7200);
+    assertThat(basisByHour.get(h0)).containsExactly("billed");
+    assertThat(basisByHour.get(h1)).containsExactly("billed");
+    assertThat(basisByHour.get(h2)).doesNotContain("billed");
+    assertThat(versionsByHour.get(h2)).containsExactly(0);
+    // savings-plan usage (on-demand AWS): 28% off in the first delivery, 35% in the restatement;
+    // how many versions an hour went through depends on when billing met the estimate, the
+    // current row always carries the latest delivery
+    for (Record r : current.values()) {
+      Instant hour = ((OffsetDateTime) r.getField("hour_start")).toInstant();
+      if (!"billed".equals(r.getField("cost_basis"))
+          || !"on-demand".equals(r.getField("capacity_type"))
+          || !String.valueOf(r.getField("instance_type")).startsWith("p")) {
+        continue;
+      }
+      BigDecimal ratio =
+          ((BigDecimal) r.getField("effective_cost"))
+              .divide((BigDecimal) r.getField("billed_cost"), 4, java.math.RoundingMode.HALF_EVEN);
+      assertThat(ratio)
+          .as("effective/billed of %s", r.getField("id"))
+          .isEqualByComparingTo(hour.equals(h0) ? "0.65" : "0.72");
+    }
+    // the rate card has no price for the B200 node; its bill does
+    String unpriced =
+        current.values().stream()
+            .filter(r -> "p6-b200.48xlarge".equals(r.getField("instance_type")))
+            .map(r -> (String) r.getField("node"))
+            .findFirst()
+            .orElseThrow();
+    Record b200 =
+        current.values().stream()
+            .filter(r -> unpriced.equals(r.getField("node")))
+            .filter(r -> h0.equals(((OffsetDateTime) r.getField("hour_start")).toInstant()))
+            .findFirst()
+            .orElseThrow();
+    assertThat((BigDecimal) b200.getField("billed_cost")).isEqualByComparingTo("113.9328");
+    // on-demand AWS usage under the savings plan: 35% off after the restatement
+    assertThat(billedTotals.get(unpriced + "@" + h0)).isEqualByComparingTo("74.05632");
   }
 
   @Test

@@ -3,7 +3,9 @@ package io.burnrate.jobs.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.burnrate.schemas.Topics;
+import io.burnrate.schemas.model.BillingLineItem;
 import io.burnrate.schemas.model.K8sObject;
+import io.burnrate.schemas.parse.FocusRowParser;
 import io.burnrate.schemas.parse.GpuSampleParser;
 import io.burnrate.schemas.parse.K8sEventParser;
 import io.burnrate.schemas.parse.WorkloadProgressParser;
@@ -52,6 +54,8 @@ class FleetSimulatorTest {
     GpuSampleParser gpu = new GpuSampleParser("c");
     WorkloadProgressParser work = new WorkloadProgressParser("c");
     K8sEventParser k8s = new K8sEventParser("c", List.of("team", "project", "cost-center"));
+    FocusRowParser focus = new FocusRowParser();
+    Map<String, Double> billed = new HashMap<>();
     Map<String, Integer> perTopic = new HashMap<>();
     Set<String> resetPods = new HashSet<>();
     Map<String, Double> lastSamples = new HashMap<>();
@@ -73,6 +77,12 @@ class FleetSimulatorTest {
             }
           }
         }
+        case Topics.BILLING_FOCUS -> {
+          BillingLineItem b = focus.parse(r.value());
+          // billing is late: it arrives after the hour it charges
+          assertThat(b.chargePeriodEnd).isLessThanOrEqualTo(r.timestamp());
+          billed.merge(b.chargeCategory, b.billedCost, Double::sum);
+        }
         default -> {
           K8sObject o = k8s.parse(r.value(), r.timestamp());
           assertThat(o.pod != null || o.node != null).isTrue();
@@ -80,7 +90,13 @@ class FleetSimulatorTest {
       }
     }
     assertThat(perTopic)
-        .containsKeys(Topics.TELEMETRY_GPU, Topics.TELEMETRY_WORKLOAD, Topics.K8S_EVENTS);
+        .containsKeys(
+            Topics.TELEMETRY_GPU,
+            Topics.TELEMETRY_WORKLOAD,
+            Topics.K8S_EVENTS,
+            Topics.BILLING_FOCUS);
+    assertThat(billed.get("Usage")).as("usage billed").isPositive();
+    assertThat(billed.get("Credit")).as("a credit is real (negative) money").isNegative();
     assertThat(resetPods).as("a counter reset is simulated").isNotEmpty();
   }
 
