@@ -94,6 +94,7 @@ class JsonSchemasTest {
     Set<String> files = schemas().keySet();
     List<String> topics = new ArrayList<>(Topics.INPUTS);
     topics.addAll(Topics.OUTPUTS);
+    topics.add(Topics.CONFIG_PRICING);
     for (String topic : topics) {
       assertThat(files).contains(topic + ".schema.json");
     }

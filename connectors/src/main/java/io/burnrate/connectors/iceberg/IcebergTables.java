@@ -44,6 +44,12 @@ public final class IcebergTables {
         }
       }
       if (catalog.tableExists(id)) {
+        // a warehouse written by an earlier version: add the columns this version writes (Iceberg
+        // schema evolution by name; existing columns and data files are untouched)
+        org.apache.iceberg.Table t = catalog.loadTable(id);
+        if (!t.schema().sameSchema(schema)) {
+          t.updateSchema().unionByNameWith(schema).commit();
+        }
         return;
       }
       try {

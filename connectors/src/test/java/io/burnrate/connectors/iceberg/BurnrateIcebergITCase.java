@@ -182,6 +182,10 @@ class BurnrateIcebergITCase {
     m.put("cost", a.cost == null || a.cost.scale() > 6 ? null : a.cost.setScale(6));
     m.put("cost_basis", a.costBasis);
     m.put("currency", a.currency);
+    m.put("version", a.version);
+    m.put("billed_cost", a.billedCost);
+    m.put("effective_cost", a.effectiveCost);
+    m.put("billing_delivery", a.billingDelivery);
     return m;
   }
 

@@ -27,7 +27,9 @@ public final class HourSettlement {
     }
     long hourEnd = acc.hourStart + Intervals.HOUR;
     BigDecimal hourCost = null;
-    if (node.priced()) {
+    if (acc.cost != null && !acc.unpriced) {
+      hourCost = acc.cost.setScale(SCALE, RoundingMode.HALF_EVEN);
+    } else if (acc.cost == null && !acc.unpriced && node.priced()) {
       hourCost =
           BigDecimal.valueOf(node.pricePerHour)
               .multiply(BigDecimal.valueOf(acc.nodeMillis))
@@ -112,7 +114,13 @@ public final class HourSettlement {
     a.hourEnd = hourEnd;
     a.nodeGpuSeconds = acc.nodeGpuSeconds;
     a.nodeHourCost = hourCost;
-    a.costBasis = node.priced() ? node.costBasis : CostWindow.BASIS_UNPRICED;
+    if (hourCost == null) {
+      a.costBasis = CostWindow.BASIS_UNPRICED;
+    } else if (node.costBasis == null || CostWindow.BASIS_UNPRICED.equals(node.costBasis)) {
+      a.costBasis = CostWindow.BASIS_ESTIMATED; // priced minute by minute, now unpriced
+    } else {
+      a.costBasis = node.costBasis;
+    }
     a.currency = node.currency;
     return a;
   }

@@ -45,7 +45,8 @@ public final class BurnrateJob {
             source(env, cfg, Topics.TELEMETRY_GPU, bounded),
             source(env, cfg, Topics.TELEMETRY_WORKLOAD, bounded),
             source(env, cfg, Topics.K8S_EVENTS, bounded),
-            source(env, cfg, Topics.BILLING_FOCUS, bounded));
+            source(env, cfg, Topics.BILLING_FOCUS, bounded),
+            source(env, cfg, Topics.CONFIG_PRICING, bounded));
     BurnratePipeline.Settings settings =
         new BurnratePipeline.Settings(
             cfg.cluster,

@@ -3,6 +3,8 @@ package io.burnrate.jobs.pipeline;
 import io.burnrate.connectors.kafka.RawRecord;
 import io.burnrate.jobs.cost.PodMinute;
 import io.burnrate.jobs.detect.DetectorConfig;
+import io.burnrate.jobs.pricing.PriceUpdate;
+import io.burnrate.jobs.pricing.PriceUpdateParser;
 import io.burnrate.jobs.pricing.RateCard;
 import io.burnrate.jobs.reconcile.BillingCharge;
 import io.burnrate.jobs.reconcile.BillingCharges;
@@ -35,6 +37,7 @@ import org.apache.flink.util.Collector;
  * it ({@link BurnrateJob}); tests run the same graph on bounded input.
  *
  * <pre>
+ *  config.pricing ─parse─▶ broadcast ─┐
  *  telemetry.gpu ──parse──┐
  *                         ├─ keyBy node ─▶ allocate (node-minutes, idle, node-hours)
  *  k8s.events ───parse────┘                      │ pod-minutes
@@ -51,7 +54,8 @@ public final class BurnratePipeline {
       DataStream<RawRecord> gpuTelemetry,
       DataStream<RawRecord> workloadProgress,
       DataStream<RawRecord> k8sEvents,
-      DataStream<RawRecord> billing) {}
+      DataStream<RawRecord> billing,
+      DataStream<RawRecord> pricing) {}
 
   /** What the topology produces. */
   public record Outputs(
@@ -174,11 +178,29 @@ public final class BurnratePipeline {
             .uid("watermarks-k8s-events")
             .name("event time: Kubernetes events");
 
-    // 4. allocation: node-minutes split over pods by GPU-seconds, idle, node-hours
+    // 4. allocation: node-minutes split over pods by GPU-seconds, idle, node-hours; prices from
+    //    the rate card, superseded by prices published on the pricing topic (broadcast)
+    SingleOutputStreamOperator<PriceUpdate> prices =
+        in.pricing()
+            .process(
+                new ParseFunction<>(
+                    () -> {
+                      PriceUpdateParser p = new PriceUpdateParser();
+                      return r -> p.parse(r.value);
+                    },
+                    s.maxRecordBytes(),
+                    s.dlqMaxPayloadBytes()),
+                TypeInformation.of(PriceUpdate.class))
+            .uid("parse-pricing")
+            .name("parse published prices")
+            .assignTimestampsAndWatermarks(ConfigStreams.outsideEventTime())
+            .uid("watermarks-pricing")
+            .name("pricing takes no part in event time");
     SingleOutputStreamOperator<PodMinute> podMinutes =
         samples
             .union(k8sNodeEvents)
             .keyBy(NodeEvent::nodeKey)
+            .connect(prices.broadcast(NodeCostFunction.PRICES))
             .process(
                 new NodeCostFunction(s.rateCard(), s.nodeStaleness().toMillis()),
                 TypeInformation.of(PodMinute.class))
@@ -277,7 +299,8 @@ public final class BurnratePipeline {
                 k8s.getSideOutput(ParseFunction.DLQ),
                 podMinutes.getSideOutput(NodeCostFunction.DLQ),
                 podWork.getSideOutput(PodProgressJoin.DLQ),
-                billing.getSideOutput(ParseFunction.DLQ));
+                billing.getSideOutput(ParseFunction.DLQ),
+                prices.getSideOutput(ParseFunction.DLQ));
     return new Outputs(
         windows,
         estimates.union(corrections),

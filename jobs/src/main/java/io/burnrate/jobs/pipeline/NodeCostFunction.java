@@ -13,6 +13,8 @@ import io.burnrate.jobs.cost.NodeMeta;
 import io.burnrate.jobs.cost.PodMinute;
 import io.burnrate.jobs.cost.PodSpan;
 import io.burnrate.jobs.cost.UtilAcc;
+import io.burnrate.jobs.pricing.PriceHistory;
+import io.burnrate.jobs.pricing.PriceUpdate;
 import io.burnrate.jobs.pricing.RateCard;
 import io.burnrate.schemas.Topics;
 import io.burnrate.schemas.model.CostAllocation;
@@ -27,12 +29,13 @@ import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -48,13 +51,19 @@ import org.apache.flink.util.OutputTag;
  * deleted or has not been heard of for the configured staleness. Pods are released after the minute
  * in which they ended. Telemetry for a minute already settled goes to {@link #DLQ} as late.
  */
-public final class NodeCostFunction extends KeyedProcessFunction<String, NodeEvent, PodMinute> {
+public final class NodeCostFunction
+    extends KeyedBroadcastProcessFunction<String, NodeEvent, PriceUpdate, PodMinute> {
   private static final long serialVersionUID = 1L;
 
   public static final OutputTag<CostWindow> IDLE = new OutputTag<>("idle-windows") {};
   public static final OutputTag<CostAllocation> ALLOCATIONS =
       new OutputTag<>("cost-allocations") {};
   public static final OutputTag<DeadLetter> DLQ = new OutputTag<>("node-dead-letters") {};
+
+  /** Prices published on {@code burnrate.config.pricing}, by instance type, capacity, region. */
+  public static final MapStateDescriptor<String, PriceHistory> PRICES =
+      new MapStateDescriptor<>(
+          "rate-card-updates", Types.STRING, TypeInformation.of(PriceHistory.class));
 
   private final RateCard rateCard;
   private final long stalenessMillis;
@@ -89,7 +98,8 @@ public final class NodeCostFunction extends KeyedProcessFunction<String, NodeEve
   }
 
   @Override
-  public void processElement(NodeEvent e, Context ctx, Collector<PodMinute> out) throws Exception {
+  public void processElement(NodeEvent e, ReadOnlyContext ctx, Collector<PodMinute> out)
+      throws Exception {
     long ts = e.timestamp();
     NodeMeta m = meta.value();
     if (m == null) {
@@ -123,7 +133,7 @@ public final class NodeCostFunction extends KeyedProcessFunction<String, NodeEve
   }
 
   /** Returns false when the sample was late (sent to the DLQ). */
-  private boolean sample(NodeEvent e, NodeMeta m, long ts, Context ctx) throws Exception {
+  private boolean sample(NodeEvent e, NodeMeta m, long ts, ReadOnlyContext ctx) throws Exception {
     GpuSample s = e.sample;
     long wm = ctx.timerService().currentWatermark();
     if (ts <= wm || (m.nextMinute != Long.MIN_VALUE && ts < m.nextMinute)) {
@@ -170,39 +180,82 @@ public final class NodeCostFunction extends KeyedProcessFunction<String, NodeEve
     return true;
   }
 
-  private void node(NodeInfo n, NodeMeta m, Context ctx) {
+  private void node(NodeInfo n, NodeMeta m, ReadOnlyContext ctx) throws Exception {
     String before = m.instanceType + "|" + m.capacityType + "|" + m.region;
     m.update(n);
     String after = m.instanceType + "|" + m.capacityType + "|" + m.region;
     if (!m.priced() || !before.equals(after)) {
-      RateCard.Price p = rateCard.lookup(m.instanceType, m.capacityType, m.region);
-      if (p != null) {
-        m.pricePerHour = p.pricePerHour();
-        m.currency = p.currency();
-        m.costBasis = CostWindow.BASIS_ESTIMATED;
-        if (m.gpuCapacity == 0) {
-          m.gpuCapacity = p.gpuCount();
-        }
-      } else {
-        m.pricePerHour = Double.NaN;
-        m.costBasis = CostWindow.BASIS_UNPRICED;
-        if (!m.unpricedReported) {
-          reportUnpriced(
-              m,
-              Topics.K8S_EVENTS,
-              ": instance type '"
-                  + m.instanceType
-                  + "' ("
-                  + m.capacityType
-                  + ", "
-                  + m.region
-                  + ") has no price in the rate card; its cost is reported as null"
-                  + " (cost_basis=unpriced), never 0. Add it with pricing.rate-card.",
-              n.timestamp,
-              ctx);
-        }
+      applyPrice(m, n.timestamp, ctx);
+      if (!m.priced() && !m.unpricedReported) {
+        reportUnpriced(
+            m,
+            Topics.K8S_EVENTS,
+            ": instance type '"
+                + m.instanceType
+                + "' ("
+                + m.capacityType
+                + ", "
+                + m.region
+                + ") has no price in the rate card; its cost is reported as null"
+                + " (cost_basis=unpriced), never 0. Add it with pricing.rate-card or a price on "
+                + Topics.CONFIG_PRICING
+                + ".",
+            n.timestamp,
+            ctx);
       }
     }
+  }
+
+  /**
+   * Sets the node's price in force at {@code at}: a price published on the pricing topic (exact
+   * region, then {@code *}) wins over the rate card file and the bundled card.
+   */
+  private void applyPrice(NodeMeta m, long at, ReadOnlyContext ctx) throws Exception {
+    if (m.instanceType == null) {
+      return;
+    }
+    ReadOnlyBroadcastState<String, PriceHistory> published = ctx.getBroadcastState(PRICES);
+    PriceUpdate u = null;
+    PriceHistory h = published.get(PriceHistory.key(m.instanceType, m.capacityType, m.region));
+    if (h != null) {
+      u = h.at(at);
+    }
+    if (u == null) {
+      h = published.get(PriceHistory.key(m.instanceType, m.capacityType, "*"));
+      u = h == null ? null : h.at(at);
+    }
+    if (u != null) {
+      m.pricePerHour = u.pricePerHour;
+      m.currency = u.currency;
+      m.costBasis = CostWindow.BASIS_ESTIMATED;
+      if (m.gpuCapacity == 0 && u.gpuCount > 0) {
+        m.gpuCapacity = u.gpuCount;
+      }
+      return;
+    }
+    RateCard.Price p = rateCard.lookup(m.instanceType, m.capacityType, m.region);
+    if (p != null) {
+      m.pricePerHour = p.pricePerHour();
+      m.currency = p.currency();
+      m.costBasis = CostWindow.BASIS_ESTIMATED;
+      if (m.gpuCapacity == 0) {
+        m.gpuCapacity = p.gpuCount();
+      }
+    } else {
+      m.pricePerHour = Double.NaN;
+      m.costBasis = CostWindow.BASIS_UNPRICED;
+    }
+  }
+
+  @Override
+  public void processBroadcastElement(PriceUpdate u, Context ctx, Collector<PodMinute> out)
+      throws Exception {
+    PriceHistory h = ctx.getBroadcastState(PRICES).get(u.key());
+    if (h == null) {
+      h = new PriceHistory();
+    }
+    h.put(u);
+    ctx.getBroadcastState(PRICES).put(u.key(), h);
   }
 
   private void pod(PodInfo p, NodeMeta m) throws Exception {
@@ -250,6 +303,9 @@ public final class NodeCostFunction extends KeyedProcessFunction<String, NodeEve
           -1,
           ctx);
     }
+    if (m.known) {
+      applyPrice(m, minute, ctx); // a published price applies from its valid-from minute on
+    }
     List<PodSpan> spans = new ArrayList<>();
     for (PodSpan s : pods.values()) {
       spans.add(s);
@@ -296,7 +352,8 @@ public final class NodeCostFunction extends KeyedProcessFunction<String, NodeEve
   }
 
   /** Says once, as a dead letter, that a node cannot be priced and why; counts it. */
-  private void reportUnpriced(NodeMeta m, String topic, String why, long eventTime, Context ctx) {
+  private void reportUnpriced(
+      NodeMeta m, String topic, String why, long eventTime, ReadOnlyContext ctx) {
     m.unpricedReported = true;
     unpriced.inc();
     String node = m.cluster + "/" + m.name;
@@ -319,6 +376,7 @@ public final class NodeCostFunction extends KeyedProcessFunction<String, NodeEve
       acc.hourStart = h;
     }
     acc.nodeMillis += (long) r.nodeMillis;
+    acc.addCost(m, (long) r.nodeMillis);
     acc.nodeGpuSeconds += r.nodeGpuSeconds;
     for (PodMinute pm : r.pods) {
       HourAcc.HolderAcc ha = acc.holders.get(pm.podKey);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.burnrate.jobs.BurnrateTestBase;
 import io.burnrate.jobs.cost.PodMinute;
 import io.burnrate.jobs.cost.PodSpan;
+import io.burnrate.jobs.pricing.PriceUpdate;
 import io.burnrate.jobs.pricing.RateCard;
 import io.burnrate.schemas.Topics;
 import io.burnrate.schemas.model.CostAllocation;
@@ -23,9 +24,9 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
@@ -37,7 +38,7 @@ class NodeCostFunctionTest extends BurnrateTestBase {
   private static final String P4D = "p4d.24xlarge";
   private static final Offset<Double> EPS = within(1e-9);
 
-  private KeyedOneInputStreamOperatorTestHarness<String, NodeEvent, PodMinute> harness;
+  private KeyedBroadcastOperatorTestHarness<String, NodeEvent, PriceUpdate, PodMinute> harness;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -50,12 +51,23 @@ class NodeCostFunctionTest extends BurnrateTestBase {
     harness.close();
   }
 
-  private static KeyedOneInputStreamOperatorTestHarness<String, NodeEvent, PodMinute> harness(
-      long staleness) throws Exception {
-    return new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new NodeCostFunction(RateCard.bundled(), staleness)),
+  private static KeyedBroadcastOperatorTestHarness<String, NodeEvent, PriceUpdate, PodMinute>
+      harness(long staleness) throws Exception {
+    return new KeyedBroadcastOperatorTestHarness<>(
+        new CoBroadcastWithKeyedOperator<>(
+            new NodeCostFunction(RateCard.bundled(), staleness), List.of(NodeCostFunction.PRICES)),
         NodeEvent::nodeKey,
-        Types.STRING);
+        Types.STRING,
+        1,
+        1,
+        0);
+  }
+
+  /** Keyed state entries of the operator (the broadcast harness has no shortcut for it). */
+  private int numKeyedStateEntries() {
+    return ((org.apache.flink.runtime.state.heap.HeapKeyedStateBackend<?>)
+            harness.getOperator().getKeyedStateBackend())
+        .numKeyValueStateEntries();
   }
 
   private void send(NodeEvent e) throws Exception {
@@ -63,6 +75,8 @@ class NodeCostFunctionTest extends BurnrateTestBase {
   }
 
   private void watermark(long t) throws Exception {
+    // the pricing stream takes no part in event time (see BurnratePipeline)
+    harness.processBroadcastWatermark(Long.MAX_VALUE);
     harness.processWatermark(t);
   }
 
@@ -157,7 +171,7 @@ class NodeCostFunctionTest extends BurnrateTestBase {
     assertThat(w1.costBasis).isEqualTo(CostWindow.BASIS_ESTIMATED);
     assertThat(side(NodeCostFunction.ALLOCATIONS)).as("hour not over").isEmpty();
     // node meta, pods, the next minute's telemetry, the hour in progress
-    assertThat(harness.numKeyedStateEntries()).isEqualTo(4);
+    assertThat(numKeyedStateEntries()).isEqualTo(4);
     assertThat(podsInState()).isEqualTo(1);
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
@@ -229,7 +243,7 @@ class NodeCostFunctionTest extends BurnrateTestBase {
     assertThat(sumOfCosts(rows)).isEqualByComparingTo(rows.get(0).nodeHourCost);
 
     // state drains: nothing kept, no timer left
-    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
 
     watermark(t(7200));
@@ -243,15 +257,13 @@ class NodeCostFunctionTest extends BurnrateTestBase {
     firstNinetySeconds();
     watermark(t(60) - 1);
     // node meta, pods, the next minute's telemetry, the hour in progress
-    assertThat(harness.numKeyedStateEntries()).isEqualTo(4);
+    assertThat(numKeyedStateEntries()).isEqualTo(4);
     assertThat(podsInState()).isEqualTo(1);
 
     watermark(t(120) - 1); // the pod ended at T0+90s
 
     assertThat(podsInState()).as("pods held by the node").isZero();
-    assertThat(harness.numKeyedStateEntries())
-        .as("node meta and the hour in progress only")
-        .isEqualTo(2);
+    assertThat(numKeyedStateEntries()).as("node meta and the hour in progress only").isEqualTo(2);
   }
 
   @Test
@@ -292,7 +304,7 @@ class NodeCostFunctionTest extends BurnrateTestBase {
               assertThat(a.nodeHourCost).isNull();
               assertThat(a.costBasis).isEqualTo(CostWindow.BASIS_UNPRICED);
             });
-    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }
 
@@ -322,7 +334,7 @@ class NodeCostFunctionTest extends BurnrateTestBase {
     assertThat(hour10).allSatisfy(a -> assertThat(a.hourStart).isEqualTo(t(0)));
     assertThat(hour10).allSatisfy(a -> assertThat(a.nodeHourCost).isEqualByComparingTo("0.731920"));
     assertThat(sumOfCosts(hour10)).isEqualByComparingTo("0.731920");
-    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }
 
@@ -343,7 +355,7 @@ class NodeCostFunctionTest extends BurnrateTestBase {
     assertThat(rows).hasSize(1);
     assertThat(rows.get(0).holderKind).isEqualTo(CostAllocation.HOLDER_IDLE);
     assertThat(rows.get(0).cost).isEqualByComparingTo("1.097880"); // 21.9576 x 3/60
-    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }
 
@@ -377,7 +389,50 @@ class NodeCostFunctionTest extends BurnrateTestBase {
     assertThat(rows)
         .extracting(a -> a.cost.toPlainString())
         .containsExactly("0.274470", "0.640430");
-    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  private static PriceUpdate price(String type, String region, double perHour, long validFrom) {
+    PriceUpdate u = new PriceUpdate();
+    u.instanceType = type;
+    u.capacityType = "on-demand";
+    u.region = region;
+    u.pricePerHour = perHour;
+    u.currency = "USD";
+    u.validFrom = validFrom;
+    return u;
+  }
+
+  @Test
+  void aPublishedPriceAppliesFromItsValidFromMinuteAndTheHourStillConserves() throws Exception {
+    // $36/h from minute 30 on (the card says $21.9576/h); published before the hour is settled
+    harness.processBroadcastElement(price(P4D, "us-east-1", 36.0, t(30 * 60)), t(0));
+    send(nodeAdded(P4D, 8, t(0)));
+    send(podScheduled("trainer", 4, t(0)));
+    for (int s = 0; s < 3600; s += 300) {
+      send(sampleEvent(t(s), 0, "trainer", 0.9));
+    }
+    watermark(t(3600) - 1);
+    List<PodMinute> minutes = podMinutes();
+    assertThat(minutes).hasSize(60);
+    assertThat(minutes.get(29).cost).isCloseTo(240 * 21.9576 / 3600 / 8, EPS);
+    assertThat(minutes.get(30).cost).isCloseTo(240 * 36.0 / 3600 / 8, EPS);
+    List<CostAllocation> hour = side(NodeCostFunction.ALLOCATIONS);
+    assertThat(hour).hasSize(2);
+    // 30 min at 21.9576 + 30 min at 36 = 28.9788
+    assertThat(hour.get(0).nodeHourCost).isEqualByComparingTo("28.978800");
+    assertThat(sumOfCosts(hour)).isEqualByComparingTo("28.978800");
+    assertThat(hour.get(0).cost).isEqualByComparingTo("14.489400");
+  }
+
+  @Test
+  void aPublishedPriceForAllRegionsPricesANewInstanceType() throws Exception {
+    harness.processBroadcastElement(price("x9.mystery", "*", 8.0, 0), t(0));
+    send(nodeAdded("x9.mystery", 8, t(0)));
+    send(podScheduled("trainer", 4, t(0)));
+    watermark(t(60) - 1);
+    assertThat(podMinutes().get(0).cost).isCloseTo(240 * 8.0 / 3600 / 8, EPS);
+    assertThat(side(NodeCostFunction.DLQ)).as("priced, so no unpriced report").isEmpty();
   }
 }

@@ -66,7 +66,9 @@ class PojoSerializationTest {
         io.burnrate.schemas.model.BillingLineItem.class,
         io.burnrate.jobs.reconcile.BillingCharge.class,
         io.burnrate.jobs.reconcile.ReconHour.class,
-        io.burnrate.jobs.reconcile.ReconHour.Amounts.class);
+        io.burnrate.jobs.reconcile.ReconHour.Amounts.class,
+        io.burnrate.jobs.pricing.PriceUpdate.class,
+        io.burnrate.jobs.pricing.PriceHistory.class);
   }
 
   private static SerializerConfigImpl noGenericTypes() {
