@@ -57,9 +57,9 @@ public final class MinuteAllocator {
     List<PodSpan> holders = new ArrayList<>();
     int requested = 0;
     for (PodSpan s : spans) {
-      if (s.gpus > 0 && Intervals.overlap(s.start, s.end, nodeFrom, nodeTo) > 0) {
+      if (s.holdsGpus() && Intervals.overlap(s.start, s.end, nodeFrom, nodeTo) > 0) {
         holders.add(s);
-        requested += s.gpus;
+        requested += (int) Math.ceil(s.gpuEquivalents(node.gpuUnitShare) - 1e-9);
       }
     }
     holders.sort(Comparator.comparingLong((PodSpan s) -> s.start).thenComparing(s -> s.podKey));
@@ -100,8 +100,21 @@ public final class MinuteAllocator {
     double total = 0;
     for (int i = 0; i < holders.size(); i++) {
       PodSpan s = holders.get(i);
-      gpuSeconds[i] = s.gpus * Intervals.overlap(s.start, s.end, nodeFrom, nodeTo) / 1000.0;
+      double equivalents = s.fromTelemetry ? s.gpus : s.gpuEquivalents(node.gpuUnitShare);
+      gpuSeconds[i] = equivalents * Intervals.overlap(s.start, s.end, nodeFrom, nodeTo) / 1000.0;
       total += gpuSeconds[i];
+    }
+    if (node.gpuReplicas > 1 && total > 0) {
+      // Time-sliced GPUs are shared by the pods that run on them: the GPUs in use (replicas
+      // packed onto as few GPUs as they fill) are charged in full, split by replica-seconds.
+      double replicasInUse = total / nodeSeconds * node.gpuReplicas;
+      double gpusInUse = Math.min(capacity, Math.ceil(replicasInUse / node.gpuReplicas - 1e-9));
+      double scale = gpusInUse * nodeSeconds / total;
+      total = 0;
+      for (int i = 0; i < gpuSeconds.length; i++) {
+        gpuSeconds[i] *= scale;
+        total += gpuSeconds[i];
+      }
     }
     if (total > r.nodeGpuSeconds) {
       // more GPUs requested than the node has (inconsistent input): scale down, never over-allocate
@@ -170,7 +183,9 @@ public final class MinuteAllocator {
       m.gpus = s.gpus;
       m.gpuSeconds = gpuSeconds[i];
       if (util[i].count > 0) {
-        double coverage = Math.min(1.0, util[i].distinctGpus() / (double) s.gpus);
+        double equivalents = s.fromTelemetry ? s.gpus : s.gpuEquivalents(node.gpuUnitShare);
+        double devices = Math.max(1.0, Math.ceil(equivalents - 1e-9));
+        double coverage = Math.min(1.0, util[i].distinctGpus() / devices);
         m.utilWeight = gpuSeconds[i] * coverage;
         m.utilWeighted = util[i].mean() * m.utilWeight;
       }

@@ -13,6 +13,12 @@ public class NodeMeta {
   public String gpuModel;
   public int gpuCapacity;
 
+  /** Share of a physical GPU one requested {@code nvidia.com/gpu} is (see NodeInfo). */
+  public double gpuUnitShare = 1.0;
+
+  /** Pods that may share one GPU (time-slicing, MPS); 1 when not shared. */
+  public int gpuReplicas = 1;
+
   /** Epoch ms; -1 when unknown (then the node counts from the first minute it was seen). */
   public long created = -1;
 
@@ -60,6 +66,10 @@ public class NodeMeta {
     if (n.gpuCapacity > 0) {
       gpuCapacity = n.gpuCapacity;
     }
+    if (n.gpuUnitShare > 0) {
+      gpuUnitShare = n.gpuUnitShare;
+    }
+    gpuReplicas = Math.max(1, n.gpuReplicas);
     if (n.createdTime >= 0) {
       created = n.createdTime;
     }

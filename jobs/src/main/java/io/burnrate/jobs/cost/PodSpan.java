@@ -13,6 +13,9 @@ public class PodSpan {
   public String costCenter;
   public int gpus;
 
+  /** GPU-equivalents held as MIG instances (mixed strategy); 0 when none. */
+  public double migGpuFraction;
+
   /** Epoch ms, -1 when not started (Pending). */
   public long start = -1;
 
@@ -39,6 +42,7 @@ public class PodSpan {
     project = p.labels.get("project");
     costCenter = p.labels.get("cost-center");
     gpus = p.gpuRequest;
+    migGpuFraction = p.migGpuFraction;
     if (p.startTime >= 0) {
       start = p.startTime;
     }
@@ -47,6 +51,16 @@ public class PodSpan {
       end = end < 0 ? p.endTime : Math.min(end, p.endTime);
     }
     fromTelemetry = false;
+  }
+
+  /** Whether the pod holds any GPU (whole, shared or MIG). */
+  public boolean holdsGpus() {
+    return gpus > 0 || migGpuFraction > 0;
+  }
+
+  /** GPU-equivalents the pod holds on a node where one device is {@code unitShare} of a GPU. */
+  public double gpuEquivalents(double unitShare) {
+    return gpus * unitShare + migGpuFraction;
   }
 
   @Override

@@ -258,4 +258,60 @@ class MinuteAllocatorTest extends BurnrateTestBase {
     assertThat(r.capacity).isEqualTo(4);
     assertThat(r.idleGpuSeconds).isZero();
   }
+
+  @Test
+  void migSlicesAreChargedByTheirShareOfTheGpu() {
+    NodeMeta node = nodeMeta(8, PRICE); // 8 x A100-40GB, mixed MIG strategy
+    PodSpan big = podSpan("ml/big", 0, t(-600), -1);
+    big.migGpuFraction = 2 * 3 / 7.0; // two 3g.20gb instances
+    PodSpan small = podSpan("ml/small", 0, t(-600), -1);
+    small.migGpuFraction = 1 / 7.0; // one 1g.5gb
+    MinuteAllocator.Result r = MinuteAllocator.settle(node, List.of(big, small), null, t(0));
+    Map<String, PodMinute> pods = byPod(r);
+    assertThat(pods.get("ml/big").gpuSeconds).isCloseTo(60 * 6 / 7.0, EPS);
+    assertThat(pods.get("ml/small").gpuSeconds).isCloseTo(60 / 7.0, EPS);
+    assertThat(r.idleGpuSeconds).isCloseTo(480 - 60, EPS); // one GPU's worth of slices is held
+    assertThat(pods.get("ml/big").cost).isCloseTo(60 * 6 / 7.0 * PER_GPU_SECOND, EPS);
+    assertThat(pods.get("ml/big").cost + pods.get("ml/small").cost + r.idleCost)
+        .isCloseTo(PRICE / 60, EPS);
+  }
+
+  @Test
+  void singleStrategyMigDevicesCountAsTheirProfileShare() {
+    NodeMeta node = nodeMeta(8, PRICE);
+    node.gpuUnitShare = 1 / 7.0; // every nvidia.com/gpu is a 1g.5gb instance
+    PodSpan p = podSpan("ml/infer", 2, t(-600), -1);
+    MinuteAllocator.Result r = MinuteAllocator.settle(node, List.of(p), null, t(0));
+    assertThat(byPod(r).get("ml/infer").gpuSeconds).isCloseTo(60 * 2 / 7.0, EPS);
+  }
+
+  @Test
+  void aTimeSlicedGpuIsSharedByThePodsThatRanOnIt() {
+    NodeMeta node = nodeMeta(1, 0.8048); // one L4, four replicas
+    node.gpuUnitShare = 0.25;
+    node.gpuReplicas = 4;
+    PodSpan a = podSpan("ml/a", 1, t(-600), -1);
+    PodSpan b = podSpan("ml/b", 1, t(-600), -1);
+    MinuteAllocator.Result r = MinuteAllocator.settle(node, List.of(a, b), null, t(0));
+    Map<String, PodMinute> pods = byPod(r);
+    // two pods share the GPU: each pays half of it, nothing is idle
+    assertThat(pods.get("ml/a").gpuSeconds).isCloseTo(30.0, EPS);
+    assertThat(pods.get("ml/b").gpuSeconds).isCloseTo(30.0, EPS);
+    assertThat(r.idleGpuSeconds).isCloseTo(0.0, EPS);
+
+    // one pod alone holds the shared GPU for the whole minute
+    MinuteAllocator.Result alone = MinuteAllocator.settle(node, List.of(a), null, t(0));
+    assertThat(byPod(alone).get("ml/a").gpuSeconds).isCloseTo(60.0, EPS);
+
+    // two GPUs with four replicas each, five replicas held: two GPUs in use, split by replicas
+    NodeMeta two = nodeMeta(2, 1.6);
+    two.gpuUnitShare = 0.25;
+    two.gpuReplicas = 4;
+    PodSpan c = podSpan("ml/c", 3, t(-600), -1);
+    PodSpan d = podSpan("ml/d", 2, t(-600), -1);
+    MinuteAllocator.Result r2 = MinuteAllocator.settle(two, List.of(c, d), null, t(0));
+    assertThat(byPod(r2).get("ml/c").gpuSeconds).isCloseTo(120 * 3 / 5.0, EPS);
+    assertThat(byPod(r2).get("ml/d").gpuSeconds).isCloseTo(120 * 2 / 5.0, EPS);
+    assertThat(r2.idleGpuSeconds).isCloseTo(0.0, EPS);
+  }
 }

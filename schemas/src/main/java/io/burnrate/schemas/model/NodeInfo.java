@@ -41,6 +41,18 @@ public class NodeInfo {
   /** {@code nvidia.com/gpu.product} from GPU feature discovery, if present. */
   public String gpuProduct;
 
+  /**
+   * The share of a physical GPU one {@code nvidia.com/gpu} device is: 1, or 1/replicas on a
+   * time-sliced (or MPS) node, or the MIG profile's share under the single MIG strategy.
+   */
+  public double gpuUnitShare = 1.0;
+
+  /**
+   * Pods that may share one GPU by time-slicing or MPS ({@code nvidia.com/gpu.replicas}); 1 when
+   * GPUs are not shared.
+   */
+  public int gpuReplicas = 1;
+
   /** {@code metadata.creationTimestamp}. */
   public long createdTime = -1;
 

@@ -41,6 +41,12 @@ public class PodInfo {
   /** {@code spec.priorityClassName}. */
   public String priorityClass;
 
+  /**
+   * GPUs held as MIG instances (mixed strategy), in GPU-equivalents: a {@code 3g.20gb} instance is
+   * 3/7 of an A100. 0 when none.
+   */
+  public double migGpuFraction;
+
   /** When the pod started holding its GPUs ({@code status.startTime}), or -1. */
   public long startTime = -1;
 

@@ -27,6 +27,15 @@ import java.util.Map;
 public final class K8sEventParser {
   public static final String GPU_RESOURCE = "nvidia.com/gpu";
 
+  /** Time-sliced GPUs when the device plugin renames them ({@code renameByDefault}). */
+  public static final String SHARED_GPU_RESOURCE = "nvidia.com/gpu.shared";
+
+  /** MIG instances under the mixed strategy: {@code nvidia.com/mig-3g.20gb}. */
+  public static final String MIG_RESOURCE_PREFIX = "nvidia.com/mig-";
+
+  private static final java.util.regex.Pattern MIG_PROFILE =
+      java.util.regex.Pattern.compile("(\\d{1,2})g\\.(\\d{1,4})gb(?:\\+me)?");
+
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final String defaultCluster;
@@ -122,6 +131,7 @@ public final class K8sEventParser {
     p.phase = text(status, "phase");
     p.priorityClass = text(spec, "priorityClassName");
     p.gpuRequest = gpuRequest(spec);
+    p.migGpuFraction = migGpuFraction(spec);
     owner(meta, p);
     labels(meta.path("labels"), p.labels);
 
@@ -201,15 +211,70 @@ public final class K8sEventParser {
   }
 
   private static long containerGpus(JsonNode c) throws ParseException {
+    return containerQuantity(c, GPU_RESOURCE) + containerQuantity(c, SHARED_GPU_RESOURCE);
+  }
+
+  /** A container's limit (else request) of one extended resource; 0 when absent. */
+  private static long containerQuantity(JsonNode c, String resource) throws ParseException {
     JsonNode res = c.path("resources");
-    JsonNode v = res.path("limits").get(GPU_RESOURCE);
+    JsonNode v = res.path("limits").get(resource);
     if (v == null || v.isNull()) {
-      v = res.path("requests").get(GPU_RESOURCE);
+      v = res.path("requests").get(resource);
     }
     if (v == null || v.isNull()) {
       return 0;
     }
-    return quantity(GPU_RESOURCE, v);
+    return quantity(resource, v);
+  }
+
+  /**
+   * GPUs held as MIG instances ({@code nvidia.com/mig-<N>g.<M>gb}, the mixed strategy), as the
+   * share of a GPU's compute slices they take: N of 7 (A100, H100, H200, B200), N of 4 on an A30
+   * (whose profiles have 6 GB per slice). Sum over containers, max with any init container.
+   */
+  static double migGpuFraction(JsonNode spec) throws ParseException {
+    double sum = 0;
+    for (JsonNode c : spec.path("containers")) {
+      sum += containerMig(c);
+    }
+    double init = 0;
+    for (JsonNode c : spec.path("initContainers")) {
+      init = Math.max(init, containerMig(c));
+    }
+    return Math.max(sum, init);
+  }
+
+  private static double containerMig(JsonNode c) throws ParseException {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    c.path("resources").path("limits").fieldNames().forEachRemaining(names::add);
+    c.path("resources").path("requests").fieldNames().forEachRemaining(names::add);
+    double share = 0;
+    for (String name : names) {
+      if (name.startsWith(MIG_RESOURCE_PREFIX)) {
+        double perInstance = migShare(name.substring(MIG_RESOURCE_PREFIX.length()));
+        if (Double.isNaN(perInstance)) {
+          throw new ParseException(
+              INVALID_VALUE, name + ": not a MIG profile (<slices>g.<memory>gb)");
+        }
+        share += perInstance * containerQuantity(c, name);
+      }
+    }
+    return share;
+  }
+
+  /** The share of a GPU one MIG instance of a profile takes ({@code 3g.20gb} = 3/7); NaN if bad. */
+  public static double migShare(String profile) {
+    java.util.regex.Matcher m = MIG_PROFILE.matcher(profile);
+    if (!m.matches()) {
+      return Double.NaN;
+    }
+    int slices = Integer.parseInt(m.group(1));
+    int memory = Integer.parseInt(m.group(2));
+    int total = memory == 6 * slices ? 4 : 7; // A30 profiles: 1g.6gb, 2g.12gb, 4g.24gb
+    if (slices < 1 || slices > total) {
+      return Double.NaN;
+    }
+    return slices / (double) total;
   }
 
   /** A whole, non-negative Kubernetes quantity (GPUs are whole numbers). */
@@ -298,16 +363,29 @@ public final class K8sEventParser {
     n.capacityType = capacityType(labels);
     n.providerId = text(obj.path("spec"), "providerID");
     n.instanceId = instanceId(n.providerId);
-    JsonNode cap = obj.path("status").path("capacity").get(GPU_RESOURCE);
-    if (cap == null) {
-      cap = obj.path("status").path("allocatable").get(GPU_RESOURCE);
-    }
-    if (cap != null && !cap.isNull()) {
-      long g = quantity("status.capacity." + GPU_RESOURCE, cap);
-      if (g > 1024) {
-        throw new ParseException(INVALID_VALUE, "status.capacity." + GPU_RESOURCE + ": " + g);
+    long devices = 0;
+    for (String resource : List.of(GPU_RESOURCE, SHARED_GPU_RESOURCE)) {
+      JsonNode cap = obj.path("status").path("capacity").get(resource);
+      if (cap == null) {
+        cap = obj.path("status").path("allocatable").get(resource);
       }
-      n.gpuCapacity = (int) g;
+      if (cap != null && !cap.isNull()) {
+        devices += quantity("status.capacity." + resource, cap);
+      }
+    }
+    if (devices > 1024 * 8) {
+      throw new ParseException(INVALID_VALUE, "status.capacity." + GPU_RESOURCE + ": " + devices);
+    }
+    n.gpuUnitShare = gpuUnitShare(labels, n.gpuProduct);
+    String replicas = text(labels, "nvidia.com/gpu.replicas");
+    if (replicas != null && replicas.matches("\\d{1,4}") && Integer.parseInt(replicas) > 1) {
+      n.gpuReplicas = Integer.parseInt(replicas);
+    }
+    String count = text(labels, "nvidia.com/gpu.count");
+    if (count != null && count.matches("\\d{1,4}")) {
+      n.gpuCapacity = Integer.parseInt(count); // physical GPUs, as GPU feature discovery counts
+    } else {
+      n.gpuCapacity = (int) Math.round(devices * n.gpuUnitShare);
     }
     n.createdTime = time(meta, "creationTimestamp", "metadata.creationTimestamp");
     long deletion = time(meta, "deletionTimestamp", "metadata.deletionTimestamp");
@@ -321,6 +399,29 @@ public final class K8sEventParser {
       n.deletedTime = deletion >= 0 ? deletion : n.timestamp;
     }
     return n;
+  }
+
+  /**
+   * The share of a physical GPU that one {@code nvidia.com/gpu} device is on this node: {@code 1 /
+   * replicas} when the device plugin shares GPUs ({@code nvidia.com/gpu.replicas}, time-slicing or
+   * MPS), the MIG profile's share under the single MIG strategy ({@code nvidia.com/mig.strategy:
+   * single}, product {@code ...-MIG-1g.5gb}), else 1.
+   */
+  static double gpuUnitShare(JsonNode labels, String product) {
+    String replicas = text(labels, "nvidia.com/gpu.replicas");
+    if (replicas != null && replicas.matches("\\d{1,4}") && Integer.parseInt(replicas) > 1) {
+      return 1.0 / Integer.parseInt(replicas);
+    }
+    if ("single".equals(text(labels, "nvidia.com/mig.strategy")) && product != null) {
+      int at = product.indexOf("-MIG-");
+      if (at >= 0) {
+        double share = migShare(product.substring(at + 5));
+        if (!Double.isNaN(share)) {
+          return share;
+        }
+      }
+    }
+    return 1.0;
   }
 
   /** {@code spot} or {@code on-demand} from the labels the main provisioners set. */
