@@ -127,10 +127,11 @@ public final class BudgetFunction
   public void onTimer(long ts, OnTimerContext ctx, Collector<BudgetStatus> out) throws Exception {
     for (Map.Entry<String, BudgetTracker> e : list()) {
       BudgetTracker t = e.getValue();
+      if (t.asOf == ts && t.periodStart >= 0 && ts <= t.periodEnd) {
+        evaluate(t, ts, ctx, out); // the last window of the period counts in its status
+      }
       if (t.periodOver(ts)) {
         roll(t, ts, ctx, out);
-      } else if (t.asOf == ts) {
-        evaluate(t, ts, ctx, out);
       }
       trackers.put(e.getKey(), t);
     }
