@@ -62,7 +62,16 @@ class PojoSerializationTest {
         DeadLetter.class,
         RawRecord.class,
         SeriesPoint.class,
-        io.burnrate.schemas.model.Alert.class);
+        io.burnrate.schemas.model.Alert.class,
+        io.burnrate.schemas.model.Action.class,
+        io.burnrate.schemas.model.Budget.class,
+        io.burnrate.schemas.model.BudgetStatus.class,
+        io.burnrate.jobs.rules.RuleState.class,
+        io.burnrate.jobs.rules.SeriesRules.class,
+        io.burnrate.jobs.budget.BudgetTracker.class,
+        io.burnrate.jobs.budget.BudgetControl.class,
+        io.burnrate.jobs.budget.BudgetCharge.class,
+        io.burnrate.jobs.actions.ActionState.class);
   }
 
   private static SerializerConfigImpl noGenericTypes() {
