@@ -31,11 +31,14 @@ public final class Topics {
    */
   public static final String COST_ALLOCATIONS = "burnrate.cost.allocations";
 
-  /** Firing and resolved alerts (schema reserved for the detection issue). */
+  /** Firing and resolved alerts: anomalies, rules, budget thresholds, missing billing. */
   public static final String ALERTS = "burnrate.alerts";
 
-  /** Optimisation actions (schema reserved for the detection issue). */
+  /** Optimisation actions (open, resolved) with an idempotent id and savings per month. */
   public static final String ACTIONS = "burnrate.actions";
+
+  /** Budget status per budget and period, keyed by budget id (compactable). */
+  public static final String BUDGET_STATUS = "burnrate.budget.status";
 
   /** Every record that could not be used, with the reason and its source coordinates. */
   public static final String DLQ = "burnrate.dlq";
@@ -44,7 +47,7 @@ public final class Topics {
       List.of(TELEMETRY_GPU, TELEMETRY_WORKLOAD, K8S_EVENTS, BILLING_FOCUS);
   public static final List<String> CONFIG = List.of(CONFIG_BUDGETS, CONFIG_PRICING);
   public static final List<String> OUTPUTS =
-      List.of(COST_WINDOWS, COST_ALLOCATIONS, ALERTS, ACTIONS, DLQ);
+      List.of(COST_WINDOWS, COST_ALLOCATIONS, ALERTS, ACTIONS, BUDGET_STATUS, DLQ);
 
   private Topics() {}
 }

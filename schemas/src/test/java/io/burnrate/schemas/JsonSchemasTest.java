@@ -94,7 +94,7 @@ class JsonSchemasTest {
     Set<String> files = schemas().keySet();
     List<String> topics = new ArrayList<>(Topics.INPUTS);
     topics.addAll(Topics.OUTPUTS);
-    topics.add(Topics.CONFIG_PRICING);
+    topics.addAll(Topics.CONFIG);
     for (String topic : topics) {
       assertThat(files).contains(topic + ".schema.json");
     }
@@ -173,6 +173,8 @@ class JsonSchemasTest {
         assertThat(p.path("format").asText()).as(where).isEqualTo("date-time");
       } else if (t == String.class && p.has("enum")) {
         assertThat(types).as(where).isEmpty();
+      } else if (t == Map.class) {
+        assertThat(types).as(where).containsExactlyInAnyOrder("object", "null");
       } else {
         assertThat(t).as(where).isEqualTo(String.class);
         assertThat(types).as(where).contains("string");
@@ -321,13 +323,48 @@ class JsonSchemasTest {
   }
 
   @Test
-  void actionsAreAReservedPlaceholder() throws Exception {
-    for (String topic : List.of(Topics.ACTIONS)) {
-      JsonNode s = schema(topic);
-      assertThat(s.path("$comment").asText()).as(topic).containsIgnoringCase("placeholder");
-      assertThat(s.path("description").asText()).as(topic).contains("detection issue");
-      assertThat(s.has("properties")).as(topic).isFalse();
+  void actionAndBudgetStatusPropertiesAreExactlyTheModelsFieldsInSnakeCase() throws Exception {
+    for (Map.Entry<String, Class<?>> e :
+        Map.<String, Class<?>>of(
+                Topics.ACTIONS, io.burnrate.schemas.model.Action.class,
+                Topics.BUDGET_STATUS, io.burnrate.schemas.model.BudgetStatus.class)
+            .entrySet()) {
+      JsonNode s = schema(e.getKey());
+      Set<String> expected = snakeCaseFields(e.getValue());
+      assertThat(names(s.get("properties"))).as(e.getKey()).isEqualTo(expected);
+      Set<String> required = new TreeSet<>();
+      s.get("required").forEach(r -> required.add(r.asText()));
+      assertThat(required).as(e.getKey()).isEqualTo(expected);
+      assertThat(s.get("additionalProperties").asBoolean(true)).isFalse();
     }
+  }
+
+  @Test
+  void actionKindsAndBudgetEnumsMatchTheModelConstants() throws Exception {
+    JsonNode kinds = schema(Topics.ACTIONS).at("/properties/kind/enum");
+    assertThat(texts(kinds))
+        .containsExactlyInAnyOrder(
+            io.burnrate.schemas.model.Action.RELEASE_IDLE_NODE,
+            io.burnrate.schemas.model.Action.RIGHT_SIZE,
+            io.burnrate.schemas.model.Action.MOVE_TO_SPOT,
+            io.burnrate.schemas.model.Action.CHANGE_GPU_TYPE,
+            io.burnrate.schemas.model.Action.BUDGET_ESCALATION);
+    JsonNode scopes = schema(Topics.CONFIG_BUDGETS).at("/properties/scope/properties/kind/enum");
+    assertThat(texts(scopes))
+        .containsExactlyInAnyOrder(
+            io.burnrate.schemas.model.Budget.SCOPE_GLOBAL,
+            io.burnrate.schemas.model.Budget.SCOPE_TEAM,
+            io.burnrate.schemas.model.Budget.SCOPE_PROJECT,
+            io.burnrate.schemas.model.Budget.SCOPE_NAMESPACE,
+            io.burnrate.schemas.model.Budget.SCOPE_COST_CENTER,
+            io.burnrate.schemas.model.Budget.SCOPE_CLUSTER,
+            io.burnrate.schemas.model.Budget.SCOPE_LABEL);
+    JsonNode status = schema(Topics.BUDGET_STATUS).at("/properties/status/enum");
+    assertThat(texts(status))
+        .containsExactlyInAnyOrder(
+            io.burnrate.schemas.model.BudgetStatus.OK,
+            io.burnrate.schemas.model.BudgetStatus.AT_RISK,
+            io.burnrate.schemas.model.BudgetStatus.EXCEEDED);
   }
 
   private static List<String> texts(JsonNode array) {

@@ -1,12 +1,15 @@
 package io.burnrate.connectors.iceberg;
 
 import io.burnrate.schemas.iceberg.TableSchemas;
+import io.burnrate.schemas.model.Action;
 import io.burnrate.schemas.model.Alert;
+import io.burnrate.schemas.model.BudgetStatus;
 import io.burnrate.schemas.model.CostAllocation;
 import io.burnrate.schemas.model.CostWindow;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import org.apache.flink.table.data.DecimalData;
+import org.apache.flink.table.data.GenericArrayData;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -110,6 +113,65 @@ public final class RowMappers {
     r.setField(20, TimestampData.fromEpochMillis(a.windowEnd));
     r.setField(21, s(a.costBasis));
     return r;
+  }
+
+  public static RowData action(Action a) {
+    GenericRowData r = new GenericRowData(22);
+    r.setField(0, s(a.id));
+    r.setField(1, s(a.fingerprint));
+    r.setField(2, s(a.status));
+    r.setField(3, s(a.kind));
+    r.setField(4, s(a.operation));
+    r.setField(5, s(a.targetKind));
+    r.setField(6, s(a.cluster == null ? "" : a.cluster));
+    r.setField(7, s(a.namespace));
+    r.setField(8, s(a.workload));
+    r.setField(9, s(a.node));
+    r.setField(10, s(a.team));
+    r.setField(11, s(a.budgetId));
+    r.setField(12, s(a.scope));
+    r.setField(13, s(a.reason));
+    r.setField(14, s(a.evidence));
+    r.setField(15, a.estimatedMonthlySavings);
+    r.setField(16, s(a.currency));
+    r.setField(17, a.confidence);
+    r.setField(18, TimestampData.fromEpochMillis(a.openedAt));
+    r.setField(19, a.resolvedAt >= 0 ? TimestampData.fromEpochMillis(a.resolvedAt) : null);
+    r.setField(20, TimestampData.fromEpochMillis(a.windowStart));
+    r.setField(21, TimestampData.fromEpochMillis(a.windowEnd));
+    return r;
+  }
+
+  public static RowData budgetStatus(BudgetStatus b) {
+    GenericRowData r = new GenericRowData(18);
+    r.setField(0, s(b.id));
+    r.setField(1, s(b.budgetId));
+    r.setField(2, s(b.scope));
+    r.setField(3, s(b.period));
+    r.setField(4, s(b.timeZone));
+    r.setField(5, TimestampData.fromEpochMillis(b.periodStart));
+    r.setField(6, TimestampData.fromEpochMillis(b.periodEnd));
+    r.setField(7, TimestampData.fromEpochMillis(b.asOf));
+    r.setField(8, b.amount);
+    r.setField(9, s(b.currency));
+    r.setField(10, b.spend);
+    r.setField(11, b.forecast);
+    r.setField(12, b.percent);
+    r.setField(13, b.forecastPercent);
+    r.setField(14, doubles(b.thresholdsCrossed));
+    r.setField(15, doubles(b.forecastThresholdsCrossed));
+    r.setField(
+        16, b.projectedBreachAt >= 0 ? TimestampData.fromEpochMillis(b.projectedBreachAt) : null);
+    r.setField(17, s(b.status));
+    return r;
+  }
+
+  private static GenericArrayData doubles(java.util.List<Double> values) {
+    double[] out = new double[values == null ? 0 : values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.get(i);
+    }
+    return new GenericArrayData(out);
   }
 
   private static Double finite(double v) {

@@ -2,7 +2,9 @@ package io.burnrate.connectors.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.burnrate.schemas.model.Action;
 import io.burnrate.schemas.model.Alert;
+import io.burnrate.schemas.model.BudgetStatus;
 import io.burnrate.schemas.model.CostAllocation;
 import io.burnrate.schemas.model.CostWindow;
 import io.burnrate.schemas.model.DeadLetter;
@@ -58,6 +60,17 @@ public final class OutputJson {
       g.writeStringField("emitted_at", Instant.ofEpochMilli(w.emittedAt).toString());
       num(g, "cost_per_million_tokens", w.costPerMillionTokens);
       num(g, "cost_per_thousand_requests", w.costPerThousandRequests);
+      num(g, "memory_used_ratio", w.memoryUsedRatio);
+      num(g, "unused_gpus", w.unusedGpus);
+      if (w.labels == null) {
+        g.writeNullField("labels");
+      } else {
+        g.writeObjectFieldStart("labels");
+        for (var e : new java.util.TreeMap<>(w.labels).entrySet()) {
+          g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+      }
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -176,6 +189,90 @@ public final class OutputJson {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /** An action state change, as {@code burnrate.actions.schema.json}. */
+  public static byte[] action(Action a) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(768);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("id", a.id);
+      g.writeStringField("fingerprint", a.fingerprint);
+      g.writeStringField("status", a.status);
+      g.writeStringField("kind", a.kind);
+      g.writeStringField("operation", a.operation);
+      g.writeStringField("target_kind", a.targetKind);
+      g.writeStringField("cluster", a.cluster);
+      g.writeStringField("namespace", a.namespace);
+      g.writeStringField("workload", a.workload);
+      g.writeStringField("node", a.node);
+      g.writeStringField("team", a.team);
+      g.writeStringField("budget_id", a.budgetId);
+      g.writeStringField("scope", a.scope);
+      g.writeStringField("reason", a.reason);
+      g.writeStringField("evidence", a.evidence);
+      num(g, "estimated_monthly_savings", a.estimatedMonthlySavings);
+      g.writeStringField("currency", a.currency);
+      g.writeNumberField("confidence", a.confidence);
+      time(g, "opened_at", a.openedAt);
+      time(g, "resolved_at", a.resolvedAt);
+      time(g, "window_start", a.windowStart);
+      time(g, "window_end", a.windowEnd);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** A budget status, as {@code burnrate.budget.status.schema.json}. */
+  public static byte[] budgetStatus(BudgetStatus b) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(768);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("id", b.id);
+      g.writeStringField("budget_id", b.budgetId);
+      g.writeStringField("scope", b.scope);
+      g.writeStringField("period", b.period);
+      g.writeStringField("time_zone", b.timeZone);
+      time(g, "period_start", b.periodStart);
+      time(g, "period_end", b.periodEnd);
+      time(g, "as_of", b.asOf);
+      g.writeNumberField("amount", b.amount);
+      g.writeStringField("currency", b.currency);
+      g.writeNumberField("spend", b.spend);
+      g.writeNumberField("forecast", b.forecast);
+      g.writeNumberField("percent", b.percent);
+      g.writeNumberField("forecast_percent", b.forecastPercent);
+      numbers(g, "thresholds_crossed", b.thresholdsCrossed);
+      numbers(g, "forecast_thresholds_crossed", b.forecastThresholdsCrossed);
+      time(g, "projected_breach_at", b.projectedBreachAt);
+      g.writeStringField("status", b.status);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** An epoch-ms time as ISO-8601 UTC; negative (unknown) as null. */
+  private static void time(JsonGenerator g, String name, long epochMillis) throws IOException {
+    if (epochMillis < 0) {
+      g.writeNullField(name);
+    } else {
+      g.writeStringField(name, Instant.ofEpochMilli(epochMillis).toString());
+    }
+  }
+
+  private static void numbers(JsonGenerator g, String name, java.util.List<Double> values)
+      throws IOException {
+    g.writeArrayFieldStart(name);
+    if (values != null) {
+      for (Double v : values) {
+        g.writeNumber(v);
+      }
+    }
+    g.writeEndArray();
   }
 
   private static void num(JsonGenerator g, String name, double v) throws IOException {

@@ -402,4 +402,48 @@ class OutputJsonTest {
     assertConforms(doc, schema);
     assertThat(doc.at("/evidence/score").isNull()).isTrue();
   }
+
+  @Test
+  void actionAndBudgetStatusHaveExactlyTheSchemaProperties() throws Exception {
+    io.burnrate.schemas.model.Action a = new io.burnrate.schemas.model.Action();
+    a.id = "0123456789abcdef0123456789abcdef/1/open";
+    a.fingerprint = "0123456789abcdef0123456789abcdef";
+    a.status = "open";
+    a.kind = "release_idle_node";
+    a.operation = "release_node";
+    a.targetKind = "node";
+    a.cluster = "prod";
+    a.node = "gpu-1";
+    a.reason = "idle";
+    a.evidence = "8 GPUs idle";
+    a.estimatedMonthlySavings = 16029.0;
+    a.currency = "USD";
+    a.confidence = 0.6;
+    a.openedAt = START.toEpochMilli();
+    a.windowStart = START.toEpochMilli();
+    a.windowEnd = START.toEpochMilli() + 60_000;
+    JsonNode schema = schema("burnrate.actions.schema.json");
+    JsonNode doc = MAPPER.readTree(OutputJson.action(a));
+    assertThat(names(doc)).containsExactlyElementsOf(names(schema.get("properties")));
+    assertThat(doc.get("resolved_at").isNull()).isTrue();
+
+    io.burnrate.schemas.model.BudgetStatus b = new io.burnrate.schemas.model.BudgetStatus();
+    b.id = "ml/1/2";
+    b.budgetId = "ml";
+    b.scope = "team=ml";
+    b.period = "month";
+    b.timeZone = "Europe/Berlin";
+    b.periodStart = START.toEpochMilli();
+    b.periodEnd = START.toEpochMilli() + 3_600_000;
+    b.asOf = START.toEpochMilli();
+    b.amount = 100;
+    b.currency = "USD";
+    b.thresholdsCrossed.add(50.0);
+    b.status = "ok";
+    JsonNode bs = schema("burnrate.budget.status.schema.json");
+    JsonNode bdoc = MAPPER.readTree(OutputJson.budgetStatus(b));
+    assertThat(names(bdoc)).containsExactlyElementsOf(names(bs.get("properties")));
+    assertThat(bdoc.get("thresholds_crossed").get(0).asDouble()).isEqualTo(50.0);
+    assertThat(bdoc.get("projected_breach_at").isNull()).isTrue();
+  }
 }

@@ -168,4 +168,41 @@ public final class BurnrateOptions {
           .withDescription(
               "How long an allocated hour is kept for reconciliation; billing restated after"
                   + " that still lands in billing_line_items but no longer corrects allocations.");
+  public static final ConfigOption<String> RULES_FILE =
+      key("detection.rules-file")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "A JSON file of rule settings and per-scope overrides (docs/detection.md); without"
+                  + " it the built-in defaults apply.");
+
+  public static final ConfigOption<Double> HOURLY_SPEND_LIMIT =
+      key("detection.hourly-spend-limit")
+          .doubleType()
+          .defaultValue(100.0)
+          .withDescription(
+              "Default limit of a workload's rolling 60-minute cost for the hourly-spend rule; 0"
+                  + " disables the rule.");
+
+  public static final ConfigOption<Duration> SERIES_TIMEOUT =
+      key("detection.series-timeout")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(15))
+          .withDescription(
+              "A workload or node with no window for this long (event time) has ended: its open"
+                  + " rule alerts and actions resolve and its state is released.");
+
+  public static final ConfigOption<String> BUDGETS_FILE =
+      key("budgets.file")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "A JSON file of bootstrap budgets; definitions on burnrate.config.budgets win over"
+                  + " it.");
+
+  public static final ConfigOption<String> BUDGETS_TIME_ZONE =
+      key("budgets.time-zone")
+          .stringType()
+          .defaultValue("UTC")
+          .withDescription("Time zone of the period boundaries of budgets that name none.");
 }

@@ -2,7 +2,12 @@ package io.burnrate.jobs.config;
 
 import io.burnrate.connectors.iceberg.CatalogConfig;
 import io.burnrate.connectors.kafka.KafkaOptions;
+import io.burnrate.jobs.budget.BudgetParser;
 import io.burnrate.jobs.detect.DetectorConfig;
+import io.burnrate.jobs.detection.DetectionSettings;
+import io.burnrate.jobs.pricing.RateCard;
+import io.burnrate.jobs.rules.RuleConfig;
+import io.burnrate.schemas.model.Budget;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +43,10 @@ public final class JobConfig implements Serializable {
   public final io.burnrate.jobs.reconcile.Reconciliation.AllocateBy allocateBy;
   public final Duration unbilledGrace;
   public final Duration reconciliationRetention;
+  public final RuleConfig rules;
+  public final Duration seriesTimeout;
+  public final String budgetTimeZone;
+  public final List<Budget> bootstrapBudgets;
 
   private JobConfig(Configuration c, Map<String, String> kafkaClientProps) {
     String bootstrap = c.get(BurnrateOptions.KAFKA_BOOTSTRAP);
@@ -139,6 +148,60 @@ public final class JobConfig implements Serializable {
         reconciliationRetention.compareTo(unbilledGrace) >= 0,
         BurnrateOptions.RECONCILE_RETENTION.key(),
         "must be >= " + BurnrateOptions.RECONCILE_GRACE.key());
+    double limit = c.get(BurnrateOptions.HOURLY_SPEND_LIMIT);
+    require(
+        limit >= 0 && !Double.isInfinite(limit),
+        BurnrateOptions.HOURLY_SPEND_LIMIT.key(),
+        "must be >= 0 (0 disables the rule)");
+    String rulesFile = c.get(BurnrateOptions.RULES_FILE);
+    if (rulesFile != null) {
+      require(
+          Files.isReadable(Path.of(rulesFile)),
+          BurnrateOptions.RULES_FILE.key(),
+          "file not readable: " + rulesFile);
+      try {
+        this.rules = RuleConfig.fromFile(Path.of(rulesFile), limit);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            BurnrateOptions.RULES_FILE.key() + ": " + e.getMessage(), e);
+      }
+    } else {
+      this.rules = RuleConfig.defaults(limit);
+    }
+    this.seriesTimeout = c.get(BurnrateOptions.SERIES_TIMEOUT);
+    require(
+        seriesTimeout.toMinutes() >= 2,
+        BurnrateOptions.SERIES_TIMEOUT.key(),
+        "must be at least 2 minutes");
+    this.budgetTimeZone = c.get(BurnrateOptions.BUDGETS_TIME_ZONE);
+    try {
+      java.time.ZoneId.of(budgetTimeZone);
+    } catch (java.time.DateTimeException e) {
+      throw new IllegalArgumentException(
+          BurnrateOptions.BUDGETS_TIME_ZONE.key() + ": not a time zone: '" + budgetTimeZone + "'");
+    }
+    String budgetsFile = c.get(BurnrateOptions.BUDGETS_FILE);
+    if (budgetsFile != null) {
+      require(
+          Files.isReadable(Path.of(budgetsFile)),
+          BurnrateOptions.BUDGETS_FILE.key(),
+          "file not readable: " + budgetsFile);
+      try {
+        this.bootstrapBudgets =
+            List.copyOf(new BudgetParser(budgetTimeZone).parseFile(Path.of(budgetsFile)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            BurnrateOptions.BUDGETS_FILE.key() + ": " + e.getMessage(), e);
+      }
+    } else {
+      this.bootstrapBudgets = List.of();
+    }
+  }
+
+  /** The settings of the detection steps (rules, budgets, actions) with this rate card. */
+  public DetectionSettings detection(RateCard rateCard) {
+    return new DetectionSettings(
+        rules, bootstrapBudgets, budgetTimeZone, rateCard, seriesTimeout, dlqMaxPayloadBytes);
   }
 
   /**

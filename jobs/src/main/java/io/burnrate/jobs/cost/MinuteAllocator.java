@@ -153,6 +153,7 @@ public final class MinuteAllocator {
             util[i].sum += e.getValue().sum;
             util[i].count += e.getValue().count;
             util[i].gpuMask |= e.getValue().gpuMask;
+            util[i].memoryUsedMax = Math.max(util[i].memoryUsedMax, e.getValue().memoryUsedMax);
             break;
           }
           offset += s.gpus;
@@ -188,6 +189,7 @@ public final class MinuteAllocator {
         double coverage = Math.min(1.0, util[i].distinctGpus() / devices);
         m.utilWeight = gpuSeconds[i] * coverage;
         m.utilWeighted = util[i].mean() * m.utilWeight;
+        m.memoryUsedMax = util[i].memoryUsedMax;
       }
       if (node.priced()) {
         m.cost = gpuSeconds[i] * r.pricePerGpuSecond;
@@ -206,6 +208,7 @@ public final class MinuteAllocator {
     c.sum = a.sum;
     c.count = a.count;
     c.gpuMask = a.gpuMask;
+    c.memoryUsedMax = a.memoryUsedMax;
     return c;
   }
 }

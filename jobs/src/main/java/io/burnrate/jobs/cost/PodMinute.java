@@ -28,6 +28,9 @@ public class PodMinute {
   /** GPU-seconds covered by telemetry. */
   public double utilWeight;
 
+  /** Highest framebuffer use of the pod's GPUs in the minute (0-1); -1 when unknown. */
+  public double memoryUsedMax = -1;
+
   /** Estimated cost; NaN when the node is unpriced. */
   public double cost = Double.NaN;
 
@@ -63,6 +66,7 @@ public class PodMinute {
     c.gpuSeconds = gpuSeconds;
     c.utilWeighted = utilWeighted;
     c.utilWeight = utilWeight;
+    c.memoryUsedMax = memoryUsedMax;
     c.cost = cost;
     c.costBasis = costBasis;
     c.currency = currency;

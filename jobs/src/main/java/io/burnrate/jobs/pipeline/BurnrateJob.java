@@ -10,10 +10,6 @@ import io.burnrate.jobs.config.JobConfig;
 import io.burnrate.jobs.pricing.RateCard;
 import io.burnrate.schemas.Topics;
 import io.burnrate.schemas.iceberg.TableSchemas;
-import io.burnrate.schemas.model.Alert;
-import io.burnrate.schemas.model.CostAllocation;
-import io.burnrate.schemas.model.CostWindow;
-import io.burnrate.schemas.model.DeadLetter;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -46,7 +42,8 @@ public final class BurnrateJob {
             source(env, cfg, Topics.TELEMETRY_WORKLOAD, bounded),
             source(env, cfg, Topics.K8S_EVENTS, bounded),
             source(env, cfg, Topics.BILLING_FOCUS, bounded),
-            source(env, cfg, Topics.CONFIG_PRICING, bounded));
+            source(env, cfg, Topics.CONFIG_PRICING, bounded),
+            source(env, cfg, Topics.CONFIG_BUDGETS, bounded));
     BurnratePipeline.Settings settings =
         new BurnratePipeline.Settings(
             cfg.cluster,
@@ -60,7 +57,8 @@ public final class BurnrateJob {
             cfg.anomalyDetector,
             cfg.allocateBy,
             cfg.unbilledGrace,
-            cfg.reconciliationRetention);
+            cfg.reconciliationRetention,
+            cfg.detection(rateCard));
     BurnratePipeline.Outputs out = BurnratePipeline.build(inputs, settings);
     sinks(out, cfg);
     return out;
@@ -82,48 +80,30 @@ public final class BurnrateJob {
   }
 
   private static void sinks(BurnratePipeline.Outputs out, JobConfig cfg) {
-    out.costWindows()
-        .sinkTo(
-            BurnrateKafka.exactlyOnceSink(
-                cfg.kafka,
-                new JsonRecordSerializer<CostWindow>(
-                    Topics.COST_WINDOWS,
-                    w -> w.workload != null ? w.workload : w.cluster + "/" + w.node,
-                    OutputJson::costWindow),
-                cfg.transactionalIdPrefix + "-windows",
-                cfg.transactionTimeout))
-        .uid("sink-kafka-cost-windows")
-        .name("kafka: " + Topics.COST_WINDOWS);
-    out.alerts()
-        .sinkTo(
-            BurnrateKafka.exactlyOnceSink(
-                cfg.kafka,
-                new JsonRecordSerializer<Alert>(
-                    Topics.ALERTS, a -> a.fingerprint, OutputJson::alert),
-                cfg.transactionalIdPrefix + "-alerts",
-                cfg.transactionTimeout))
-        .uid("sink-kafka-alerts")
-        .name("kafka: " + Topics.ALERTS);
-    out.allocations()
-        .sinkTo(
-            BurnrateKafka.exactlyOnceSink(
-                cfg.kafka,
-                new JsonRecordSerializer<CostAllocation>(
-                    Topics.COST_ALLOCATIONS, a -> a.id, OutputJson::costAllocation),
-                cfg.transactionalIdPrefix + "-allocations",
-                cfg.transactionTimeout))
-        .uid("sink-kafka-cost-allocations")
-        .name("kafka: " + Topics.COST_ALLOCATIONS);
-    out.deadLetters()
-        .sinkTo(
-            BurnrateKafka.exactlyOnceSink(
-                cfg.kafka,
-                new JsonRecordSerializer<DeadLetter>(
-                    Topics.DLQ, d -> d.sourceTopic, OutputJson::deadLetter),
-                cfg.transactionalIdPrefix + "-dlq",
-                cfg.transactionTimeout))
-        .uid("sink-kafka-dlq")
-        .name("kafka: " + Topics.DLQ);
+    kafka(
+        out.costWindows(),
+        cfg,
+        Topics.COST_WINDOWS,
+        w -> w.workload != null ? w.workload : w.cluster + "/" + w.node,
+        OutputJson::costWindow,
+        "windows");
+    kafka(
+        out.allocations(),
+        cfg,
+        Topics.COST_ALLOCATIONS,
+        a -> a.id,
+        OutputJson::costAllocation,
+        "allocations");
+    kafka(out.alerts(), cfg, Topics.ALERTS, a -> a.fingerprint, OutputJson::alert, "alerts");
+    kafka(out.actions(), cfg, Topics.ACTIONS, a -> a.fingerprint, OutputJson::action, "actions");
+    kafka(
+        out.budgetStatus(),
+        cfg,
+        Topics.BUDGET_STATUS,
+        b -> b.budgetId,
+        OutputJson::budgetStatus,
+        "budget-status");
+    kafka(out.deadLetters(), cfg, Topics.DLQ, d -> d.sourceTopic, OutputJson::deadLetter, "dlq");
     if (cfg.iceberg != null) {
       BurnrateIceberg.append(
               out.costWindows(),
@@ -152,6 +132,43 @@ public final class BurnrateJob {
               TableSchemas.ALERTS_SPEC,
               "iceberg-alerts")
           .name("iceberg: alerts");
+      BurnrateIceberg.append(
+              out.actions(),
+              RowMappers::action,
+              cfg.iceberg,
+              TableSchemas.ACTIONS,
+              TableSchemas.ACTIONS_SCHEMA,
+              TableSchemas.ACTIONS_SPEC,
+              "iceberg-actions")
+          .name("iceberg: actions");
+      BurnrateIceberg.append(
+              out.budgetStatus(),
+              RowMappers::budgetStatus,
+              cfg.iceberg,
+              TableSchemas.BUDGET_STATUS,
+              TableSchemas.BUDGET_STATUS_SCHEMA,
+              TableSchemas.BUDGET_STATUS_SPEC,
+              "iceberg-budget-status")
+          .name("iceberg: budget_status");
     }
+  }
+
+  /** An exactly-once Kafka sink of JSON records, keyed for ordering and compaction. */
+  private static <T> void kafka(
+      DataStream<T> stream,
+      JobConfig cfg,
+      String topic,
+      JsonRecordSerializer.Fn<T, String> key,
+      JsonRecordSerializer.Fn<T, byte[]> json,
+      String name) {
+    stream
+        .sinkTo(
+            BurnrateKafka.exactlyOnceSink(
+                cfg.kafka,
+                new JsonRecordSerializer<T>(topic, key, json),
+                cfg.transactionalIdPrefix + "-" + name,
+                cfg.transactionTimeout))
+        .uid("sink-kafka-" + (name.equals("windows") ? "cost-windows" : name))
+        .name("kafka: " + topic);
   }
 }

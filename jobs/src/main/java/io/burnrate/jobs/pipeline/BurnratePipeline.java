@@ -3,6 +3,8 @@ package io.burnrate.jobs.pipeline;
 import io.burnrate.connectors.kafka.RawRecord;
 import io.burnrate.jobs.cost.PodMinute;
 import io.burnrate.jobs.detect.DetectorConfig;
+import io.burnrate.jobs.detection.DetectionSettings;
+import io.burnrate.jobs.detection.DetectionSteps;
 import io.burnrate.jobs.pricing.PriceUpdate;
 import io.burnrate.jobs.pricing.PriceUpdateParser;
 import io.burnrate.jobs.pricing.RateCard;
@@ -10,8 +12,10 @@ import io.burnrate.jobs.reconcile.BillingCharge;
 import io.burnrate.jobs.reconcile.BillingCharges;
 import io.burnrate.jobs.reconcile.Reconciliation;
 import io.burnrate.jobs.reconcile.ResourceIds;
+import io.burnrate.schemas.model.Action;
 import io.burnrate.schemas.model.Alert;
 import io.burnrate.schemas.model.BillingLineItem;
+import io.burnrate.schemas.model.BudgetStatus;
 import io.burnrate.schemas.model.CostAllocation;
 import io.burnrate.schemas.model.CostWindow;
 import io.burnrate.schemas.model.DeadLetter;
@@ -44,6 +48,7 @@ import org.apache.flink.util.Collector;
  *  telemetry.workload ─parse─▶ keyBy pod ─▶ join progress ─▶ keyBy workload ─▶ 1-min windows
  *                               node-hours ─┐
  *  billing.focus ─parse─▶ charges ──────────┴─ keyBy instance ─▶ reconcile (billed corrections)
+ *  windows ─▶ rules, actions (keyBy series) · config.budgets ─▶ budgets (keyBy scope)
  * </pre>
  */
 public final class BurnratePipeline {
@@ -55,7 +60,8 @@ public final class BurnratePipeline {
       DataStream<RawRecord> workloadProgress,
       DataStream<RawRecord> k8sEvents,
       DataStream<RawRecord> billing,
-      DataStream<RawRecord> pricing) {}
+      DataStream<RawRecord> pricing,
+      DataStream<RawRecord> budgets) {}
 
   /** What the topology produces. */
   public record Outputs(
@@ -63,6 +69,8 @@ public final class BurnratePipeline {
       DataStream<CostAllocation> allocations,
       DataStream<BillingLineItem> billingLineItems,
       DataStream<Alert> alerts,
+      DataStream<Action> actions,
+      DataStream<BudgetStatus> budgetStatus,
       DataStream<DeadLetter> deadLetters) {}
 
   /** The settings the topology itself needs. */
@@ -78,7 +86,8 @@ public final class BurnratePipeline {
       DetectorConfig anomalyDetector,
       Reconciliation.AllocateBy allocateBy,
       Duration unbilledGrace,
-      Duration reconciliationRetention)
+      Duration reconciliationRetention,
+      DetectionSettings detection)
       implements Serializable {}
 
   public static Outputs build(Inputs in, Settings s) {
@@ -292,6 +301,9 @@ public final class BurnratePipeline {
 
     DataStream<CostWindow> windows =
         workloadWindows.union(podMinutes.getSideOutput(NodeCostFunction.IDLE));
+
+    // 9. decisions: rules, budgets with forecasts, optimisation actions
+    DetectionSteps.Outputs decisions = DetectionSteps.build(windows, in.budgets(), s.detection());
     DataStream<DeadLetter> dlq =
         gpu.getSideOutput(ParseFunction.DLQ)
             .union(
@@ -300,12 +312,15 @@ public final class BurnratePipeline {
                 podMinutes.getSideOutput(NodeCostFunction.DLQ),
                 podWork.getSideOutput(PodProgressJoin.DLQ),
                 billing.getSideOutput(ParseFunction.DLQ),
-                prices.getSideOutput(ParseFunction.DLQ));
+                prices.getSideOutput(ParseFunction.DLQ),
+                decisions.deadLetters());
     return new Outputs(
         windows,
         estimates.union(corrections),
         billing,
-        alerts.union(corrections.getSideOutput(ReconcileFunction.ALERTS)),
+        alerts.union(corrections.getSideOutput(ReconcileFunction.ALERTS), decisions.alerts()),
+        decisions.actions(),
+        decisions.budgetStatus(),
         dlq);
   }
 }

@@ -164,9 +164,13 @@ public final class NodeCostFunction
     if (!Double.isNaN(util)) {
       if (s.hasPod()) {
         String podKey = (s.namespace == null ? "default" : s.namespace) + "/" + s.pod;
-        u.byPod.computeIfAbsent(podKey, k -> new UtilAcc()).add(util, s.gpu);
+        UtilAcc acc = u.byPod.computeIfAbsent(podKey, k -> new UtilAcc());
+        acc.add(util, s.gpu);
+        acc.addMemory(s.fbUsed, s.fbFree);
       } else {
-        u.unlabelled.computeIfAbsent(s.gpu, k -> new UtilAcc()).add(util, s.gpu);
+        UtilAcc acc = u.unlabelled.computeIfAbsent(s.gpu, k -> new UtilAcc());
+        acc.add(util, s.gpu);
+        acc.addMemory(s.fbUsed, s.fbFree);
       }
     }
     if (s.modelName != null) {

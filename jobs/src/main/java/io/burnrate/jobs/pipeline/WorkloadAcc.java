@@ -23,6 +23,10 @@ public class WorkloadAcc {
   public double gpuSeconds;
   public double utilWeighted;
   public double utilWeight;
+
+  /** Highest framebuffer use over the window (0-1); -1 when unknown. */
+  public double memoryUsedMax = -1;
+
   public double cost;
   public boolean unpriced;
   public String costBasis;

@@ -79,6 +79,7 @@ public final class WorkloadWindows {
       a.gpuSeconds += m.gpuSeconds;
       a.utilWeighted += m.utilWeighted;
       a.utilWeight += m.utilWeight;
+      a.memoryUsedMax = Math.max(a.memoryUsedMax, m.memoryUsedMax);
       a.samples = add(a.samples, m.samples);
       a.tokens = add(a.tokens, m.tokens);
       a.requests = add(a.requests, m.requests);
@@ -137,6 +138,7 @@ public final class WorkloadWindows {
     w.pods = a.pods;
     w.gpuSeconds = a.gpuSeconds;
     w.telemetryCoverage = a.gpuSeconds > 0 ? Math.min(1.0, a.utilWeight / a.gpuSeconds) : 0;
+    w.memoryUsedRatio = a.memoryUsedMax >= 0 ? a.memoryUsedMax : null;
     if (a.utilWeight > 0) {
       w.meanUtilization = a.utilWeighted / a.utilWeight;
       w.efficiency = w.meanUtilization;

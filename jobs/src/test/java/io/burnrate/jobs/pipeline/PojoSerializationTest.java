@@ -68,7 +68,16 @@ class PojoSerializationTest {
         io.burnrate.jobs.reconcile.ReconHour.class,
         io.burnrate.jobs.reconcile.ReconHour.Amounts.class,
         io.burnrate.jobs.pricing.PriceUpdate.class,
-        io.burnrate.jobs.pricing.PriceHistory.class);
+        io.burnrate.jobs.pricing.PriceHistory.class,
+        io.burnrate.schemas.model.Action.class,
+        io.burnrate.schemas.model.Budget.class,
+        io.burnrate.schemas.model.BudgetStatus.class,
+        io.burnrate.jobs.rules.RuleState.class,
+        io.burnrate.jobs.rules.SeriesRules.class,
+        io.burnrate.jobs.budget.BudgetTracker.class,
+        io.burnrate.jobs.budget.BudgetControl.class,
+        io.burnrate.jobs.budget.BudgetCharge.class,
+        io.burnrate.jobs.actions.ActionState.class);
   }
 
   private static SerializerConfigImpl noGenericTypes() {

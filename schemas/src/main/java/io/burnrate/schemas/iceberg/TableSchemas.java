@@ -24,6 +24,11 @@ public final class TableSchemas {
 
   public static final TableIdentifier ALERTS = TableIdentifier.of(NAMESPACE, "alerts");
 
+  public static final TableIdentifier ACTIONS = TableIdentifier.of(NAMESPACE, "actions");
+
+  public static final TableIdentifier BUDGET_STATUS =
+      TableIdentifier.of(NAMESPACE, "budget_status");
+
   /** Money columns of the allocation table: exact to micro-units. */
   public static final int MONEY_PRECISION = 18;
 
@@ -140,6 +145,64 @@ public final class TableSchemas {
 
   public static final PartitionSpec ALERTS_SPEC =
       PartitionSpec.builderFor(ALERTS_SCHEMA).day("starts_at").identity("cluster").build();
+
+  /** {@code actions}: every optimisation action state change (open, resolved). */
+  public static final Schema ACTIONS_SCHEMA =
+      new Schema(
+          required(1, "id", Types.StringType.get(), "fingerprint/opened_at/status"),
+          required(2, "fingerprint", Types.StringType.get()),
+          required(3, "status", Types.StringType.get(), "open or resolved"),
+          required(4, "kind", Types.StringType.get()),
+          required(5, "operation", Types.StringType.get()),
+          required(6, "target_kind", Types.StringType.get()),
+          required(7, "cluster", Types.StringType.get(), "empty for global budget escalations"),
+          optional(8, "namespace", Types.StringType.get()),
+          optional(9, "workload", Types.StringType.get()),
+          optional(10, "node", Types.StringType.get()),
+          optional(11, "team", Types.StringType.get()),
+          optional(12, "budget_id", Types.StringType.get()),
+          optional(13, "scope", Types.StringType.get()),
+          required(14, "reason", Types.StringType.get()),
+          required(15, "evidence", Types.StringType.get()),
+          optional(16, "estimated_monthly_savings", Types.DoubleType.get()),
+          optional(17, "currency", Types.StringType.get()),
+          required(18, "confidence", Types.DoubleType.get()),
+          required(19, "opened_at", Types.TimestampType.withZone()),
+          optional(20, "resolved_at", Types.TimestampType.withZone()),
+          required(21, "window_start", Types.TimestampType.withZone()),
+          required(22, "window_end", Types.TimestampType.withZone()));
+
+  public static final PartitionSpec ACTIONS_SPEC =
+      PartitionSpec.builderFor(ACTIONS_SCHEMA).day("opened_at").identity("cluster").build();
+
+  /** {@code budget_status}: each published status of each budget (history). */
+  public static final Schema BUDGET_STATUS_SCHEMA =
+      new Schema(
+          required(1, "id", Types.StringType.get(), "budget_id/period_start/as_of"),
+          required(2, "budget_id", Types.StringType.get()),
+          required(3, "scope", Types.StringType.get()),
+          required(4, "period", Types.StringType.get(), "day, week or month"),
+          required(5, "time_zone", Types.StringType.get()),
+          required(6, "period_start", Types.TimestampType.withZone()),
+          required(7, "period_end", Types.TimestampType.withZone()),
+          required(8, "as_of", Types.TimestampType.withZone()),
+          required(9, "amount", Types.DoubleType.get()),
+          required(10, "currency", Types.StringType.get()),
+          required(11, "spend", Types.DoubleType.get()),
+          required(12, "forecast", Types.DoubleType.get()),
+          required(13, "percent", Types.DoubleType.get()),
+          required(14, "forecast_percent", Types.DoubleType.get()),
+          required(15, "thresholds_crossed", Types.ListType.ofRequired(19, Types.DoubleType.get())),
+          required(
+              16,
+              "forecast_thresholds_crossed",
+              Types.ListType.ofRequired(20, Types.DoubleType.get())),
+          optional(17, "projected_breach_at", Types.TimestampType.withZone()),
+          required(18, "status", Types.StringType.get(), "ok, at_risk or exceeded"));
+
+  /** Budgets are few: partitioned by day only (a budget has no single cluster). */
+  public static final PartitionSpec BUDGET_STATUS_SPEC =
+      PartitionSpec.builderFor(BUDGET_STATUS_SCHEMA).day("as_of").build();
 
   private TableSchemas() {}
 }

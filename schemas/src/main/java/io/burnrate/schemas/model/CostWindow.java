@@ -1,5 +1,7 @@
 package io.burnrate.schemas.model;
 
+import java.util.Map;
+
 /**
  * One row of {@code burnrate.cost.windows}: either a workload's cost over a window ({@link #kind}
  * {@code workload}) or a node's idle GPU time and cost over a window ({@link #kind} {@code idle}).
@@ -94,6 +96,26 @@ public class CostWindow {
 
   /** {@code cost / requests x 1e3}; null when either is unknown or no request was served. */
   public Double costPerThousandRequests;
+
+  /**
+   * Highest GPU memory use over the window, 0-1: max of {@code FB_USED / (FB_USED + FB_FREE)} over
+   * the workload's GPUs and samples; null when unknown. Read by the memory-pressure rule.
+   */
+  public Double memoryUsedRatio;
+
+  /**
+   * GPUs the workload held for the whole window with utilisation under 5% (a count; null when not
+   * known). Lets the right-size action tell unused GPUs from evenly under-used ones.
+   */
+  public Double unusedGpus;
+
+  /**
+   * The workload's pod labels kept for attribution ({@code attribution.label-keys}) and the
+   * detection hints {@code burnrate.io/spot-tolerant} and {@code burnrate.io/critical} (from a pod
+   * label or annotation, value {@code "true"}); null when none. Budgets scoped by a label and the
+   * spot and escalation actions read it.
+   */
+  public Map<String, String> labels;
 
   public CostWindow() {}
 

@@ -1,0 +1,75 @@
+package io.burnrate.jobs.budget;
+
+import io.burnrate.connectors.kafka.DeadLetters;
+import io.burnrate.connectors.kafka.RawRecord;
+import io.burnrate.schemas.model.Budget;
+import io.burnrate.schemas.model.DeadLetter;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Reads records of the compacted {@code burnrate.config.budgets} topic: a value defines (or
+ * redefines) the budget of the record key, a null value (tombstone) deletes it. A definition that
+ * does not validate, or whose id differs from its key, goes to {@link #DLQ} with the field at
+ * fault; the budget it meant to change keeps its previous definition.
+ */
+public final class BudgetConfigParse extends ProcessFunction<RawRecord, BudgetControl> {
+  private static final long serialVersionUID = 1L;
+
+  public static final OutputTag<DeadLetter> DLQ = new OutputTag<>("budget-dead-letters") {};
+
+  private final String defaultZone;
+  private final int maxPayloadBytes;
+  private transient BudgetParser parser;
+
+  public BudgetConfigParse(String defaultZone, int maxPayloadBytes) {
+    this.defaultZone = defaultZone;
+    this.maxPayloadBytes = maxPayloadBytes;
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    parser = new BudgetParser(defaultZone);
+  }
+
+  @Override
+  public void processElement(RawRecord r, Context ctx, Collector<BudgetControl> out) {
+    String key = r.key == null ? null : new String(r.key, StandardCharsets.UTF_8);
+    if (r.value == null || r.value.length == 0) {
+      if (key == null || key.isBlank()) {
+        ctx.output(
+            DLQ,
+            DeadLetters.of(
+                r, DeadLetter.Reasons.MISSING_FIELD, "tombstone without a key", maxPayloadBytes));
+        return;
+      }
+      out.collect(BudgetControl.delete(key, BudgetControl.FROM_TOPIC, null));
+      return;
+    }
+    Budget b;
+    try {
+      b = parser.parse(r.value, "budget");
+    } catch (IllegalArgumentException e) {
+      String reason =
+          e.getMessage().contains("not JSON")
+              ? DeadLetter.Reasons.INVALID_JSON
+              : DeadLetter.Reasons.INVALID_VALUE;
+      ctx.output(DLQ, DeadLetters.of(r, reason, e.getMessage(), maxPayloadBytes));
+      return;
+    }
+    if (key != null && !key.isBlank() && !key.equals(b.id)) {
+      ctx.output(
+          DLQ,
+          DeadLetters.of(
+              r,
+              DeadLetter.Reasons.INVALID_VALUE,
+              "budget.id '" + b.id + "' differs from the record key '" + key + "'",
+              maxPayloadBytes));
+      return;
+    }
+    out.collect(BudgetControl.define(b, BudgetControl.FROM_TOPIC));
+  }
+}
