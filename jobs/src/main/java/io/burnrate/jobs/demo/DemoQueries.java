@@ -30,11 +30,24 @@ public final class DemoQueries {
           + " SELECT node, hour_start, MAX(node_hour_cost) AS price,"
           + " SUM(CASE WHEN holder_kind = 'pod' THEN cost ELSE 0 END) AS allocated,"
           + " SUM(CASE WHEN holder_kind = 'idle' THEN cost ELSE 0 END) AS idle"
-          + " FROM cost_allocations WHERE node_hour_cost IS NOT NULL GROUP BY node, hour_start)";
+          + " FROM cost_allocations WHERE node_hour_cost IS NOT NULL"
+          + " GROUP BY node, hour_start, version)";
+
+  /**
+   * Per hour: the estimate at the end of the hour beside the current (billed once billing came).
+   */
+  public static final String ESTIMATE_VS_BILLED =
+      "SELECT e.hour_start, e.estimate_usd, c.current_usd, c.basis FROM"
+          + " (SELECT hour_start, ROUND(SUM(cost), 2) AS estimate_usd FROM cost_allocations"
+          + " WHERE version = 0 GROUP BY hour_start) e JOIN"
+          + " (SELECT hour_start, ROUND(SUM(cost), 2) AS current_usd,"
+          + " LISTAGG(DISTINCT cost_basis) AS basis FROM cost_allocations_current"
+          + " GROUP BY hour_start) c ON e.hour_start = c.hour_start ORDER BY e.hour_start";
 
   public static final String WHO_USED_A_NODE =
       "SELECT hour_start, holder_kind, workload, gpus, ROUND(gpu_seconds / 3600, 2) AS gpu_hours, cost"
-          + " FROM cost_allocations WHERE node = (SELECT MIN(node) FROM cost_allocations)"
+          + " FROM cost_allocations_current"
+          + " WHERE node = (SELECT MIN(node) FROM cost_allocations)"
           + " ORDER BY hour_start, cost DESC LIMIT 12";
 
   public static final String ANOMALIES =
@@ -42,7 +55,24 @@ public final class DemoQueries {
           + " ROUND(expected_low, 4) AS expected_low, ROUND(expected_high, 4) AS expected_high"
           + " FROM alerts WHERE status = 'firing' ORDER BY starts_at LIMIT 12";
 
+  public static final String ALERTS_BY_RULE =
+      "SELECT alertname, severity, COUNT(*) AS fired, MIN(starts_at) AS first_at"
+          + " FROM alerts WHERE status = 'firing' GROUP BY alertname, severity ORDER BY fired DESC";
+
+  public static final String ACTIONS =
+      "SELECT kind, operation, COALESCE(workload, node, budget_id) AS target,"
+          + " ROUND(estimated_monthly_savings, 0) AS usd_per_month, confidence, opened_at"
+          + " FROM actions WHERE status = 'open' ORDER BY usd_per_month DESC LIMIT 10";
+
   public static final List<String> ALL =
       List.of(
-          COST_BY_TEAM, IDLE_BY_NODE, COST_PER_SAMPLE, CONSERVATION, WHO_USED_A_NODE, ANOMALIES);
+          COST_BY_TEAM,
+          IDLE_BY_NODE,
+          COST_PER_SAMPLE,
+          CONSERVATION,
+          ESTIMATE_VS_BILLED,
+          WHO_USED_A_NODE,
+          ANOMALIES,
+          ALERTS_BY_RULE,
+          ACTIONS);
 }

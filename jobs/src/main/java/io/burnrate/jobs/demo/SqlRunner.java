@@ -30,6 +30,21 @@ public final class SqlRunner implements AutoCloseable {
     tEnv.useCatalog(catalog.name());
     tEnv.executeSql("CREATE DATABASE IF NOT EXISTS burnrate");
     tEnv.useDatabase("burnrate");
+    currentViews();
+  }
+
+  /**
+   * The "current" views over append-only history: {@code cost_allocations_current} keeps, of every
+   * allocation id, the row with the highest version (the latest reconciliation to the bill, else
+   * the estimate). Registered for the session when the table exists.
+   */
+  private void currentViews() {
+    if (List.of(tEnv.listTables()).contains("cost_allocations")) {
+      tEnv.executeSql(
+          "CREATE TEMPORARY VIEW cost_allocations_current AS SELECT * FROM ("
+              + " SELECT *, ROW_NUMBER() OVER (PARTITION BY id ORDER BY version DESC) AS rn"
+              + " FROM cost_allocations) WHERE rn = 1");
+    }
   }
 
   /** Runs a statement and prints its result as a table. */

@@ -327,6 +327,22 @@ class PipelineEndToEndITCase {
     assertThat(billedTotals.get(unpriced + "@" + h0)).isEqualByComparingTo("74.05632");
   }
 
+  /** The demo's questions run on the warehouse the job wrote, and show estimates turned billed. */
+  @Test
+  void theDemoQueriesAnswer() throws Exception {
+    try (io.burnrate.jobs.demo.SqlRunner sql = new io.burnrate.jobs.demo.SqlRunner(cfg())) {
+      for (String q : io.burnrate.jobs.demo.DemoQueries.ALL) {
+        assertThat(sql.query(q).columns()).as(q).isNotEmpty();
+      }
+      var hours = sql.query(io.burnrate.jobs.demo.DemoQueries.ESTIMATE_VS_BILLED).rows();
+      assertThat(hours).hasSize(3);
+      assertThat(String.valueOf(hours.get(0).getField(3))).isEqualTo("billed");
+      assertThat(String.valueOf(hours.get(2).getField(3))).doesNotContain("billed");
+      var residual = sql.query(io.burnrate.jobs.demo.DemoQueries.CONSERVATION).rows();
+      assertThat(((BigDecimal) residual.get(0).getField(2)).signum()).isZero();
+    }
+  }
+
   @Test
   void badAndLateRecordsLandInTheDeadLetterTopicWithReasons() throws Exception {
     List<JsonNode> dlq = IntegrationEnv.readCommitted(kafka, Topics.DLQ);
