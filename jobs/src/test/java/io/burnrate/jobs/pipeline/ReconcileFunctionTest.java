@@ -184,6 +184,15 @@ class ReconcileFunctionTest {
   }
 
   @Test
+  void endOfInputDoesNotReportHoursWhoseGraceHasNotPassed() throws Exception {
+    estimate(H, "10");
+    harness.processWatermark1(new Watermark(Long.MAX_VALUE));
+    harness.processWatermark2(new Watermark(Long.MAX_VALUE));
+    assertThat(alerts()).isEmpty();
+    assertThat(harness.numKeyedStateEntries()).isZero();
+  }
+
+  @Test
   void stateDrainsAfterRetention() throws Exception {
     estimate(H, "10");
     bill(H, 8.0, "d1", 1);
