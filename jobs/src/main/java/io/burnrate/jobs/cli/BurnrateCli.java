@@ -33,6 +33,7 @@ import picocli.CommandLine.Parameters;
       BurnrateCli.Simulate.class,
       BurnrateCli.Bench.class,
       BurnrateCli.BacktestCommand.class,
+      IngestBilling.class,
       CommandLine.HelpCommand.class
     })
 public final class BurnrateCli implements Callable<Integer> {
@@ -204,8 +205,8 @@ public final class BurnrateCli implements Callable<Integer> {
         }
         System.err.println("burnrate sql: " + root.getMessage());
         System.err.println(
-            "burnrate sql: tables of the 'burnrate' database: workload_windows, cost_allocations"
-                + " (SHOW TABLES lists them)");
+            "burnrate sql: tables of the 'burnrate' database: workload_windows, cost_allocations,"
+                + " billing_line_items, billing_line_items_current (SHOW TABLES lists them)");
         return 2;
       }
       return 0;

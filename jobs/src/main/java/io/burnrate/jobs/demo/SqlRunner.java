@@ -1,5 +1,6 @@
 package io.burnrate.jobs.demo;
 
+import io.burnrate.connectors.billing.BillingViews;
 import io.burnrate.connectors.iceberg.CatalogConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,19 @@ public final class SqlRunner implements AutoCloseable {
     tEnv.useCatalog(catalog.name());
     tEnv.executeSql("CREATE DATABASE IF NOT EXISTS burnrate");
     tEnv.useDatabase("burnrate");
+    registerBillingViews();
+  }
+
+  /**
+   * {@code billing_line_items_current}: the latest delivery of every (billing account, billing
+   * period), when the billing tables exist (docs/billing.md).
+   */
+  private void registerBillingViews() {
+    List<String> tables = List.of(tEnv.listTables());
+    if (tables.contains("billing_line_items") && tables.contains("billing_deliveries")) {
+      tEnv.executeSql(
+          "CREATE TEMPORARY VIEW " + BillingViews.CURRENT_VIEW + " AS " + BillingViews.CURRENT);
+    }
   }
 
   /** Runs a statement and prints its result as a table. */
