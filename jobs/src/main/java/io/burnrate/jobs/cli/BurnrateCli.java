@@ -170,15 +170,7 @@ public final class BurnrateCli implements Callable<Integer> {
                 + " is not a folder (run ./burnrate demo first)");
         return 2;
       }
-      CatalogConfig catalog =
-          catalogUri == null
-              ? CatalogConfig.hadoop(warehouse)
-              : new CatalogConfig(
-                  CatalogConfig.DEFAULT_NAME,
-                  CatalogConfig.Type.JDBC,
-                  warehouse.toAbsolutePath().toUri().toString(),
-                  catalogUri,
-                  Map.of());
+      CatalogConfig catalog = IngestBilling.catalog(warehouse, catalogUri);
       try (SqlRunner sql = new SqlRunner(catalog)) {
         if (!json) {
           sql.print(query);

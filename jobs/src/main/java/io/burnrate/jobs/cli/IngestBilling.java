@@ -101,15 +101,7 @@ final class IngestBilling implements Callable<Integer> {
       System.err.println("burnrate ingest-billing: --to-topic needs --bootstrap-servers");
       return 2;
     }
-    CatalogConfig catalog =
-        catalogUri == null
-            ? CatalogConfig.hadoop(warehouse)
-            : new CatalogConfig(
-                CatalogConfig.DEFAULT_NAME,
-                CatalogConfig.Type.JDBC,
-                warehouse.toAbsolutePath().toUri().toString(),
-                catalogUri,
-                Map.of());
+    CatalogConfig catalog = catalog(warehouse, catalogUri);
     Properties kafka = null;
     if (toTopic) {
       kafka = new Properties();
@@ -143,6 +135,18 @@ final class IngestBilling implements Callable<Integer> {
       System.out.println(s.describe());
     }
     return 0;
+  }
+
+  /** A folder catalog in {@code warehouse}, or a JDBC catalog with its data there. */
+  static CatalogConfig catalog(Path warehouse, String catalogUri) {
+    return catalogUri == null
+        ? CatalogConfig.hadoop(warehouse)
+        : new CatalogConfig(
+            CatalogConfig.DEFAULT_NAME,
+            CatalogConfig.Type.JDBC,
+            warehouse.toAbsolutePath().toUri().toString(),
+            catalogUri,
+            Map.of());
   }
 
   /** For tests: the command's exit code with these arguments. */
