@@ -1,5 +1,6 @@
 package io.burnrate.schemas.parse;
 
+import static io.burnrate.schemas.model.DeadLetter.Reasons.INVALID_VALUE;
 import static io.burnrate.schemas.model.DeadLetter.Reasons.UNKNOWN_FORMAT;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,6 +27,13 @@ import java.util.Map;
  */
 public final class BillingRowParser {
   private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** Reasons a file source may report in {@code x_ReadError}. */
+  private static final java.util.Set<String> READ_ERRORS =
+      java.util.Set.of(
+          io.burnrate.schemas.model.DeadLetter.Reasons.UNREADABLE_OBJECT,
+          io.burnrate.schemas.model.DeadLetter.Reasons.UNKNOWN_FORMAT,
+          io.burnrate.schemas.model.DeadLetter.Reasons.MALFORMED_ROW);
 
   /** A row of a file: values in the header's order (missing trailing values are absent). */
   public BillingLineItem parse(BillingHeader header, Object[] values) throws ParseException {
@@ -55,6 +63,14 @@ public final class BillingRowParser {
    */
   public BillingLineItem parseJson(byte[] json) throws ParseException {
     JsonNode root = GpuSampleParser.readObject(MAPPER, json, "billing row");
+    JsonNode readError = root.get("x_ReadError");
+    if (readError != null && readError.isObject()) {
+      // a file source could not read this row or object: its reason, as the source said
+      String reason = readError.path("reason").asText();
+      throw new ParseException(
+          READ_ERRORS.contains(reason) ? reason : INVALID_VALUE,
+          root.path("x_SourceObject").asText("?") + ": " + readError.path("detail").asText());
+    }
     List<String> names = new ArrayList<>();
     List<Object> values = new ArrayList<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
