@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
       "Query the latest deliveries: ./burnrate sql --warehouse DIR"
           + " \"SELECT ... FROM billing_line_items_current\" (docs/billing.md)."
     })
-final class IngestBilling implements Callable<Integer> {
+public final class IngestBilling implements Callable<Integer> {
   @Option(
       names = "--from",
       required = true,
@@ -150,7 +150,7 @@ final class IngestBilling implements Callable<Integer> {
   }
 
   /** For tests: the command's exit code with these arguments. */
-  static int run(String... args) {
+  public static int run(String... args) {
     return new CommandLine(new IngestBilling())
         .setCaseInsensitiveEnumValuesAllowed(true)
         .execute(args);
