@@ -95,6 +95,20 @@ public final class Samples {
     return rows;
   }
 
+  /**
+   * A CSV file as raw records (the header first), blank lines skipped, rows kept as they are even
+   * when their field count differs from the header's (real exports have such rows).
+   */
+  public static List<List<String>> csvRecords(String resource) {
+    List<List<String>> records = new ArrayList<>();
+    for (List<String> r : splitCsv(text(resource))) {
+      if (!r.stream().allMatch(String::isEmpty)) {
+        records.add(r);
+      }
+    }
+    return records;
+  }
+
   static List<List<String>> splitCsv(String text) {
     List<List<String>> records = new ArrayList<>();
     List<String> record = new ArrayList<>();

@@ -33,6 +33,7 @@ import picocli.CommandLine.Parameters;
       BurnrateCli.Simulate.class,
       BurnrateCli.Bench.class,
       BurnrateCli.BacktestCommand.class,
+      IngestBilling.class,
       CommandLine.HelpCommand.class
     })
 public final class BurnrateCli implements Callable<Integer> {
@@ -169,15 +170,7 @@ public final class BurnrateCli implements Callable<Integer> {
                 + " is not a folder (run ./burnrate demo first)");
         return 2;
       }
-      CatalogConfig catalog =
-          catalogUri == null
-              ? CatalogConfig.hadoop(warehouse)
-              : new CatalogConfig(
-                  CatalogConfig.DEFAULT_NAME,
-                  CatalogConfig.Type.JDBC,
-                  warehouse.toAbsolutePath().toUri().toString(),
-                  catalogUri,
-                  Map.of());
+      CatalogConfig catalog = IngestBilling.catalog(warehouse, catalogUri);
       try (SqlRunner sql = new SqlRunner(catalog)) {
         if (!json) {
           sql.print(query);
@@ -204,8 +197,8 @@ public final class BurnrateCli implements Callable<Integer> {
         }
         System.err.println("burnrate sql: " + root.getMessage());
         System.err.println(
-            "burnrate sql: tables of the 'burnrate' database: workload_windows, cost_allocations"
-                + " (SHOW TABLES lists them)");
+            "burnrate sql: tables of the 'burnrate' database: workload_windows, cost_allocations,"
+                + " billing_line_items, billing_line_items_current (SHOW TABLES lists them)");
         return 2;
       }
       return 0;

@@ -1,5 +1,6 @@
 package io.burnrate.jobs.demo;
 
+import io.burnrate.connectors.billing.BillingViews;
 import io.burnrate.connectors.iceberg.CatalogConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,16 +35,23 @@ public final class SqlRunner implements AutoCloseable {
   }
 
   /**
-   * The "current" views over append-only history: {@code cost_allocations_current} keeps, of every
-   * allocation id, the row with the highest version (the latest reconciliation to the bill, else
-   * the estimate). Registered for the session when the table exists.
+   * The "current" views over append-only history, registered for the session when their tables
+   * exist: {@code cost_allocations_current} keeps, of every allocation id, the row with the highest
+   * version (the latest reconciliation to the bill, else the estimate); {@code
+   * billing_line_items_current} the latest delivery of every (billing account, billing period)
+   * (docs/billing.md).
    */
   private void currentViews() {
-    if (List.of(tEnv.listTables()).contains("cost_allocations")) {
+    List<String> tables = List.of(tEnv.listTables());
+    if (tables.contains("cost_allocations")) {
       tEnv.executeSql(
           "CREATE TEMPORARY VIEW cost_allocations_current AS SELECT * FROM ("
               + " SELECT *, ROW_NUMBER() OVER (PARTITION BY id ORDER BY version DESC) AS rn"
               + " FROM cost_allocations) WHERE rn = 1");
+    }
+    if (tables.contains("billing_line_items") && tables.contains("billing_deliveries")) {
+      tEnv.executeSql(
+          "CREATE TEMPORARY VIEW " + BillingViews.CURRENT_VIEW + " AS " + BillingViews.CURRENT);
     }
   }
 

@@ -132,6 +132,22 @@ public final class BurnrateJob {
               TableSchemas.ALERTS_SPEC,
               "iceberg-alerts")
           .name("iceberg: alerts");
+      // the deliveries of billing files (./burnrate ingest-billing) sit beside the streamed rows;
+      // the table exists from the start so that the current view works on either
+      io.burnrate.connectors.iceberg.IcebergTables.ensureTable(
+          cfg.iceberg,
+          TableSchemas.BILLING_DELIVERIES,
+          TableSchemas.BILLING_DELIVERIES_SCHEMA,
+          TableSchemas.BILLING_DELIVERIES_SPEC);
+      BurnrateIceberg.append(
+              out.billingLineItems(),
+              io.burnrate.connectors.billing.BillingRowData::of,
+              cfg.iceberg,
+              TableSchemas.BILLING_LINE_ITEMS,
+              TableSchemas.BILLING_LINE_ITEMS_SCHEMA,
+              TableSchemas.BILLING_LINE_ITEMS_SPEC,
+              "iceberg-billing-line-items")
+          .name("iceberg: billing_line_items");
       BurnrateIceberg.append(
               out.actions(),
               RowMappers::action,

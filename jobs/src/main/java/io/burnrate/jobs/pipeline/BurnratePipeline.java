@@ -21,7 +21,7 @@ import io.burnrate.schemas.model.CostWindow;
 import io.burnrate.schemas.model.DeadLetter;
 import io.burnrate.schemas.model.K8sObject;
 import io.burnrate.schemas.model.WorkloadProgress;
-import io.burnrate.schemas.parse.FocusRowParser;
+import io.burnrate.schemas.parse.BillingRowParser;
 import io.burnrate.schemas.parse.GpuSampleParser;
 import io.burnrate.schemas.parse.K8sEventParser;
 import io.burnrate.schemas.parse.WorkloadProgressParser;
@@ -257,8 +257,8 @@ public final class BurnratePipeline {
             .process(
                 new ParseFunction<>(
                     () -> {
-                      FocusRowParser p = new FocusRowParser();
-                      return r -> p.parse(r.value);
+                      BillingRowParser p = new BillingRowParser();
+                      return r -> p.parseJson(r.value);
                     },
                     s.maxRecordBytes(),
                     s.dlqMaxPayloadBytes()),
@@ -269,7 +269,8 @@ public final class BurnratePipeline {
         billing
             .flatMap(
                 (BillingLineItem item, Collector<BillingCharge> out) -> {
-                  for (BillingCharge c : BillingCharges.of(item, null, Long.MIN_VALUE)) {
+                  long at = item.deliveredAt >= 0 ? item.deliveredAt : Long.MIN_VALUE;
+                  for (BillingCharge c : BillingCharges.of(item, item.deliveryId, at)) {
                     out.collect(c);
                   }
                 },

@@ -662,39 +662,38 @@ public final class FleetSimulator {
 
   // ------------------------------------------------------------------ billing
 
-  /** Minutes after an hour ends that its first billing delivery arrives. */
+  /** Minutes after an hour ends that the export delivers (restating the month so far). */
   static final long BILLING_DELAY = 20 * 60_000L;
-
-  /** Minutes after an hour ends that the export restates it (a second delivery). */
-  static final long RESTATEMENT_DELAY = 80 * 60_000L;
 
   /** The billed price of the rate card's missing SKU: the bill knows what the card does not. */
   static final double UNPRICED_BILLED_PER_HOUR = 113.9328;
 
   /**
-   * Billing as a cloud's FOCUS export delivers it, late: for every hour, {@link #BILLING_DELAY}
-   * after it ends, one Usage row per instance that existed in it (per-second billing of the rate
-   * card price; on-demand AWS nodes covered by a savings plan at 28% off in EffectiveCost), a
-   * support charge without a resource and a small credit; {@link #RESTATEMENT_DELAY} after it ends,
-   * a second delivery restates the hour (the savings plan applied to more usage: 35% off).
+   * Billing as a cloud's FOCUS export delivers it, late and restated: {@link #BILLING_DELAY} after
+   * every hour, one delivery restating every hour of the month so far (as CUR 2.0 and FOCUS exports
+   * do): per hour, one Usage row per instance that existed in it (per-second billing of the rate
+   * card price; on-demand AWS nodes under a savings plan at 28% off in EffectiveCost, 35% once the
+   * plan's later application restates hours older than the newest), a support charge without a
+   * resource and a small credit.
    */
   private void billing(long t, long tEnd) {
     long firstHour = Math.floorDiv(startMs, 3_600_000L) * 3_600_000L;
     for (long h = firstHour; h < endMs; h += 3_600_000L) {
-      long hEnd = h + 3_600_000L;
-      if (hEnd + BILLING_DELAY >= t && hEnd + BILLING_DELAY < tEnd) {
-        delivery(h, hEnd + BILLING_DELAY, 1, 0.72);
-      }
-      if (hEnd + RESTATEMENT_DELAY >= t && hEnd + RESTATEMENT_DELAY < tEnd) {
-        delivery(h, hEnd + RESTATEMENT_DELAY, 2, 0.65);
+      long at = h + 3_600_000L + BILLING_DELAY;
+      if (at >= t && at < tEnd) {
+        String delivery = cfg.cluster() + "-" + Instant.ofEpochMilli(at).toString();
+        String month = Instant.ofEpochMilli(h).toString().substring(0, 7);
+        for (long past = firstHour; past <= h; past += 3_600_000L) {
+          if (Instant.ofEpochMilli(past).toString().startsWith(month)) {
+            billHour(past, at, delivery, past == h ? 0.72 : 0.65);
+          }
+        }
       }
     }
   }
 
-  private void delivery(long h, long at, int version, double planFactor) {
+  private void billHour(long h, long at, String delivery, double planFactor) {
     long hEnd = h + 3_600_000L;
-    String delivery =
-        cfg.cluster() + "-" + Instant.ofEpochMilli(h).toString().substring(0, 13) + "-v" + version;
     String deliveredAt = Instant.ofEpochMilli(at).toString();
     double total = 0;
     for (SimNode n : nodes) {

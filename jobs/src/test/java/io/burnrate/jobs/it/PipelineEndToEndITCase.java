@@ -343,6 +343,37 @@ class PipelineEndToEndITCase {
     }
   }
 
+  /**
+   * Billing rows from the topic land in {@code billing_line_items}; every delivery restates the
+   * month, and the current view holds exactly the latest one. No simulated billing row is a dead
+   * letter.
+   */
+  @Test
+  void billingLandsAndTheCurrentViewIsTheLatestDelivery() throws Exception {
+    try (io.burnrate.jobs.demo.SqlRunner sql = new io.burnrate.jobs.demo.SqlRunner(cfg())) {
+      var all =
+          sql.query(
+                  "SELECT x_DeliveryId, COUNT(*) FROM billing_line_items GROUP BY x_DeliveryId"
+                      + " ORDER BY x_DeliveryId")
+              .rows();
+      assertThat(all).hasSize(2); // 11:20 (hour 10) and 12:20 (hours 10 and 11)
+      var current =
+          sql.query(
+                  "SELECT x_DeliveryId, COUNT(DISTINCT ChargePeriodStart),"
+                      + " SUM(CASE WHEN ChargeCategory = 'Credit' THEN BilledCost ELSE 0 END)"
+                      + " FROM billing_line_items_current GROUP BY x_DeliveryId")
+              .rows();
+      assertThat(current).hasSize(1);
+      assertThat(current.get(0).getField(0)).isEqualTo("it-2026-01-05T12:20:00Z");
+      assertThat(((Number) current.get(0).getField(1)).intValue()).isEqualTo(2);
+      assertThat((BigDecimal) current.get(0).getField(2)).isEqualByComparingTo("-10");
+    }
+    List<JsonNode> dlq = IntegrationEnv.readCommitted(kafka, Topics.DLQ);
+    assertThat(dlq)
+        .filteredOn(n -> Topics.BILLING_FOCUS.equals(n.get("source_topic").asText()))
+        .isEmpty();
+  }
+
   @Test
   void badAndLateRecordsLandInTheDeadLetterTopicWithReasons() throws Exception {
     List<JsonNode> dlq = IntegrationEnv.readCommitted(kafka, Topics.DLQ);

@@ -29,6 +29,13 @@ public final class TableSchemas {
   public static final TableIdentifier BUDGET_STATUS =
       TableIdentifier.of(NAMESPACE, "budget_status");
 
+  public static final TableIdentifier BILLING_LINE_ITEMS =
+      TableIdentifier.of(NAMESPACE, "billing_line_items");
+  public static final TableIdentifier BILLING_DELIVERIES =
+      TableIdentifier.of(NAMESPACE, "billing_deliveries");
+  public static final TableIdentifier BILLING_DEAD_LETTERS =
+      TableIdentifier.of(NAMESPACE, "billing_dead_letters");
+
   /** Money columns of the allocation table: exact to micro-units. */
   public static final int MONEY_PRECISION = 18;
 
@@ -203,6 +210,140 @@ public final class TableSchemas {
   /** Budgets are few: partitioned by day only (a budget has no single cluster). */
   public static final PartitionSpec BUDGET_STATUS_SPEC =
       PartitionSpec.builderFor(BUDGET_STATUS_SCHEMA).day("as_of").build();
+
+  /**
+   * Money columns of the billing tables. AWS CUR carries up to 17 decimals; amounts are kept to
+   * 1e-12 (a billion rows drift at most half a thousandth of a dollar), with 26 integer digits.
+   */
+  public static final int BILLING_MONEY_PRECISION = 38;
+
+  public static final int BILLING_MONEY_SCALE = 12;
+
+  private static Types.DecimalType billingMoney() {
+    return Types.DecimalType.of(BILLING_MONEY_PRECISION, BILLING_MONEY_SCALE);
+  }
+
+  /**
+   * {@code billing_line_items}: every usable billing row of every delivery, append-only. Columns
+   * are the FOCUS column names exactly (so FOCUS queries run unchanged) plus Burnrate's {@code x_}
+   * columns (FOCUS's convention for custom columns). A later delivery of the same (billing account,
+   * billing period) slice replaces the earlier ones: query {@code billing_line_items_current}, or
+   * join {@link #BILLING_DELIVERIES} (docs/billing.md).
+   */
+  public static final Schema BILLING_LINE_ITEMS_SCHEMA =
+      new Schema(
+          optional(1, "BillingAccountId", Types.StringType.get()),
+          optional(2, "BillingAccountName", Types.StringType.get()),
+          optional(3, "SubAccountId", Types.StringType.get()),
+          optional(4, "SubAccountName", Types.StringType.get()),
+          required(5, "BillingPeriodStart", Types.TimestampType.withZone()),
+          optional(6, "BillingPeriodEnd", Types.TimestampType.withZone()),
+          required(7, "ChargePeriodStart", Types.TimestampType.withZone()),
+          required(8, "ChargePeriodEnd", Types.TimestampType.withZone()),
+          required(9, "BilledCost", billingMoney(), "invoiced amount; negative for credits"),
+          optional(10, "EffectiveCost", billingMoney(), "amortised cost after discounts"),
+          optional(11, "ListCost", billingMoney()),
+          optional(12, "ContractedCost", billingMoney()),
+          required(13, "BillingCurrency", Types.StringType.get()),
+          required(
+              14, "ChargeCategory", Types.StringType.get(), "Usage|Purchase|Tax|Credit|Adjustment"),
+          optional(15, "ChargeClass", Types.StringType.get()),
+          optional(16, "ChargeFrequency", Types.StringType.get()),
+          optional(17, "ChargeDescription", Types.StringType.get()),
+          optional(
+              18, "PricingCategory", Types.StringType.get(), "Standard|Dynamic|Committed|Other"),
+          optional(19, "ProviderName", Types.StringType.get()),
+          optional(20, "InvoiceId", Types.StringType.get()),
+          optional(
+              21, "ResourceId", Types.StringType.get(), "null for shared/unattributed charges"),
+          optional(22, "ResourceName", Types.StringType.get()),
+          optional(23, "ResourceType", Types.StringType.get()),
+          optional(24, "ServiceName", Types.StringType.get()),
+          optional(25, "ServiceCategory", Types.StringType.get()),
+          optional(26, "SkuId", Types.StringType.get()),
+          optional(27, "SkuPriceId", Types.StringType.get()),
+          optional(28, "RegionId", Types.StringType.get()),
+          optional(29, "RegionName", Types.StringType.get()),
+          optional(30, "AvailabilityZone", Types.StringType.get()),
+          optional(31, "ConsumedQuantity", Types.DoubleType.get()),
+          optional(32, "ConsumedUnit", Types.StringType.get()),
+          optional(33, "PricingQuantity", Types.DoubleType.get()),
+          optional(34, "PricingUnit", Types.StringType.get()),
+          optional(35, "CommitmentDiscountId", Types.StringType.get()),
+          optional(36, "CommitmentDiscountCategory", Types.StringType.get()),
+          optional(37, "CommitmentDiscountStatus", Types.StringType.get()),
+          optional(38, "CommitmentDiscountType", Types.StringType.get()),
+          optional(
+              39,
+              "Tags",
+              Types.MapType.ofRequired(60, 61, Types.StringType.get(), Types.StringType.get())),
+          required(
+              40,
+              "x_SourceFormat",
+              Types.StringType.get(),
+              "focus-1.2|focus-1.3|cur-2.0|cur-legacy"),
+          required(41, "x_DeliveryId", Types.StringType.get()),
+          optional(42, "x_DeliveredAt", Types.TimestampType.withZone()),
+          optional(43, "x_SourceObject", Types.StringType.get(), "s3://bucket/key or file URI"),
+          optional(44, "x_SourceRow", Types.LongType.get(), "1-based data row in x_SourceObject"),
+          required(
+              45,
+              "x_BillingAccountSlice",
+              Types.StringType.get(),
+              "BillingAccountId/yyyy-MM: what a delivery restates"),
+          optional(46, "x_InstanceType", Types.StringType.get()),
+          optional(47, "x_UsageType", Types.StringType.get()),
+          optional(48, "x_LineItemType", Types.StringType.get()));
+
+  public static final PartitionSpec BILLING_LINE_ITEMS_SPEC =
+      PartitionSpec.builderFor(BILLING_LINE_ITEMS_SCHEMA).month("BillingPeriodStart").build();
+
+  /**
+   * {@code billing_deliveries}: one row per delivery and slice (billing account, billing period),
+   * committed after the delivery's line items; a delivery with no usable row has one row with a
+   * null slice. The latest {@code delivered_at} (then {@code ingested_at}) of a slice is current.
+   * {@code objects} (key to ETag) makes ingestion idempotent.
+   */
+  public static final Schema BILLING_DELIVERIES_SCHEMA =
+      new Schema(
+          required(1, "delivery_id", Types.StringType.get()),
+          optional(2, "slice", Types.StringType.get(), "BillingAccountId/yyyy-MM, or null"),
+          optional(3, "billing_account_id", Types.StringType.get()),
+          optional(4, "billing_period_start", Types.TimestampType.withZone()),
+          required(5, "delivered_at", Types.TimestampType.withZone()),
+          required(6, "ingested_at", Types.TimestampType.withZone()),
+          required(
+              7, "source", Types.StringType.get(), "manifest object, or the folder of loose files"),
+          optional(8, "source_format", Types.StringType.get()),
+          optional(
+              9,
+              "objects",
+              Types.MapType.ofRequired(30, 31, Types.StringType.get(), Types.StringType.get()),
+              "object URI -> ETag (or size/mtime) of every object of the delivery"),
+          required(10, "object_count", Types.IntegerType.get()),
+          required(11, "row_count", Types.LongType.get(), "usable rows of this slice"),
+          required(12, "dead_letter_count", Types.LongType.get(), "rejected rows of the delivery"),
+          required(13, "billed_cost", billingMoney()),
+          required(14, "effective_cost", billingMoney()),
+          required(15, "credits", billingMoney(), "BilledCost of Credit rows (negative)"),
+          optional(16, "currency", Types.StringType.get()));
+
+  public static final PartitionSpec BILLING_DELIVERIES_SPEC = PartitionSpec.unpartitioned();
+
+  /** {@code billing_dead_letters}: billing rows and objects that could not be used, and why. */
+  public static final Schema BILLING_DEAD_LETTERS_SCHEMA =
+      new Schema(
+          required(1, "reason", Types.StringType.get()),
+          required(2, "detail", Types.StringType.get()),
+          optional(3, "source_object", Types.StringType.get()),
+          optional(
+              4, "source_row", Types.LongType.get(), "1-based data row, -1 for a whole object"),
+          optional(5, "delivery_id", Types.StringType.get()),
+          optional(6, "payload", Types.StringType.get(), "the row as JSON, cut to 16 KiB"),
+          required(7, "failed_at", Types.TimestampType.withZone()));
+
+  public static final PartitionSpec BILLING_DEAD_LETTERS_SPEC =
+      PartitionSpec.builderFor(BILLING_DEAD_LETTERS_SCHEMA).month("failed_at").build();
 
   private TableSchemas() {}
 }

@@ -58,6 +58,15 @@ public class DeadLetter {
     /** Payload is not UTF-8 / empty. */
     public static final String EMPTY = "empty_record";
 
+    /** A billing file whose columns are neither FOCUS nor AWS CUR (or not the format asked for). */
+    public static final String UNKNOWN_FORMAT = "unknown_format";
+
+    /** A billing file that cannot be read at all (corrupt gzip or Parquet, I/O failure). */
+    public static final String UNREADABLE_OBJECT = "unreadable_object";
+
+    /** A CSV row that is not a row of its header (more fields than columns, broken quoting). */
+    public static final String MALFORMED_ROW = "malformed_row";
+
     private Reasons() {}
   }
 

@@ -7,8 +7,11 @@ import static io.burnrate.schemas.model.DeadLetter.Reasons.MISSING_FIELD;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.burnrate.schemas.model.GpuSample;
 import java.io.IOException;
 
@@ -220,6 +223,26 @@ public final class GpuSampleParser {
       }
     }
     throw new ParseException(EMPTY, what + ": blank payload");
+  }
+
+  /**
+   * A record's JSON object: empty payloads are {@code empty_record}, anything that is not JSON or
+   * not an object is {@code invalid_json}.
+   */
+  static JsonNode readObject(ObjectMapper mapper, byte[] json, String what) throws ParseException {
+    requireContent(json, what);
+    JsonNode root;
+    try {
+      root = mapper.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new ParseException(INVALID_JSON, "invalid JSON: " + firstLine(e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new ParseException(INVALID_JSON, "invalid JSON: " + e.getMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new ParseException(INVALID_JSON, what + " is not a JSON object");
+    }
+    return root;
   }
 
   /** Label text; empty strings and JSON null become null. */

@@ -1,18 +1,15 @@
 package io.burnrate.schemas.parse;
 
-import static io.burnrate.schemas.model.DeadLetter.Reasons.INVALID_JSON;
 import static io.burnrate.schemas.model.DeadLetter.Reasons.INVALID_VALUE;
 import static io.burnrate.schemas.model.DeadLetter.Reasons.MISSING_FIELD;
 import static io.burnrate.schemas.model.DeadLetter.Reasons.UNKNOWN_ENUM;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.burnrate.schemas.model.JobInfo;
 import io.burnrate.schemas.model.K8sObject;
 import io.burnrate.schemas.model.NodeInfo;
 import io.burnrate.schemas.model.PodInfo;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -55,19 +52,7 @@ public final class K8sEventParser {
    *     Kafka record's timestamp)
    */
   public K8sObject parse(byte[] json, long fallbackTimestamp) throws ParseException {
-    GpuSampleParser.requireContent(json, "watch event");
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new ParseException(
-          INVALID_JSON, "invalid JSON: " + GpuSampleParser.firstLine(e.getOriginalMessage()));
-    } catch (IOException e) {
-      throw new ParseException(INVALID_JSON, "invalid JSON: " + e.getMessage());
-    }
-    if (root == null || !root.isObject()) {
-      throw new ParseException(INVALID_JSON, "watch event is not a JSON object");
-    }
+    JsonNode root = GpuSampleParser.readObject(MAPPER, json, "watch event");
     String type = text(root, "type");
     if (type == null) {
       throw new ParseException(MISSING_FIELD, "type: missing (ADDED, MODIFIED, DELETED)");

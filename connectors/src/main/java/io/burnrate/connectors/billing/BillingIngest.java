@@ -1,0 +1,469 @@
+package io.burnrate.connectors.billing;
+
+import io.burnrate.connectors.iceberg.CatalogConfig;
+import io.burnrate.connectors.json.OutputJson;
+import io.burnrate.schemas.Topics;
+import io.burnrate.schemas.iceberg.TableSchemas;
+import io.burnrate.schemas.model.BillingLineItem;
+import io.burnrate.schemas.model.DeadLetter;
+import io.burnrate.schemas.model.DeadLetter.Reasons;
+import io.burnrate.schemas.parse.BillingFormat;
+import io.burnrate.schemas.parse.BillingHeader;
+import io.burnrate.schemas.parse.BillingRowParser;
+import io.burnrate.schemas.parse.ParseException;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Backfills billing files into the warehouse: lists a folder or {@code s3://bucket/prefix}, groups
+ * the objects into deliveries ({@link DeliveryPlanner}), leaves out what was ingested before, and
+ * for each delivery reads every file, parses every row, writes the usable rows to {@code
+ * billing_line_items} and the others to {@code billing_dead_letters} (and, when asked, the rows to
+ * {@code burnrate.billing.focus} and the dead letters to {@code burnrate.dlq}), then commits the
+ * delivery's marker rows to {@code billing_deliveries}. Rerunning ingests only what is new.
+ *
+ * <pre>{@code
+ * BillingIngest.Summary s = new BillingIngest(new BillingIngest.Options(
+ *     "s3://billing/cur", CatalogConfig.hadoop(warehouse), BillingIngest.FormatChoice.AUTO,
+ *     new S3Settings("http://127.0.0.1:9000", "us-east-1", true, key, secret),
+ *     null, tmpDir, System.out::println)).run();
+ * }</pre>
+ */
+public final class BillingIngest {
+  /** Which formats a run accepts. */
+  public enum FormatChoice {
+    /** Told by each file's columns. */
+    AUTO,
+    /** FOCUS only: a CUR file is dead-lettered as {@code unknown_format}. */
+    FOCUS,
+    /** AWS CUR (2.0, or legacy) only. */
+    CUR2
+  }
+
+  /**
+   * @param from a folder, {@code file:} URI or {@code s3://bucket/prefix}
+   * @param catalog the warehouse
+   * @param format which formats to accept
+   * @param s3 how to reach S3 (null: the SDK's defaults)
+   * @param kafka producer properties (at least {@code bootstrap.servers}) to also publish rows and
+   *     dead letters, or null
+   * @param tmpDir where Parquet objects are copied for reading
+   * @param progress receives one line per object and per delivery
+   */
+  public record Options(
+      String from,
+      CatalogConfig catalog,
+      FormatChoice format,
+      S3Settings s3,
+      Properties kafka,
+      Path tmpDir,
+      Consumer<String> progress) {}
+
+  /** Totals of a delivery's slice, for its row in {@code billing_deliveries}. */
+  private static final class SliceTotals {
+    String account;
+    long periodStart;
+    String currency;
+    long rows;
+    BigDecimal billed = BigDecimal.ZERO;
+    BigDecimal effective = BigDecimal.ZERO;
+    BigDecimal credits = BigDecimal.ZERO;
+  }
+
+  private final Options options;
+  private final BillingRowParser parser = new BillingRowParser();
+
+  public BillingIngest(Options options) {
+    this.options = options;
+  }
+
+  public Summary run() throws Exception {
+    long t0 = System.nanoTime();
+    Summary s = new Summary();
+    s.source = options.from();
+    s.deadLetterTable = TableSchemas.BILLING_DEAD_LETTERS.toString();
+    s.deadLetterTopic = options.kafka() != null ? Topics.DLQ : null;
+    try (ObjectStore store = ObjectStore.of(options.from(), options.s3());
+        BillingTables tables = new BillingTables(options.catalog());
+        KafkaProducer<byte[], byte[]> producer = producer()) {
+      List<BillingObject> listing = store.list();
+      DeliveryPlanner.Plan plan = DeliveryPlanner.plan(store, listing, tables.ingestedKeys());
+      s.objectsListed = listing.size();
+      s.alreadyIngested = plan.alreadyIngested();
+      s.incomplete = plan.incomplete();
+      s.ignoredObjects = plan.ignored();
+      progress(
+          "%s: %d objects, %d deliveries to ingest, %d already ingested%s",
+          store.root(),
+          listing.size(),
+          plan.deliveries().size(),
+          plan.alreadyIngested(),
+          plan.incomplete().isEmpty() ? "" : ", " + plan.incomplete().size() + " incomplete");
+      for (String why : plan.incomplete()) {
+        progress("  not yet complete, left for the next run: %s", why);
+      }
+      for (Delivery d : plan.deliveries()) {
+        ingest(store, tables, producer, d, s);
+      }
+    }
+    s.seconds = (System.nanoTime() - t0) / 1e9;
+    return s;
+  }
+
+  private KafkaProducer<byte[], byte[]> producer() {
+    if (options.kafka() == null) {
+      return null;
+    }
+    Properties p = new Properties();
+    p.putAll(options.kafka());
+    p.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+    p.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "20");
+    p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private void ingest(
+      ObjectStore store,
+      BillingTables tables,
+      KafkaProducer<byte[], byte[]> producer,
+      Delivery d,
+      Summary s)
+      throws Exception {
+    long ingestedAt = System.currentTimeMillis();
+    Map<String, SliceTotals> slices = new TreeMap<>();
+    long deadLetters = 0;
+    long rowsBefore = s.rowsRead;
+    try (RecordAppender lines = new RecordAppender(tables.lineItems());
+        RecordAppender dlq = new RecordAppender(tables.deadLetters())) {
+      for (BillingObject o : d.dataFiles()) {
+        long rowsOfObject = 0;
+        try (BillingFileReader reader = BillingFileReader.open(store, o, options.tmpDir())) {
+          BillingFormat f = choose(BillingFormat.detect(reader.columns()));
+          if (f == null) {
+            deadLetters +=
+                dead(
+                    dlq,
+                    producer,
+                    s,
+                    Reasons.UNKNOWN_FORMAT,
+                    formatDetail(reader.columns()),
+                    o,
+                    -1,
+                    d,
+                    null);
+            continue;
+          }
+          BillingHeader header = new BillingHeader(reader.columns(), f);
+          BillingRow row;
+          while ((row = reader.next()) != null) {
+            rowsOfObject++;
+            s.rowsRead++;
+            if (row.malformed() != null) {
+              deadLetters +=
+                  dead(
+                      dlq,
+                      producer,
+                      s,
+                      Reasons.MALFORMED_ROW,
+                      row.malformed(),
+                      o,
+                      row.number(),
+                      d,
+                      BillingJson.row(reader.columns(), row.values()));
+              continue;
+            }
+            BillingLineItem b;
+            try {
+              b = parser.parse(header, row.values());
+            } catch (ParseException e) {
+              deadLetters +=
+                  dead(
+                      dlq,
+                      producer,
+                      s,
+                      e.reason(),
+                      e.detail(),
+                      o,
+                      row.number(),
+                      d,
+                      BillingJson.row(reader.columns(), row.values()));
+              continue;
+            }
+            b.deliveryId = d.id();
+            b.deliveredAt = d.deliveredAt();
+            b.sourceObject = o.uri();
+            b.sourceRow = row.number();
+            lines.add(BillingTables.lineItem(b));
+            add(slices, b, s);
+            if (producer != null) {
+              producer.send(
+                  new ProducerRecord<>(
+                      Topics.BILLING_FOCUS,
+                      b.billingAccountSlice.getBytes(StandardCharsets.UTF_8),
+                      BillingJson.item(b)));
+            }
+          }
+        } catch (IOException e) {
+          deadLetters +=
+              dead(
+                  dlq,
+                  producer,
+                  s,
+                  Reasons.UNREADABLE_OBJECT,
+                  e.getMessage() + " (" + rowsOfObject + " rows read before)",
+                  o,
+                  -1,
+                  d,
+                  null);
+        }
+        s.objectsRead++;
+        progress("  %s: %,d rows", o.uri(), rowsOfObject);
+      }
+      if (producer != null) {
+        producer.flush();
+      }
+      List<Record> marker = deliveryRows(d, slices, deadLetters, ingestedAt);
+      tables.commit(d.id(), lines.finish(), dlq.finish(), marker);
+    }
+    s.deliveries.add(
+        Map.of(
+            "delivery_id", d.id(),
+            "source", d.source(),
+            "objects", d.dataFiles().size(),
+            "rows", s.rowsRead - rowsBefore,
+            "dead_letters", deadLetters,
+            "slices", List.copyOf(slices.keySet())));
+    progress(
+        "delivery %s: %d objects, %,d rows, %,d dead letters, slices %s",
+        d.id(), d.dataFiles().size(), s.rowsRead - rowsBefore, deadLetters, slices.keySet());
+  }
+
+  private BillingFormat choose(BillingFormat detected) {
+    return switch (options.format()) {
+      case AUTO -> detected;
+      case FOCUS -> detected == null ? BillingFormat.FOCUS_1_2 : detected.isCur() ? null : detected;
+      case CUR2 -> detected == null ? BillingFormat.CUR_2_0 : detected.isCur() ? detected : null;
+    };
+  }
+
+  private String formatDetail(List<String> columns) {
+    BillingFormat detected = BillingFormat.detect(columns);
+    String cols = String.join(",", columns);
+    cols = cols.length() > 200 ? cols.substring(0, 197) + "..." : cols;
+    return detected != null
+        ? "the file is "
+            + detected.id()
+            + ", --format "
+            + options.format().name().toLowerCase()
+            + " was asked"
+        : "columns are neither FOCUS nor AWS CUR: " + cols;
+  }
+
+  private static void add(Map<String, SliceTotals> slices, BillingLineItem b, Summary s) {
+    SliceTotals t = slices.computeIfAbsent(b.billingAccountSlice, k -> new SliceTotals());
+    t.account = b.billingAccountId;
+    t.periodStart = b.billingPeriodStart;
+    t.currency =
+        t.currency == null || t.currency.equals(b.billingCurrency) ? b.billingCurrency : "mixed";
+    t.rows++;
+    BigDecimal billed = BillingTables.money(b.billedCost);
+    BigDecimal effective = BillingTables.money(b.effectiveCost);
+    t.billed = t.billed.add(billed);
+    s.billedCost = s.billedCost.add(billed);
+    if (effective != null) {
+      t.effective = t.effective.add(effective);
+      s.effectiveCost = s.effectiveCost.add(effective);
+    }
+    if ("Credit".equals(b.chargeCategory)) {
+      t.credits = t.credits.add(billed);
+      s.credits = s.credits.add(billed);
+    }
+    s.rowsIngested++;
+  }
+
+  private long dead(
+      RecordAppender dlq,
+      KafkaProducer<byte[], byte[]> producer,
+      Summary s,
+      String reason,
+      String detail,
+      BillingObject o,
+      long row,
+      Delivery d,
+      byte[] payload) {
+    String text = payload == null ? null : new String(payload, StandardCharsets.UTF_8);
+    if (text != null && text.length() > 16 * 1024) {
+      text = text.substring(0, 16 * 1024);
+    }
+    dlq.add(BillingTables.deadLetter(reason, detail, o.uri(), row, d.id(), text));
+    s.deadLetters.merge(reason, 1L, Long::sum);
+    if (producer != null) {
+      DeadLetter dl = new DeadLetter();
+      dl.reason = reason;
+      dl.detail = detail;
+      dl.sourceTopic = o.uri();
+      dl.sourceOffset = row;
+      dl.key = d.id();
+      dl.payload = text;
+      dl.payloadTruncated = payload != null && payload.length > 16 * 1024;
+      dl.failedAt = System.currentTimeMillis();
+      producer.send(
+          new ProducerRecord<>(
+              Topics.DLQ, o.uri().getBytes(StandardCharsets.UTF_8), OutputJson.deadLetter(dl)));
+    }
+    if (s.deadLetters.values().stream().mapToLong(Long::longValue).sum() <= 5) {
+      progress("  dead letter: %s#%d %s: %s", o.uri(), row, reason, detail);
+    }
+    return 1;
+  }
+
+  private static List<Record> deliveryRows(
+      Delivery d, Map<String, SliceTotals> slices, long deadLetters, long ingestedAt) {
+    List<Record> rows = new ArrayList<>();
+    Map<String, String> objects = d.objectIdentities();
+    if (slices.isEmpty()) {
+      rows.add(deliveryRow(d, null, new SliceTotals(), objects, deadLetters, ingestedAt));
+    }
+    slices.forEach(
+        (slice, t) -> rows.add(deliveryRow(d, slice, t, objects, deadLetters, ingestedAt)));
+    return rows;
+  }
+
+  private static Record deliveryRow(
+      Delivery d,
+      String slice,
+      SliceTotals t,
+      Map<String, String> objects,
+      long deadLetters,
+      long ingestedAt) {
+    GenericRecord r = GenericRecord.create(TableSchemas.BILLING_DELIVERIES_SCHEMA);
+    r.set(0, d.id());
+    r.set(1, slice);
+    r.set(2, t.account);
+    r.set(3, slice == null ? null : BillingTables.ts(t.periodStart));
+    r.set(4, BillingTables.ts(Math.max(0, d.deliveredAt())));
+    r.set(5, BillingTables.ts(ingestedAt));
+    r.set(6, d.source());
+    r.set(7, null);
+    r.set(8, objects);
+    r.set(9, d.dataFiles().size());
+    r.set(10, t.rows);
+    r.set(11, deadLetters);
+    r.set(12, BillingTables.money(t.billed));
+    r.set(13, BillingTables.money(t.effective));
+    r.set(14, BillingTables.money(t.credits));
+    r.set(15, t.currency);
+    return r;
+  }
+
+  private void progress(String fmt, Object... args) {
+    if (options.progress() != null) {
+      options.progress().accept(String.format(fmt, args));
+    }
+  }
+
+  /** What a run did; {@link #describe} for people, the fields (as JSON) for scripts. */
+  public static final class Summary {
+    public String source;
+    public int objectsListed;
+    public int objectsRead;
+    public int alreadyIngested;
+    public int ignoredObjects;
+    public List<String> incomplete = List.of();
+    public List<Map<String, Object>> deliveries = new ArrayList<>();
+    public long rowsRead;
+    public long rowsIngested;
+    public Map<String, Long> deadLetters = new TreeMap<>();
+    public BigDecimal billedCost = BigDecimal.ZERO;
+    public BigDecimal effectiveCost = BigDecimal.ZERO;
+    public BigDecimal credits = BigDecimal.ZERO;
+    public double seconds;
+    public String deadLetterTable;
+    public String deadLetterTopic;
+
+    public long deadLetterCount() {
+      return deadLetters.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public double rowsPerSecond() {
+      return seconds > 0 ? rowsRead / seconds : 0;
+    }
+
+    public Map<String, Object> asMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("source", source);
+      m.put("objects_listed", objectsListed);
+      m.put("objects_read", objectsRead);
+      m.put("objects_already_ingested", alreadyIngested);
+      m.put("objects_ignored", ignoredObjects);
+      m.put("deliveries_incomplete", incomplete);
+      m.put("deliveries", deliveries);
+      m.put("rows_read", rowsRead);
+      m.put("rows_ingested", rowsIngested);
+      m.put("dead_letters", deadLetters);
+      m.put("billed_cost", billedCost.stripTrailingZeros().toPlainString());
+      m.put("effective_cost", effectiveCost.stripTrailingZeros().toPlainString());
+      m.put("credits", credits.stripTrailingZeros().toPlainString());
+      m.put("seconds", Math.round(seconds * 1000) / 1000.0);
+      m.put("rows_per_second", Math.round(rowsPerSecond()));
+      m.put("dead_letter_table", deadLetterTable);
+      m.put("dead_letter_topic", deadLetterTopic);
+      return m;
+    }
+
+    public String describe() {
+      StringBuilder sb = new StringBuilder();
+      sb.append(
+          String.format(
+              "ingested %d deliveries from %s: %d objects read (%d listed, %d already ingested, %d"
+                  + " not billing files)%n",
+              deliveries.size(),
+              source,
+              objectsRead,
+              objectsListed,
+              alreadyIngested,
+              ignoredObjects));
+      sb.append(
+          String.format(
+              "rows: %,d read, %,d ingested, %,d dead letters%s%n",
+              rowsRead,
+              rowsIngested,
+              deadLetterCount(),
+              deadLetterCount() == 0 ? "" : " " + deadLetters));
+      sb.append(
+          String.format(
+              "BilledCost %s, EffectiveCost %s, of which credits %s%n",
+              billedCost.setScale(2, java.math.RoundingMode.HALF_EVEN).toPlainString(),
+              effectiveCost.setScale(2, java.math.RoundingMode.HALF_EVEN).toPlainString(),
+              credits.setScale(2, java.math.RoundingMode.HALF_EVEN).toPlainString()));
+      if (deadLetterCount() > 0) {
+        sb.append(
+            String.format(
+                "dead letters are in the table %s%s (reason, detail, source_object#source_row,"
+                    + " payload)%n",
+                deadLetterTable, deadLetterTopic != null ? " and on " + deadLetterTopic : ""));
+      }
+      if (!incomplete.isEmpty()) {
+        sb.append(String.format("left for the next run (incomplete): %s%n", incomplete));
+      }
+      sb.append(String.format("%.1f s, %,.0f rows/s", seconds, rowsPerSecond()));
+      return sb.toString();
+    }
+  }
+}

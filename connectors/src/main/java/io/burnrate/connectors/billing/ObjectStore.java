@@ -1,0 +1,56 @@
+package io.burnrate.connectors.billing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * Where billing files are: a local folder or an S3 bucket and prefix. Listing is complete (every
+ * page); reading streams. Parquet needs random access, so it is first copied to a local file.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+  /** The root as given: {@code s3://bucket/prefix} or a folder's URI. */
+  String root();
+
+  /** Every object below the root, sorted by key. */
+  List<BillingObject> list() throws IOException;
+
+  /** The object's bytes, streamed. */
+  InputStream open(BillingObject object) throws IOException;
+
+  /** Copies the object into {@code dir} and returns the copy (for formats that need to seek). */
+  default Path download(BillingObject object, Path dir) throws IOException {
+    Path tmp = Files.createTempFile(dir, "billing-", "-" + object.name());
+    try (InputStream in = open(object)) {
+      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return tmp;
+  }
+
+  /** A local file that needs no copy, or null. */
+  default Path localPath(BillingObject object) {
+    return null;
+  }
+
+  @Override
+  default void close() {}
+
+  /**
+   * The store for a location: {@code s3://bucket/prefix} (with {@code s3} settings) or a folder.
+   */
+  static ObjectStore of(String location, S3Settings s3) throws IOException {
+    if (location.startsWith("s3://") || location.startsWith("s3a://")) {
+      return S3ObjectStore.of(location, s3 != null ? s3 : S3Settings.defaults());
+    }
+    Path dir =
+        location.startsWith("file:") ? Path.of(java.net.URI.create(location)) : Path.of(location);
+    if (!Files.isDirectory(dir)) {
+      throw new IOException("not a folder: " + dir);
+    }
+    return new LocalObjectStore(dir);
+  }
+}
