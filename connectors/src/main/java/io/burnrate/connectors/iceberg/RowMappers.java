@@ -20,7 +20,7 @@ public final class RowMappers {
   private RowMappers() {}
 
   public static RowData window(CostWindow w) {
-    GenericRowData r = new GenericRowData(32);
+    GenericRowData r = new GenericRowData(36);
     r.setField(0, s(w.id));
     r.setField(1, s(w.kind));
     r.setField(2, TimestampData.fromEpochMillis(w.windowStart));
@@ -53,6 +53,10 @@ public final class RowMappers {
     r.setField(29, TimestampData.fromEpochMillis(w.emittedAt));
     r.setField(30, w.costPerMillionTokens);
     r.setField(31, w.costPerThousandRequests);
+    r.setField(32, w.memoryUsedRatio);
+    r.setField(33, w.idleShareCost);
+    r.setField(34, w.usageCost);
+    r.setField(35, w.costPerSampleUsage);
     return r;
   }
 

@@ -71,6 +71,9 @@ public final class OutputJson {
         }
         g.writeEndObject();
       }
+      num(g, "idle_share_cost", w.idleShareCost);
+      num(g, "usage_cost", w.usageCost);
+      num(g, "cost_per_sample_usage", w.costPerSampleUsage);
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -223,6 +223,10 @@ class BurnrateIcebergITCase {
     m.put("emitted_at", ts(w.emittedAt));
     m.put("cost_per_million_tokens", w.costPerMillionTokens);
     m.put("cost_per_thousand_requests", w.costPerThousandRequests);
+    m.put("memory_used_ratio", w.memoryUsedRatio);
+    m.put("idle_share_cost", w.idleShareCost);
+    m.put("usage_cost", w.usageCost);
+    m.put("cost_per_sample_usage", w.costPerSampleUsage);
     return m;
   }
 

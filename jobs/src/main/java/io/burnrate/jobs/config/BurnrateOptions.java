@@ -205,4 +205,13 @@ public final class BurnrateOptions {
           .stringType()
           .defaultValue("UTC")
           .withDescription("Time zone of the period boundaries of budgets that name none.");
+
+  public static final ConfigOption<String> IDLE_SHARE =
+      key("cost.idle-share")
+          .stringType()
+          .defaultValue("none")
+          .withDescription(
+              "Whether allocation-based cost per sample includes the workload's share of its nodes'"
+                  + " idle cost (by GPU-seconds): 'none' or 'proportional'. idle_share_cost is"
+                  + " reported either way.");
 }

@@ -43,6 +43,7 @@ public final class JobConfig implements Serializable {
   public final io.burnrate.jobs.reconcile.Reconciliation.AllocateBy allocateBy;
   public final Duration unbilledGrace;
   public final Duration reconciliationRetention;
+  public final boolean idleInCostPerSample;
   public final RuleConfig rules;
   public final Duration seriesTimeout;
   public final String budgetTimeZone;
@@ -143,6 +144,12 @@ public final class JobConfig implements Serializable {
     this.unbilledGrace = c.get(BurnrateOptions.RECONCILE_GRACE);
     require(
         unbilledGrace.toMinutes() >= 1, BurnrateOptions.RECONCILE_GRACE.key(), "must be >= 1 min");
+    String idleShare = c.get(BurnrateOptions.IDLE_SHARE).trim().toLowerCase(Locale.ROOT);
+    require(
+        idleShare.equals("none") || idleShare.equals("proportional"),
+        BurnrateOptions.IDLE_SHARE.key(),
+        "must be 'none' or 'proportional', got '" + idleShare + "'");
+    this.idleInCostPerSample = idleShare.equals("proportional");
     this.reconciliationRetention = c.get(BurnrateOptions.RECONCILE_RETENTION);
     require(
         reconciliationRetention.compareTo(unbilledGrace) >= 0,

@@ -193,6 +193,7 @@ public final class MinuteAllocator {
       }
       if (node.priced()) {
         m.cost = gpuSeconds[i] * r.pricePerGpuSecond;
+        m.idleShareCost = total > 0 ? r.idleCost * gpuSeconds[i] / total : 0;
         m.costBasis = node.costBasis;
         m.currency = node.currency;
       } else {

@@ -31,6 +31,9 @@ public class PodMinute {
   /** Highest framebuffer use of the pod's GPUs in the minute (0-1); -1 when unknown. */
   public double memoryUsedMax = -1;
 
+  /** The pod's share of the node-minute's idle cost, by GPU-seconds; NaN when unpriced. */
+  public double idleShareCost = Double.NaN;
+
   /** Estimated cost; NaN when the node is unpriced. */
   public double cost = Double.NaN;
 
@@ -67,6 +70,7 @@ public class PodMinute {
     c.utilWeighted = utilWeighted;
     c.utilWeight = utilWeight;
     c.memoryUsedMax = memoryUsedMax;
+    c.idleShareCost = idleShareCost;
     c.cost = cost;
     c.costBasis = costBasis;
     c.currency = currency;

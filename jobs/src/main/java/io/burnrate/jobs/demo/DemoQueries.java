@@ -24,6 +24,18 @@ public final class DemoQueries {
           + " FROM workload_windows WHERE kind = 'workload' AND samples > 0"
           + " GROUP BY workload ORDER BY usd_per_1k_samples DESC LIMIT 8";
 
+  /**
+   * Cost per 1,000 samples by team, GPU type and hour: allocation-based, with idle, usage-based.
+   */
+  public static final String UNIT_COST_BY_HOUR =
+      "SELECT FLOOR(window_start TO HOUR) AS hour_start, team, gpu_model,"
+          + " ROUND(SUM(cost) / SUM(samples) * 1000, 4) AS usd_per_1k,"
+          + " ROUND((SUM(cost) + SUM(idle_share_cost)) / SUM(samples) * 1000, 4) AS with_idle,"
+          + " ROUND(SUM(usage_cost) / SUM(samples) * 1000, 4) AS usage_based"
+          + " FROM workload_windows WHERE kind = 'workload' AND samples > 0"
+          + " GROUP BY FLOOR(window_start TO HOUR), team, gpu_model"
+          + " ORDER BY hour_start, team, gpu_model LIMIT 12";
+
   public static final String CONSERVATION =
       "SELECT COUNT(*) AS node_hours, SUM(price) AS billed_estimate_usd,"
           + " MAX(ABS(allocated + idle - price)) AS max_residual_usd FROM ("
@@ -69,6 +81,7 @@ public final class DemoQueries {
           COST_BY_TEAM,
           IDLE_BY_NODE,
           COST_PER_SAMPLE,
+          UNIT_COST_BY_HOUR,
           CONSERVATION,
           ESTIMATE_VS_BILLED,
           WHO_USED_A_NODE,

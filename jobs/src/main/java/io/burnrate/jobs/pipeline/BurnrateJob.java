@@ -58,7 +58,8 @@ public final class BurnrateJob {
             cfg.allocateBy,
             cfg.unbilledGrace,
             cfg.reconciliationRetention,
-            cfg.detection(rateCard));
+            cfg.detection(rateCard),
+            cfg.idleInCostPerSample);
     BurnratePipeline.Outputs out = BurnratePipeline.build(inputs, settings);
     sinks(out, cfg);
     return out;

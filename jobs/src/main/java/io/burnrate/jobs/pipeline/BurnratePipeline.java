@@ -87,7 +87,8 @@ public final class BurnratePipeline {
       Reconciliation.AllocateBy allocateBy,
       Duration unbilledGrace,
       Duration reconciliationRetention,
-      DetectionSettings detection)
+      DetectionSettings detection,
+      boolean idleInCostPerSample)
       implements Serializable {}
 
   public static Outputs build(Inputs in, Settings s) {
@@ -232,7 +233,7 @@ public final class BurnratePipeline {
             .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
             .aggregate(
                 new WorkloadWindows.Sum(),
-                new WorkloadWindows.Emit(),
+                new WorkloadWindows.Emit(s.idleInCostPerSample()),
                 TypeInformation.of(WorkloadAcc.class),
                 TypeInformation.of(WorkloadAcc.class),
                 TypeInformation.of(CostWindow.class))

@@ -27,6 +27,9 @@ public class WorkloadAcc {
   /** Highest framebuffer use over the window (0-1); -1 when unknown. */
   public double memoryUsedMax = -1;
 
+  /** Sum of the pods' shares of their nodes' idle cost. */
+  public double idleShareCost;
+
   public double cost;
   public boolean unpriced;
   public String costBasis;

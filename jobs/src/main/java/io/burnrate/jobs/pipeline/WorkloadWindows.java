@@ -67,6 +67,9 @@ public final class WorkloadWindows {
           a.unpriced = true;
         } else {
           a.cost += m.cost;
+          if (!Double.isNaN(m.idleShareCost)) {
+            a.idleShareCost += m.idleShareCost;
+          }
           if (a.costBasis == null) {
             a.costBasis = m.costBasis;
           }
@@ -109,16 +112,35 @@ public final class WorkloadWindows {
       extends ProcessWindowFunction<WorkloadAcc, CostWindow, String, TimeWindow> {
     private static final long serialVersionUID = 1L;
 
+    private final boolean idleInCostPerSample;
+
+    /**
+     * @param idleInCostPerSample whether allocation-based cost per sample includes the workload's
+     *     share of idle ({@code cost.idle-share: proportional})
+     */
+    public Emit(boolean idleInCostPerSample) {
+      this.idleInCostPerSample = idleInCostPerSample;
+    }
+
+    public Emit() {
+      this(false);
+    }
+
     @Override
     public void process(
         String workload, Context ctx, Iterable<WorkloadAcc> sums, Collector<CostWindow> out) {
       for (WorkloadAcc a : sums) {
-        out.collect(toWindow(a, ctx.window().getStart(), ctx.window().getEnd()));
+        out.collect(
+            toWindow(a, ctx.window().getStart(), ctx.window().getEnd(), idleInCostPerSample));
       }
     }
   }
 
   static CostWindow toWindow(WorkloadAcc a, long start, long end) {
+    return toWindow(a, start, end, false);
+  }
+
+  static CostWindow toWindow(WorkloadAcc a, long start, long end, boolean idleInCostPerSample) {
     CostWindow w = new CostWindow();
     w.kind = CostWindow.KIND_WORKLOAD;
     w.id = "workload/" + a.cluster + "/" + a.workload + "/" + start;
@@ -148,8 +170,10 @@ public final class WorkloadWindows {
       w.cost = a.cost;
       w.costBasis = a.costBasis;
       w.currency = a.currency;
+      w.idleShareCost = a.idleShareCost;
       if (w.efficiency != null) {
         w.wastedCost = a.cost * (1 - w.efficiency);
+        w.usageCost = a.cost * w.efficiency;
       }
     } else {
       w.costBasis = CostWindow.BASIS_UNPRICED;
@@ -157,7 +181,10 @@ public final class WorkloadWindows {
     if (!Double.isNaN(a.samples)) {
       w.samples = a.samples;
       if (priced && a.samples > 0) {
-        w.costPerSample = a.cost / a.samples;
+        w.costPerSample = (a.cost + (idleInCostPerSample ? a.idleShareCost : 0)) / a.samples;
+        if (w.usageCost != null) {
+          w.costPerSampleUsage = w.usageCost / a.samples;
+        }
       }
     }
     if (!Double.isNaN(a.tokens)) {

@@ -47,6 +47,9 @@ class MinuteAllocatorTest extends BurnrateTestBase {
     // the three add up to one node-minute: 32.7726 / 60
     assertThat(pods.get("ml/trainer").cost + pods.get("ml/eval").cost + r.idleCost)
         .isCloseTo(0.546210, EPS);
+    // the idle cost attributed to the holders by GPU-seconds (240 : 60)
+    assertThat(pods.get("ml/trainer").idleShareCost).isCloseTo(0.20482875 * 0.8, EPS);
+    assertThat(pods.get("ml/eval").idleShareCost).isCloseTo(0.20482875 * 0.2, EPS);
 
     PodMinute m = pods.get("ml/trainer");
     assertThat(m.costBasis).isEqualTo(CostWindow.BASIS_ESTIMATED);

@@ -70,6 +70,26 @@ class WorkloadWindowsTest extends BurnrateTestBase {
   }
 
   @Test
+  void costPerSampleBothWaysAndWithTheIdleShareWhereConfigured() {
+    PodMinute a = worker0();
+    a.idleShareCost = 0.06;
+    PodMinute b = worker1();
+    b.idleShareCost = 0.03;
+    WorkloadWindows.Sum sum = new WorkloadWindows.Sum();
+    WorkloadAcc acc = sum.createAccumulator();
+    sum.add(a, acc);
+    sum.add(b, acc);
+    CostWindow plain = WorkloadWindows.toWindow(acc, t(0), t(60), false);
+    assertThat(plain.idleShareCost).isCloseTo(0.09, EPS);
+    assertThat(plain.usageCost).isCloseTo(0.252, EPS); // 0.45 x 0.56: active GPU time only
+    assertThat(plain.costPerSampleUsage).isCloseTo(0.252 / 1800, EPS);
+    assertThat(plain.costPerSample).isCloseTo(0.45 / 1800, EPS);
+    CostWindow withIdle = WorkloadWindows.toWindow(acc, t(0), t(60), true);
+    assertThat(withIdle.costPerSample).isCloseTo((0.45 + 0.09) / 1800, EPS);
+    assertThat(withIdle.cost).as("the cost itself never includes idle").isCloseTo(0.45, EPS);
+  }
+
+  @Test
   void inferenceCostPerMillionTokensAndPerThousandRequests() {
     PodMinute a = podMinute("server-a", t(0), 60, 0.12);
     a.workload = "ml/Deployment/serve";

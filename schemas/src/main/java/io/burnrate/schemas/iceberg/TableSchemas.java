@@ -75,7 +75,15 @@ public final class TableSchemas {
           required(29, "idle_gpu_seconds", Types.DoubleType.get()),
           required(30, "emitted_at", Types.TimestampType.withZone()),
           optional(31, "cost_per_million_tokens", Types.DoubleType.get()),
-          optional(32, "cost_per_thousand_requests", Types.DoubleType.get()));
+          optional(32, "cost_per_thousand_requests", Types.DoubleType.get()),
+          optional(33, "memory_used_ratio", Types.DoubleType.get(), "max FB used / total, 0-1"),
+          optional(
+              34,
+              "idle_share_cost",
+              Types.DoubleType.get(),
+              "share of the nodes' idle cost by GPU-seconds (attribution only)"),
+          optional(35, "usage_cost", Types.DoubleType.get(), "cost x efficiency: active GPU time"),
+          optional(36, "cost_per_sample_usage", Types.DoubleType.get(), "usage_cost / samples"));
 
   public static final PartitionSpec WORKLOAD_WINDOWS_SPEC =
       PartitionSpec.builderFor(WORKLOAD_WINDOWS_SCHEMA)

@@ -117,6 +117,18 @@ public class CostWindow {
    */
   public Map<String, String> labels;
 
+  /**
+   * The workload's share of the idle cost of the nodes it ran on, by GPU-seconds (attribution only:
+   * the same money is also in the nodes' idle windows); null when unpriced.
+   */
+  public Double idleShareCost;
+
+  /** Usage-based cost: the cost of the GPU time actually active, {@code cost x efficiency}. */
+  public Double usageCost;
+
+  /** Usage-based cost per sample: {@code usage_cost / samples}. */
+  public Double costPerSampleUsage;
+
   public CostWindow() {}
 
   @Override
