@@ -158,6 +158,14 @@ public final class BurnrateCli implements Callable<Integer> {
     @Option(names = "--json", description = "Print rows as JSON lines instead of a table.")
     boolean json;
 
+    @Option(
+        names = "--shared-cost",
+        defaultValue = "weighted",
+        description =
+            "How the view shared_cost_allocation distributes shared cost over teams: weighted (by"
+                + " GPU cost), even, or none (default: ${DEFAULT-VALUE}).")
+    String sharedCost;
+
     @Parameters(paramLabel = "QUERY", description = "The SQL statement.")
     String query;
 
@@ -171,7 +179,14 @@ public final class BurnrateCli implements Callable<Integer> {
         return 2;
       }
       CatalogConfig catalog = IngestBilling.catalog(warehouse, catalogUri);
-      try (SqlRunner sql = new SqlRunner(catalog)) {
+      io.burnrate.jobs.cost.SharedCost.Policy policy;
+      try {
+        policy = io.burnrate.jobs.cost.SharedCost.Policy.parse(sharedCost);
+      } catch (IllegalArgumentException e) {
+        System.err.println("burnrate sql: --shared-cost: " + e.getMessage());
+        return 2;
+      }
+      try (SqlRunner sql = new SqlRunner(catalog, policy)) {
         if (!json) {
           sql.print(query);
         } else {

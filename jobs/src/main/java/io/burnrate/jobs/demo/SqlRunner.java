@@ -2,6 +2,7 @@ package io.burnrate.jobs.demo;
 
 import io.burnrate.connectors.billing.BillingViews;
 import io.burnrate.connectors.iceberg.CatalogConfig;
+import io.burnrate.jobs.cost.SharedCost;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
@@ -17,8 +18,17 @@ import org.apache.flink.util.CloseableIterator;
  */
 public final class SqlRunner implements AutoCloseable {
   private final TableEnvironment tEnv;
+  private final SharedCost.Policy sharedCost;
 
   public SqlRunner(CatalogConfig catalog) {
+    this(catalog, SharedCost.Policy.WEIGHTED);
+  }
+
+  /**
+   * @param sharedCost how the view {@code shared_cost_allocation} distributes shared cost
+   */
+  public SqlRunner(CatalogConfig catalog, SharedCost.Policy sharedCost) {
+    this.sharedCost = sharedCost;
     Configuration conf = new Configuration();
     conf.setString("parallelism.default", "1");
     conf.setString("rest.bind-address", "127.0.0.1");
@@ -39,7 +49,8 @@ public final class SqlRunner implements AutoCloseable {
    * exist: {@code cost_allocations_current} keeps, of every allocation id, the row with the highest
    * version (the latest reconciliation to the bill, else the estimate); {@code
    * billing_line_items_current} the latest delivery of every (billing account, billing period)
-   * (docs/billing.md).
+   * (docs/billing.md); {@code shared_cost_allocation} the shared cost of each day by team ({@link
+   * SharedCost}).
    */
   private void currentViews() {
     List<String> tables = List.of(tEnv.listTables());
@@ -52,6 +63,10 @@ public final class SqlRunner implements AutoCloseable {
     if (tables.contains("billing_line_items") && tables.contains("billing_deliveries")) {
       tEnv.executeSql(
           "CREATE TEMPORARY VIEW " + BillingViews.CURRENT_VIEW + " AS " + BillingViews.CURRENT);
+      if (tables.contains("cost_allocations")) {
+        tEnv.executeSql(
+            "CREATE TEMPORARY VIEW " + SharedCost.VIEW + " AS " + SharedCost.viewSql(sharedCost));
+      }
     }
   }
 

@@ -374,6 +374,49 @@ class PipelineEndToEndITCase {
         .isEmpty();
   }
 
+  /**
+   * The simulator's support charge (no ResourceId) is shared cost: every policy distributes exactly
+   * the day's amount; weighted follows the teams' GPU cost, even splits equally, none keeps it
+   * whole.
+   */
+  @Test
+  void sharedCostIsDistributedByPolicyAndConserved() throws Exception {
+    double expected;
+    try (io.burnrate.jobs.demo.SqlRunner sql = new io.burnrate.jobs.demo.SqlRunner(cfg())) {
+      var support =
+          sql.query(
+                  "SELECT SUM(CAST(EffectiveCost AS DOUBLE)) FROM billing_line_items_current"
+                      + " WHERE ResourceId IS NULL AND ChargeCategory = 'Usage'")
+              .rows();
+      expected = ((Number) support.get(0).getField(0)).doubleValue();
+    }
+    assertThat(expected).isPositive();
+    for (io.burnrate.jobs.cost.SharedCost.Policy policy :
+        io.burnrate.jobs.cost.SharedCost.Policy.values()) {
+      try (io.burnrate.jobs.demo.SqlRunner sql =
+          new io.burnrate.jobs.demo.SqlRunner(cfg(), policy)) {
+        var rows = sql.query("SELECT team, shared_cost FROM shared_cost_allocation").rows();
+        double total = rows.stream().mapToDouble(r -> ((Number) r.getField(1)).doubleValue()).sum();
+        assertThat(total)
+            .as(policy.name())
+            .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6));
+        if (policy == io.burnrate.jobs.cost.SharedCost.Policy.NONE) {
+          assertThat(rows).hasSize(1);
+        } else {
+          assertThat(rows).as(policy.name()).hasSizeGreaterThan(1);
+        }
+        if (policy == io.burnrate.jobs.cost.SharedCost.Policy.EVEN) {
+          assertThat(
+                  rows.stream()
+                      .mapToDouble(r -> ((Number) r.getField(1)).doubleValue())
+                      .distinct()
+                      .count())
+              .isEqualTo(1);
+        }
+      }
+    }
+  }
+
   @Test
   void badAndLateRecordsLandInTheDeadLetterTopicWithReasons() throws Exception {
     List<JsonNode> dlq = IntegrationEnv.readCommitted(kafka, Topics.DLQ);
