@@ -214,4 +214,34 @@ public final class BurnrateOptions {
               "Whether allocation-based cost per sample includes the workload's share of its nodes'"
                   + " idle cost (by GPU-seconds): 'none' or 'proportional'. idle_share_cost is"
                   + " reported either way.");
+
+  public static final ConfigOption<String> BILLING_FILES =
+      key("billing.files.location")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "A folder or s3://bucket/prefix where the cloud delivers billing exports (FOCUS or"
+                  + " CUR 2.0; Parquet, CSV, CSV.gz). Listed every discovery interval; each object"
+                  + " is ingested once (checkpointed). Without it, billing comes from the topic"
+                  + " only.");
+
+  public static final ConfigOption<Duration> BILLING_FILES_INTERVAL =
+      key("billing.files.discovery-interval")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(10))
+          .withDescription("How often billing.files.location is listed for new objects.");
+
+  public static final ConfigOption<String> BILLING_FILES_S3_ENDPOINT =
+      key("billing.files.s3-endpoint")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "S3 endpoint override for S3-compatible stores (path-style access); credentials come"
+                  + " from the AWS SDK's default chain (environment, profile, instance role).");
+
+  public static final ConfigOption<String> BILLING_FILES_S3_REGION =
+      key("billing.files.s3-region")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("S3 region; default: the AWS SDK's chain, else us-east-1.");
 }

@@ -44,6 +44,9 @@ public final class JobConfig implements Serializable {
   public final Duration unbilledGrace;
   public final Duration reconciliationRetention;
   public final boolean idleInCostPerSample;
+  public final String billingFiles;
+  public final Duration billingFilesInterval;
+  public final io.burnrate.connectors.billing.S3Settings billingS3;
   public final RuleConfig rules;
   public final Duration seriesTimeout;
   public final String budgetTimeZone;
@@ -150,6 +153,22 @@ public final class JobConfig implements Serializable {
         BurnrateOptions.IDLE_SHARE.key(),
         "must be 'none' or 'proportional', got '" + idleShare + "'");
     this.idleInCostPerSample = idleShare.equals("proportional");
+    this.billingFiles = c.get(BurnrateOptions.BILLING_FILES);
+    if (billingFiles != null) {
+      require(
+          billingFiles.startsWith("s3://") || Files.isDirectory(Path.of(billingFiles)),
+          BurnrateOptions.BILLING_FILES.key(),
+          "not an s3://bucket/prefix nor a folder: " + billingFiles);
+    }
+    this.billingFilesInterval = c.get(BurnrateOptions.BILLING_FILES_INTERVAL);
+    require(
+        billingFilesInterval.toSeconds() >= 1,
+        BurnrateOptions.BILLING_FILES_INTERVAL.key(),
+        "must be >= 1 s");
+    String endpoint = c.get(BurnrateOptions.BILLING_FILES_S3_ENDPOINT);
+    this.billingS3 =
+        new io.burnrate.connectors.billing.S3Settings(
+            endpoint, c.get(BurnrateOptions.BILLING_FILES_S3_REGION), endpoint != null, null, null);
     this.reconciliationRetention = c.get(BurnrateOptions.RECONCILE_RETENTION);
     require(
         reconciliationRetention.compareTo(unbilledGrace) >= 0,

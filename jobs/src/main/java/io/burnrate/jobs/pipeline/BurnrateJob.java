@@ -1,5 +1,6 @@
 package io.burnrate.jobs.pipeline;
 
+import io.burnrate.connectors.billing.BillingFileSource;
 import io.burnrate.connectors.iceberg.BurnrateIceberg;
 import io.burnrate.connectors.iceberg.RowMappers;
 import io.burnrate.connectors.json.OutputJson;
@@ -41,7 +42,7 @@ public final class BurnrateJob {
             source(env, cfg, Topics.TELEMETRY_GPU, bounded),
             source(env, cfg, Topics.TELEMETRY_WORKLOAD, bounded),
             source(env, cfg, Topics.K8S_EVENTS, bounded),
-            source(env, cfg, Topics.BILLING_FOCUS, bounded),
+            billing(env, cfg, bounded),
             source(env, cfg, Topics.CONFIG_PRICING, bounded),
             source(env, cfg, Topics.CONFIG_BUDGETS, bounded));
     BurnratePipeline.Settings settings =
@@ -78,6 +79,30 @@ public final class BurnrateJob {
             WatermarkStrategy.noWatermarks(),
             "kafka: " + topic)
         .uid("source-" + topic);
+  }
+
+  /**
+   * Billing rows from the topic, and from the billing export's folder or bucket when configured
+   * (each object once; rows as JSON, dead letters name the object and row).
+   */
+  private static DataStream<RawRecord> billing(
+      StreamExecutionEnvironment env, JobConfig cfg, boolean bounded) {
+    DataStream<RawRecord> topic = source(env, cfg, Topics.BILLING_FOCUS, bounded);
+    if (cfg.billingFiles == null) {
+      return topic;
+    }
+    BillingFileSource.Builder b =
+        BillingFileSource.builder()
+            .location(cfg.billingFiles)
+            .s3(cfg.billingS3)
+            .discoveryInterval(cfg.billingFilesInterval);
+    if (bounded) {
+      b.bounded();
+    }
+    DataStream<RawRecord> files =
+        env.fromSource(b.build(), WatermarkStrategy.noWatermarks(), "billing files")
+            .uid("source-billing-files");
+    return topic.union(files);
   }
 
   private static void sinks(BurnratePipeline.Outputs out, JobConfig cfg) {
