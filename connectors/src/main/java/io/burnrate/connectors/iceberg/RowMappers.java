@@ -20,7 +20,7 @@ public final class RowMappers {
   private RowMappers() {}
 
   public static RowData window(CostWindow w) {
-    GenericRowData r = new GenericRowData(36);
+    GenericRowData r = new GenericRowData(40);
     r.setField(0, s(w.id));
     r.setField(1, s(w.kind));
     r.setField(2, TimestampData.fromEpochMillis(w.windowStart));
@@ -57,6 +57,10 @@ public final class RowMappers {
     r.setField(33, w.idleShareCost);
     r.setField(34, w.usageCost);
     r.setField(35, w.costPerSampleUsage);
+    r.setField(36, s(w.site));
+    r.setField(37, w.energyCost);
+    r.setField(38, w.cloudOnDemandCost);
+    r.setField(39, w.cloudSpotCost);
     return r;
   }
 

@@ -74,6 +74,10 @@ public final class OutputJson {
       num(g, "idle_share_cost", w.idleShareCost);
       num(g, "usage_cost", w.usageCost);
       num(g, "cost_per_sample_usage", w.costPerSampleUsage);
+      g.writeStringField("site", w.site);
+      num(g, "energy_cost", w.energyCost);
+      num(g, "cloud_on_demand_cost", w.cloudOnDemandCost);
+      num(g, "cloud_spot_cost", w.cloudSpotCost);
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

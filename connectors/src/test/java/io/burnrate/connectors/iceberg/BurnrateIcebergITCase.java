@@ -227,6 +227,10 @@ class BurnrateIcebergITCase {
     m.put("idle_share_cost", w.idleShareCost);
     m.put("usage_cost", w.usageCost);
     m.put("cost_per_sample_usage", w.costPerSampleUsage);
+    m.put("site", w.site);
+    m.put("energy_cost", w.energyCost);
+    m.put("cloud_on_demand_cost", w.cloudOnDemandCost);
+    m.put("cloud_spot_cost", w.cloudSpotCost);
     return m;
   }
 

@@ -166,6 +166,12 @@ public final class BurnrateCli implements Callable<Integer> {
                 + " GPU cost), even, or none (default: ${DEFAULT-VALUE}).")
     String sharedCost;
 
+    @Option(
+        names = "--sites",
+        description =
+            "The owned sites file (onprem.sites-file) for the view site_payback (docs/onprem.md).")
+    Path sitesFile;
+
     @Parameters(paramLabel = "QUERY", description = "The SQL statement.")
     String query;
 
@@ -186,7 +192,16 @@ public final class BurnrateCli implements Callable<Integer> {
         System.err.println("burnrate sql: --shared-cost: " + e.getMessage());
         return 2;
       }
-      try (SqlRunner sql = new SqlRunner(catalog, policy)) {
+      io.burnrate.jobs.onprem.Sites sites = io.burnrate.jobs.onprem.Sites.none();
+      if (sitesFile != null) {
+        try {
+          sites = io.burnrate.jobs.onprem.Sites.fromFile(sitesFile);
+        } catch (IllegalArgumentException e) {
+          System.err.println("burnrate sql: --sites: " + e.getMessage());
+          return 2;
+        }
+      }
+      try (SqlRunner sql = new SqlRunner(catalog, policy, sites)) {
         if (!json) {
           sql.print(query);
         } else {

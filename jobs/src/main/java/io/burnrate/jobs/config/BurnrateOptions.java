@@ -244,4 +244,13 @@ public final class BurnrateOptions {
           .stringType()
           .noDefaultValue()
           .withDescription("S3 region; default: the AWS SDK's chain, else us-east-1.");
+
+  public static final ConfigOption<String> SITES_FILE =
+      key("onprem.sites-file")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "JSON file of owned sites (tariff, currency, hardware price, lifetime, overhead);"
+                  + " nodes labelled burnrate.io/site=<name> are priced by measured energy plus"
+                  + " amortisation (docs/onprem.md).");
 }

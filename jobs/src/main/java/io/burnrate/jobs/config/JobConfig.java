@@ -45,6 +45,7 @@ public final class JobConfig implements Serializable {
   public final Duration reconciliationRetention;
   public final boolean idleInCostPerSample;
   public final String billingFiles;
+  public final io.burnrate.jobs.onprem.Sites sites;
   public final Duration billingFilesInterval;
   public final io.burnrate.connectors.billing.S3Settings billingS3;
   public final RuleConfig rules;
@@ -153,6 +154,21 @@ public final class JobConfig implements Serializable {
         BurnrateOptions.IDLE_SHARE.key(),
         "must be 'none' or 'proportional', got '" + idleShare + "'");
     this.idleInCostPerSample = idleShare.equals("proportional");
+    String sitesFile = c.get(BurnrateOptions.SITES_FILE);
+    if (sitesFile == null) {
+      this.sites = io.burnrate.jobs.onprem.Sites.none();
+    } else {
+      require(
+          Files.isReadable(Path.of(sitesFile)),
+          BurnrateOptions.SITES_FILE.key(),
+          "file not readable: " + sitesFile);
+      try {
+        this.sites = io.burnrate.jobs.onprem.Sites.fromFile(Path.of(sitesFile));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            BurnrateOptions.SITES_FILE.key() + ": " + e.getMessage(), e);
+      }
+    }
     this.billingFiles = c.get(BurnrateOptions.BILLING_FILES);
     if (billingFiles != null) {
       require(

@@ -17,5 +17,8 @@ public class MinuteUsage {
   /** Largest GPU index seen + 1 (a lower bound on the node's GPU count). */
   public int gpusSeen;
 
+  /** Energy the node's GPUs used in the minute (J), for owned nodes priced by energy. */
+  public double energyJoules;
+
   public MinuteUsage() {}
 }

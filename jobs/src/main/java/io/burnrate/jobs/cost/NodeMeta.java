@@ -19,6 +19,16 @@ public class NodeMeta {
   /** Pods that may share one GPU (time-slicing, MPS); 1 when not shared. */
   public int gpuReplicas = 1;
 
+  /** The owned site ({@code burnrate.io/site}); null for cloud nodes. */
+  public String site;
+
+  /** The energy part of the minute being settled (owned nodes), in {@link #currency}. */
+  public double minuteEnergyCost;
+
+  /** Energy meters of an owned node's GPUs, by GPU index. */
+  public java.util.Map<Integer, io.burnrate.jobs.onprem.EnergyMeter> meters =
+      new java.util.HashMap<>();
+
   /** Epoch ms; -1 when unknown (then the node counts from the first minute it was seen). */
   public long created = -1;
 
@@ -70,6 +80,9 @@ public class NodeMeta {
       gpuUnitShare = n.gpuUnitShare;
     }
     gpuReplicas = Math.max(1, n.gpuReplicas);
+    if (n.site != null) {
+      site = n.site;
+    }
     if (n.createdTime >= 0) {
       created = n.createdTime;
     }

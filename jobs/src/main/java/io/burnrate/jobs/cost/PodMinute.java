@@ -34,6 +34,18 @@ public class PodMinute {
   /** The pod's share of the node-minute's idle cost, by GPU-seconds; NaN when unpriced. */
   public double idleShareCost = Double.NaN;
 
+  /** Owned nodes: the energy part of {@link #cost}; NaN otherwise. */
+  public double energyCost = Double.NaN;
+
+  /** Owned nodes: what these GPU-seconds would cost on the closest cloud GPU type, on-demand. */
+  public double cloudOnDemandCost = Double.NaN;
+
+  /** Owned nodes: the same on spot. */
+  public double cloudSpotCost = Double.NaN;
+
+  /** Owned nodes: the site ({@code burnrate.io/site}); null for cloud nodes. */
+  public String site;
+
   /** Estimated cost; NaN when the node is unpriced. */
   public double cost = Double.NaN;
 
@@ -71,6 +83,10 @@ public class PodMinute {
     c.utilWeight = utilWeight;
     c.memoryUsedMax = memoryUsedMax;
     c.idleShareCost = idleShareCost;
+    c.energyCost = energyCost;
+    c.cloudOnDemandCost = cloudOnDemandCost;
+    c.cloudSpotCost = cloudSpotCost;
+    c.site = site;
     c.cost = cost;
     c.costBasis = costBasis;
     c.currency = currency;

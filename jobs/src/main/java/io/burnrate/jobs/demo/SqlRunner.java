@@ -3,6 +3,8 @@ package io.burnrate.jobs.demo;
 import io.burnrate.connectors.billing.BillingViews;
 import io.burnrate.connectors.iceberg.CatalogConfig;
 import io.burnrate.jobs.cost.SharedCost;
+import io.burnrate.jobs.onprem.Payback;
+import io.burnrate.jobs.onprem.Sites;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
@@ -19,6 +21,7 @@ import org.apache.flink.util.CloseableIterator;
 public final class SqlRunner implements AutoCloseable {
   private final TableEnvironment tEnv;
   private final SharedCost.Policy sharedCost;
+  private final Sites sites;
 
   public SqlRunner(CatalogConfig catalog) {
     this(catalog, SharedCost.Policy.WEIGHTED);
@@ -28,7 +31,15 @@ public final class SqlRunner implements AutoCloseable {
    * @param sharedCost how the view {@code shared_cost_allocation} distributes shared cost
    */
   public SqlRunner(CatalogConfig catalog, SharedCost.Policy sharedCost) {
+    this(catalog, sharedCost, Sites.none());
+  }
+
+  /**
+   * @param sites the owned sites, for the view {@code site_payback} (none: no view)
+   */
+  public SqlRunner(CatalogConfig catalog, SharedCost.Policy sharedCost, Sites sites) {
     this.sharedCost = sharedCost;
+    this.sites = sites;
     Configuration conf = new Configuration();
     conf.setString("parallelism.default", "1");
     conf.setString("rest.bind-address", "127.0.0.1");
@@ -54,6 +65,10 @@ public final class SqlRunner implements AutoCloseable {
    */
   private void currentViews() {
     List<String> tables = List.of(tEnv.listTables());
+    String payback = Payback.viewSql(sites);
+    if (payback != null && tables.contains("workload_windows")) {
+      tEnv.executeSql("CREATE TEMPORARY VIEW " + Payback.VIEW + " AS " + payback);
+    }
     if (tables.contains("cost_allocations")) {
       tEnv.executeSql(
           "CREATE TEMPORARY VIEW cost_allocations_current AS SELECT * FROM ("

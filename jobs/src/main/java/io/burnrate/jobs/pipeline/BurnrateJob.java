@@ -60,7 +60,8 @@ public final class BurnrateJob {
             cfg.unbilledGrace,
             cfg.reconciliationRetention,
             cfg.detection(rateCard),
-            cfg.idleInCostPerSample);
+            cfg.idleInCostPerSample,
+            cfg.sites);
     BurnratePipeline.Outputs out = BurnratePipeline.build(inputs, settings);
     sinks(out, cfg);
     return out;

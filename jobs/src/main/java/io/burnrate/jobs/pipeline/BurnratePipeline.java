@@ -5,6 +5,7 @@ import io.burnrate.jobs.cost.PodMinute;
 import io.burnrate.jobs.detect.DetectorConfig;
 import io.burnrate.jobs.detection.DetectionSettings;
 import io.burnrate.jobs.detection.DetectionSteps;
+import io.burnrate.jobs.onprem.Sites;
 import io.burnrate.jobs.pricing.PriceUpdate;
 import io.burnrate.jobs.pricing.PriceUpdateParser;
 import io.burnrate.jobs.pricing.RateCard;
@@ -88,7 +89,8 @@ public final class BurnratePipeline {
       Duration unbilledGrace,
       Duration reconciliationRetention,
       DetectionSettings detection,
-      boolean idleInCostPerSample)
+      boolean idleInCostPerSample,
+      Sites sites)
       implements Serializable {}
 
   public static Outputs build(Inputs in, Settings s) {
@@ -212,7 +214,7 @@ public final class BurnratePipeline {
             .keyBy(NodeEvent::nodeKey)
             .connect(prices.broadcast(NodeCostFunction.PRICES))
             .process(
-                new NodeCostFunction(s.rateCard(), s.nodeStaleness().toMillis()),
+                new NodeCostFunction(s.rateCard(), s.sites(), s.nodeStaleness().toMillis()),
                 TypeInformation.of(PodMinute.class))
             .uid("allocate-node-cost")
             .name("allocate node cost to pods");

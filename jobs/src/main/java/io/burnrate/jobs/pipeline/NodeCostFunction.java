@@ -13,6 +13,9 @@ import io.burnrate.jobs.cost.NodeMeta;
 import io.burnrate.jobs.cost.PodMinute;
 import io.burnrate.jobs.cost.PodSpan;
 import io.burnrate.jobs.cost.UtilAcc;
+import io.burnrate.jobs.onprem.EnergyMeter;
+import io.burnrate.jobs.onprem.Site;
+import io.burnrate.jobs.onprem.Sites;
 import io.burnrate.jobs.pricing.PriceHistory;
 import io.burnrate.jobs.pricing.PriceUpdate;
 import io.burnrate.jobs.pricing.RateCard;
@@ -66,6 +69,7 @@ public final class NodeCostFunction
           "rate-card-updates", Types.STRING, TypeInformation.of(PriceHistory.class));
 
   private final RateCard rateCard;
+  private final Sites sites;
   private final long stalenessMillis;
 
   private transient ValueState<NodeMeta> meta;
@@ -76,7 +80,12 @@ public final class NodeCostFunction
   private transient Counter unpriced;
 
   public NodeCostFunction(RateCard rateCard, long stalenessMillis) {
+    this(rateCard, Sites.none(), stalenessMillis);
+  }
+
+  public NodeCostFunction(RateCard rateCard, Sites sites, long stalenessMillis) {
     this.rateCard = rateCard;
+    this.sites = sites;
     this.stalenessMillis = stalenessMillis;
   }
 
@@ -173,6 +182,9 @@ public final class NodeCostFunction
         acc.addMemory(s.fbUsed, s.fbFree);
       }
     }
+    if (m.site != null) {
+      meter(m, s, minute, u);
+    }
     if (s.modelName != null) {
       u.modelName = s.modelName;
       if (m.gpuModel == null) {
@@ -184,10 +196,45 @@ public final class NodeCostFunction
     return true;
   }
 
+  /**
+   * An owned node's GPU energy since the GPU's previous sample, spread over the minutes of the
+   * interval by time (so a tariff boundary splits it where it falls); the part of a minute already
+   * settled goes to the first open one.
+   */
+  private void meter(NodeMeta m, GpuSample s, long minute, MinuteUsage current) throws Exception {
+    EnergyMeter meter = m.meters.computeIfAbsent(s.gpu, g -> new EnergyMeter());
+    long from = meter.lastAt;
+    double joules = meter.sample(s.timestamp, s.totalEnergy, s.powerUsage);
+    if (joules <= 0) {
+      return;
+    }
+    long span = s.timestamp - from;
+    for (long t = from; t < s.timestamp; ) {
+      long pieceMinute = Intervals.floorMinute(t);
+      long end = Math.min(s.timestamp, pieceMinute + MINUTE);
+      double part = joules * (end - t) / span;
+      long target = Math.max(pieceMinute, m.nextMinute);
+      if (target == minute) {
+        current.energyJoules += part;
+      } else {
+        MinuteUsage u = usage.get(target);
+        if (u == null) {
+          u = new MinuteUsage();
+        }
+        u.energyJoules += part;
+        usage.put(target, u);
+      }
+      t = end;
+    }
+  }
+
   private void node(NodeInfo n, NodeMeta m, ReadOnlyContext ctx) throws Exception {
     String before = m.instanceType + "|" + m.capacityType + "|" + m.region;
     m.update(n);
     String after = m.instanceType + "|" + m.capacityType + "|" + m.region;
+    if (m.site != null) {
+      return; // owned: priced minute by minute from energy and amortisation
+    }
     if (!m.priced() || !before.equals(after)) {
       applyPrice(m, n.timestamp, ctx);
       if (!m.priced() && !m.unpricedReported) {
@@ -251,6 +298,43 @@ public final class NodeCostFunction
     }
   }
 
+  /**
+   * Prices an owned node's minute: its GPUs' energy x the tariff in force x the overhead, plus the
+   * minute's amortisation of the node, expressed as the hourly rate the allocation splits.
+   */
+  private void priceByEnergy(NodeMeta m, long minute, ReadOnlyContext ctx) throws Exception {
+    Site site = sites.get(m.site);
+    if (site == null) {
+      m.pricePerHour = Double.NaN;
+      m.costBasis = CostWindow.BASIS_UNPRICED;
+      if (!m.unpricedReported) {
+        reportUnpriced(
+            m,
+            Topics.K8S_EVENTS,
+            " is labelled burnrate.io/site="
+                + m.site
+                + " but no such site is configured (onprem.sites-file); its cost is null"
+                + " (cost_basis=unpriced), never 0.",
+            minute,
+            ctx);
+      }
+      return;
+    }
+    long from = m.created >= 0 ? Math.max(m.created, minute) : minute;
+    long to = m.deleted >= 0 ? Math.min(m.deleted, minute + MINUTE) : minute + MINUTE;
+    long millis = Math.max(0, to - from);
+    if (millis == 0) {
+      return;
+    }
+    MinuteUsage u = usage.get(minute);
+    double joules = u == null ? 0 : u.energyJoules;
+    double cost = site.energyCost(joules, minute) + site.amortisation(millis);
+    m.pricePerHour = cost * HOUR / millis;
+    m.minuteEnergyCost = site.energyCost(joules, minute);
+    m.currency = site.currency();
+    m.costBasis = CostWindow.BASIS_ENERGY;
+  }
+
   @Override
   public void processBroadcastElement(PriceUpdate u, Context ctx, Collector<PodMinute> out)
       throws Exception {
@@ -307,7 +391,9 @@ public final class NodeCostFunction
           -1,
           ctx);
     }
-    if (m.known) {
+    if (m.site != null) {
+      priceByEnergy(m, minute, ctx);
+    } else if (m.known) {
       applyPrice(m, minute, ctx); // a published price applies from its valid-from minute on
     }
     List<PodSpan> spans = new ArrayList<>();
@@ -315,6 +401,9 @@ public final class NodeCostFunction
       spans.add(s);
     }
     MinuteAllocator.Result r = MinuteAllocator.settle(m, spans, usage.get(minute), minute);
+    if (m.site != null && m.priced()) {
+      ownVersusCloud(m, r);
+    }
     for (PodMinute pm : r.pods) {
       out.collect(pm);
     }
@@ -353,6 +442,27 @@ public final class NodeCostFunction
     }
     meta.update(m);
     ctx.timerService().registerEventTimeTimer(minuteEnd + MINUTE - 1);
+  }
+
+  /**
+   * Owned GPUs: each pod's share of the minute's energy, and what the same GPU-seconds would cost
+   * on the closest cloud GPU type (on-demand and spot) from the rate card.
+   */
+  private void ownVersusCloud(NodeMeta m, MinuteAllocator.Result r) {
+    RateCard.Price od = rateCard.closestCloud(m.gpuModel, "on-demand");
+    RateCard.Price spot = rateCard.closestCloud(m.gpuModel, "spot");
+    for (PodMinute pm : r.pods) {
+      pm.site = m.site;
+      if (r.nodeGpuSeconds > 0) {
+        pm.energyCost = m.minuteEnergyCost * pm.gpuSeconds / r.nodeGpuSeconds;
+      }
+      if (od != null) {
+        pm.cloudOnDemandCost = pm.gpuSeconds * od.pricePerHour() / od.gpuCount() / 3600.0;
+      }
+      if (spot != null) {
+        pm.cloudSpotCost = pm.gpuSeconds * spot.pricePerHour() / spot.gpuCount() / 3600.0;
+      }
+    }
   }
 
   /** Says once, as a dead letter, that a node cannot be priced and why; counts it. */
@@ -430,6 +540,10 @@ public final class NodeCostFunction
     w.region = m.region;
     w.gpuModel = m.gpuModel;
     w.idleGpuSeconds = r.idleGpuSeconds;
+    w.site = m.site;
+    if (m.site != null && m.priced() && r.nodeGpuSeconds > 0) {
+      w.energyCost = m.minuteEnergyCost * r.idleGpuSeconds / r.nodeGpuSeconds;
+    }
     w.efficiency = 0.0;
     if (m.priced()) {
       w.cost = r.idleCost;

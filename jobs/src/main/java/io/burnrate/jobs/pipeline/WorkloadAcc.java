@@ -30,6 +30,13 @@ public class WorkloadAcc {
   /** Sum of the pods' shares of their nodes' idle cost. */
   public double idleShareCost;
 
+  /** Owned nodes: site, energy part of cost, cloud equivalents (NaN when none). */
+  public String site;
+
+  public double energyCost = Double.NaN;
+  public double cloudOnDemandCost = Double.NaN;
+  public double cloudSpotCost = Double.NaN;
+
   public double cost;
   public boolean unpriced;
   public String costBasis;

@@ -83,6 +83,12 @@ public final class WorkloadWindows {
       a.utilWeighted += m.utilWeighted;
       a.utilWeight += m.utilWeight;
       a.memoryUsedMax = Math.max(a.memoryUsedMax, m.memoryUsedMax);
+      a.energyCost = add(a.energyCost, m.energyCost);
+      a.cloudOnDemandCost = add(a.cloudOnDemandCost, m.cloudOnDemandCost);
+      a.cloudSpotCost = add(a.cloudSpotCost, m.cloudSpotCost);
+      if (a.site == null) {
+        a.site = m.site;
+      }
       a.samples = add(a.samples, m.samples);
       a.tokens = add(a.tokens, m.tokens);
       a.requests = add(a.requests, m.requests);
@@ -199,6 +205,10 @@ public final class WorkloadWindows {
         w.costPerThousandRequests = a.cost / a.requests * 1e3;
       }
     }
+    w.site = a.site;
+    w.energyCost = Double.isNaN(a.energyCost) ? null : a.energyCost;
+    w.cloudOnDemandCost = Double.isNaN(a.cloudOnDemandCost) ? null : a.cloudOnDemandCost;
+    w.cloudSpotCost = Double.isNaN(a.cloudSpotCost) ? null : a.cloudSpotCost;
     w.emittedAt = end;
     return w;
   }

@@ -166,6 +166,42 @@ public final class RateCard implements Serializable {
     return p;
   }
 
+  /**
+   * The cheapest cloud instance with the same GPU model, by price per GPU-hour (the "closest cloud
+   * GPU type" an owned GPU is compared with), or null when the card has none. GPU model names are
+   * compared without case, spaces or punctuation ({@code NVIDIA-A100-SXM4-40GB} as GPU feature
+   * discovery writes it equals dcgm's {@code NVIDIA A100-SXM4-40GB}).
+   *
+   * @param capacityType {@code on-demand} or {@code spot}
+   */
+  public Price closestCloud(String gpuModel, String capacityType) {
+    if (gpuModel == null) {
+      return null;
+    }
+    String want = modelKey(gpuModel);
+    Price best = null;
+    for (Price p : prices.values()) {
+      if (p.gpuModel() == null || p.gpuCount() <= 0 || !capacityType.equals(p.capacityType())) {
+        continue;
+      }
+      if (!modelKey(p.gpuModel()).equals(want)) {
+        continue;
+      }
+      if (best == null
+          || p.pricePerHour() / p.gpuCount() < best.pricePerHour() / best.gpuCount()
+          || (p.pricePerHour() / p.gpuCount() == best.pricePerHour() / best.gpuCount()
+              && (p.instanceType() + p.region()).compareTo(best.instanceType() + best.region())
+                  < 0)) {
+        best = p;
+      }
+    }
+    return best;
+  }
+
+  static String modelKey(String model) {
+    return model.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+  }
+
   public int size() {
     return prices.size();
   }

@@ -83,7 +83,15 @@ public final class TableSchemas {
               Types.DoubleType.get(),
               "share of the nodes' idle cost by GPU-seconds (attribution only)"),
           optional(35, "usage_cost", Types.DoubleType.get(), "cost x efficiency: active GPU time"),
-          optional(36, "cost_per_sample_usage", Types.DoubleType.get(), "usage_cost / samples"));
+          optional(36, "cost_per_sample_usage", Types.DoubleType.get(), "usage_cost / samples"),
+          optional(37, "site", Types.StringType.get(), "owned nodes: burnrate.io/site"),
+          optional(38, "energy_cost", Types.DoubleType.get(), "owned nodes: energy part of cost"),
+          optional(
+              39,
+              "cloud_on_demand_cost",
+              Types.DoubleType.get(),
+              "owned nodes: the same GPU-seconds on the closest cloud GPU type, on-demand"),
+          optional(40, "cloud_spot_cost", Types.DoubleType.get(), "the same on spot"));
 
   public static final PartitionSpec WORKLOAD_WINDOWS_SPEC =
       PartitionSpec.builderFor(WORKLOAD_WINDOWS_SCHEMA)

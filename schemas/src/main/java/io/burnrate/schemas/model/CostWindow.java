@@ -129,6 +129,18 @@ public class CostWindow {
   /** Usage-based cost per sample: {@code usage_cost / samples}. */
   public Double costPerSampleUsage;
 
+  /** Owned (on-premises) nodes: the site ({@code burnrate.io/site}); null in the cloud. */
+  public String site;
+
+  /** Owned nodes: the energy part of {@link #cost} (the rest is hardware amortisation). */
+  public Double energyCost;
+
+  /** Owned nodes: what the same GPU-seconds would cost on the closest cloud GPU type, on-demand. */
+  public Double cloudOnDemandCost;
+
+  /** Owned nodes: the same on spot. */
+  public Double cloudSpotCost;
+
   public CostWindow() {}
 
   @Override

@@ -53,6 +53,11 @@ public class NodeInfo {
    */
   public int gpuReplicas = 1;
 
+  /**
+   * The owned site ({@code burnrate.io/site} label) of an on-premises node; null for cloud nodes.
+   */
+  public String site;
+
   /** {@code metadata.creationTimestamp}. */
   public long createdTime = -1;
 

@@ -345,6 +345,7 @@ public final class K8sEventParser {
     n.zone =
         firstText(labels, "topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone");
     n.gpuProduct = text(labels, "nvidia.com/gpu.product");
+    n.site = text(labels, "burnrate.io/site");
     n.capacityType = capacityType(labels);
     n.providerId = text(obj.path("spec"), "providerID");
     n.instanceId = instanceId(n.providerId);
