@@ -102,4 +102,14 @@ class OnPremModelTest {
                             + "\"purchased\":\"2025-01-01\"}}]}")))
         .hasMessageContaining("sites[0].tariff.flat");
   }
+
+  @Test
+  void paybackIsTheHardwarePriceOverTheHourlySavingFromThePurchaseDate() {
+    long bought = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
+    // two nodes at 240,000; served GPU time worth 20/h on-demand in the cloud; energy 4/h:
+    // 480,000 / 16 = 30,000 h = 1,250 days after purchase
+    assertThat(Payback.paybackAt(480_000, bought, 20, 4))
+        .isEqualTo(Instant.parse("2028-06-04T00:00:00Z").toEpochMilli());
+    assertThat(Payback.paybackAt(480_000, bought, 3, 4)).as("never pays back").isEqualTo(-1);
+  }
 }
