@@ -175,6 +175,8 @@ class JsonSchemasTest {
         assertThat(types).as(where).isEmpty();
       } else if (t == Map.class) {
         assertThat(types).as(where).containsExactlyInAnyOrder("object", "null");
+      } else if (t == boolean.class) {
+        assertThat(types).as(where).containsExactly("boolean");
       } else {
         assertThat(t).as(where).isEqualTo(String.class);
         assertThat(types).as(where).contains("string");

@@ -20,7 +20,7 @@ public final class RowMappers {
   private RowMappers() {}
 
   public static RowData window(CostWindow w) {
-    GenericRowData r = new GenericRowData(40);
+    GenericRowData r = new GenericRowData(44);
     r.setField(0, s(w.id));
     r.setField(1, s(w.kind));
     r.setField(2, TimestampData.fromEpochMillis(w.windowStart));
@@ -61,6 +61,10 @@ public final class RowMappers {
     r.setField(37, w.energyCost);
     r.setField(38, w.cloudOnDemandCost);
     r.setField(39, w.cloudSpotCost);
+    r.setField(40, w.loss);
+    r.setField(41, w.valLoss);
+    r.setField(42, w.step);
+    r.setField(43, w.lossNonFinite);
     return r;
   }
 

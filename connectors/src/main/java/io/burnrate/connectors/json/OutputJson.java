@@ -78,6 +78,10 @@ public final class OutputJson {
       num(g, "energy_cost", w.energyCost);
       num(g, "cloud_on_demand_cost", w.cloudOnDemandCost);
       num(g, "cloud_spot_cost", w.cloudSpotCost);
+      num(g, "loss", w.loss);
+      num(g, "val_loss", w.valLoss);
+      num(g, "step", w.step);
+      g.writeBooleanField("loss_non_finite", w.lossNonFinite);
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

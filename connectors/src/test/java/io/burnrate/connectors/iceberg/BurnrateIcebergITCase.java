@@ -231,6 +231,10 @@ class BurnrateIcebergITCase {
     m.put("energy_cost", w.energyCost);
     m.put("cloud_on_demand_cost", w.cloudOnDemandCost);
     m.put("cloud_spot_cost", w.cloudSpotCost);
+    m.put("loss", w.loss);
+    m.put("val_loss", w.valLoss);
+    m.put("step", w.step);
+    m.put("loss_non_finite", w.lossNonFinite);
     return m;
   }
 

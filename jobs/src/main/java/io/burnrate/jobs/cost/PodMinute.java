@@ -46,6 +46,15 @@ public class PodMinute {
   /** Owned nodes: the site ({@code burnrate.io/site}); null for cloud nodes. */
   public String site;
 
+  /** Training gauges reported in the minute (last readings; NaN when none). */
+  public double loss = Double.NaN;
+
+  public double valLoss = Double.NaN;
+  public double step = Double.NaN;
+
+  /** A loss reading of the minute was NaN or infinite. */
+  public boolean lossNonFinite;
+
   /** Estimated cost; NaN when the node is unpriced. */
   public double cost = Double.NaN;
 
@@ -87,6 +96,10 @@ public class PodMinute {
     c.cloudOnDemandCost = cloudOnDemandCost;
     c.cloudSpotCost = cloudSpotCost;
     c.site = site;
+    c.loss = loss;
+    c.valLoss = valLoss;
+    c.step = step;
+    c.lossNonFinite = lossNonFinite;
     c.cost = cost;
     c.costBasis = costBasis;
     c.currency = currency;

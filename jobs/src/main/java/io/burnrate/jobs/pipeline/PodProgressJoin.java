@@ -126,6 +126,16 @@ public final class PodProgressJoin
           Increments.add(inc.requests, Counters.increase(p.requestsTotal, w.requestsTotal));
       p.requestsTotal = w.requestsTotal;
     }
+    if (!Double.isNaN(w.loss)) {
+      inc.loss = w.loss;
+    }
+    if (!Double.isNaN(w.valLoss)) {
+      inc.valLoss = w.valLoss;
+    }
+    if (!Double.isNaN(w.step)) {
+      inc.step = w.step;
+    }
+    inc.lossNonFinite |= w.lossNonFinite;
     p.lastTs = ts;
     p.cluster = w.cluster;
     increments.put(minute, inc);
@@ -173,6 +183,12 @@ public final class PodProgressJoin
         m.requests =
             value(
                 inc == null ? Double.NaN : inc.requests, p == null ? Double.NaN : p.requestsTotal);
+        if (inc != null) {
+          m.loss = inc.loss;
+          m.valLoss = inc.valLoss;
+          m.step = inc.step;
+          m.lossNonFinite = inc.lossNonFinite;
+        }
         out.collect(m);
         minutes.remove(minute);
         increments.remove(minute);

@@ -37,6 +37,13 @@ public class WorkloadAcc {
   public double cloudOnDemandCost = Double.NaN;
   public double cloudSpotCost = Double.NaN;
 
+  /** Training gauges over the pods (the highest reading; data-parallel ranks agree). */
+  public double loss = Double.NaN;
+
+  public double valLoss = Double.NaN;
+  public double step = Double.NaN;
+  public boolean lossNonFinite;
+
   public double cost;
   public boolean unpriced;
   public String costBasis;

@@ -86,6 +86,10 @@ public final class WorkloadWindows {
       a.energyCost = add(a.energyCost, m.energyCost);
       a.cloudOnDemandCost = add(a.cloudOnDemandCost, m.cloudOnDemandCost);
       a.cloudSpotCost = add(a.cloudSpotCost, m.cloudSpotCost);
+      a.loss = max(a.loss, m.loss);
+      a.valLoss = max(a.valLoss, m.valLoss);
+      a.step = max(a.step, m.step);
+      a.lossNonFinite |= m.lossNonFinite;
       if (a.site == null) {
         a.site = m.site;
       }
@@ -93,6 +97,13 @@ public final class WorkloadWindows {
       a.tokens = add(a.tokens, m.tokens);
       a.requests = add(a.requests, m.requests);
       return a;
+    }
+
+    private static double max(double acc, double v) {
+      if (Double.isNaN(v)) {
+        return acc;
+      }
+      return Double.isNaN(acc) ? v : Math.max(acc, v);
     }
 
     private static double add(double acc, double v) {
@@ -206,6 +217,10 @@ public final class WorkloadWindows {
       }
     }
     w.site = a.site;
+    w.loss = Double.isNaN(a.loss) ? null : a.loss;
+    w.valLoss = Double.isNaN(a.valLoss) ? null : a.valLoss;
+    w.step = Double.isNaN(a.step) ? null : a.step;
+    w.lossNonFinite = a.lossNonFinite;
     w.energyCost = Double.isNaN(a.energyCost) ? null : a.energyCost;
     w.cloudOnDemandCost = Double.isNaN(a.cloudOnDemandCost) ? null : a.cloudOnDemandCost;
     w.cloudSpotCost = Double.isNaN(a.cloudSpotCost) ? null : a.cloudSpotCost;

@@ -90,6 +90,24 @@ class WorkloadWindowsTest extends BurnrateTestBase {
   }
 
   @Test
+  void trainingGaugesReachTheWindow() {
+    PodMinute a = worker0();
+    a.loss = 2.5;
+    a.step = 1200;
+    PodMinute b = worker1();
+    b.loss = 2.4;
+    b.valLoss = 2.7;
+    b.step = 1201;
+    b.lossNonFinite = true;
+    CostWindow w = window(a, b);
+    assertThat(w.loss).isEqualTo(2.5);
+    assertThat(w.valLoss).isEqualTo(2.7);
+    assertThat(w.step).isEqualTo(1201.0);
+    assertThat(w.lossNonFinite).isTrue();
+    assertThat(window(worker0()).valLoss).as("no evaluation in the window").isNull();
+  }
+
+  @Test
   void inferenceCostPerMillionTokensAndPerThousandRequests() {
     PodMinute a = podMinute("server-a", t(0), 60, 0.12);
     a.workload = "ml/Deployment/serve";

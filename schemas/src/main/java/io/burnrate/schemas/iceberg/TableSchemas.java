@@ -91,7 +91,12 @@ public final class TableSchemas {
               "cloud_on_demand_cost",
               Types.DoubleType.get(),
               "owned nodes: the same GPU-seconds on the closest cloud GPU type, on-demand"),
-          optional(40, "cloud_spot_cost", Types.DoubleType.get(), "the same on spot"));
+          optional(40, "cloud_spot_cost", Types.DoubleType.get(), "the same on spot"),
+          optional(41, "loss", Types.DoubleType.get(), "training: last loss in the window"),
+          optional(
+              42, "val_loss", Types.DoubleType.get(), "training: validation loss if evaluated"),
+          optional(43, "step", Types.DoubleType.get(), "training: last step"),
+          optional(44, "loss_non_finite", Types.BooleanType.get(), "training: loss was NaN/inf"));
 
   public static final PartitionSpec WORKLOAD_WINDOWS_SPEC =
       PartitionSpec.builderFor(WORKLOAD_WINDOWS_SCHEMA)
@@ -125,7 +130,7 @@ public final class TableSchemas {
           optional(21, "cost", Types.DecimalType.of(MONEY_PRECISION, MONEY_SCALE)),
           required(22, "cost_basis", Types.StringType.get(), "estimated|billed|unpriced"),
           optional(23, "currency", Types.StringType.get()),
-          required(
+          optional(
               24,
               "version",
               Types.IntegerType.get(),

@@ -141,6 +141,18 @@ public class CostWindow {
   /** Owned nodes: the same on spot. */
   public Double cloudSpotCost;
 
+  /** Training: the last {@code loss} reported in the window; null when none (or non-finite). */
+  public Double loss;
+
+  /** Training: the {@code val_loss} of an evaluation in the window; null when none. */
+  public Double valLoss;
+
+  /** Training: the last {@code step} reported in the window. */
+  public Double step;
+
+  /** Training: a loss reading in the window was NaN or infinite (the run diverged). */
+  public boolean lossNonFinite;
+
   public CostWindow() {}
 
   @Override
