@@ -352,7 +352,10 @@ class JsonSchemasTest {
             io.burnrate.schemas.model.Action.RIGHT_SIZE,
             io.burnrate.schemas.model.Action.MOVE_TO_SPOT,
             io.burnrate.schemas.model.Action.CHANGE_GPU_TYPE,
-            io.burnrate.schemas.model.Action.BUDGET_ESCALATION);
+            io.burnrate.schemas.model.Action.BUDGET_ESCALATION,
+            io.burnrate.schemas.model.Action.EARLY_STOP,
+            io.burnrate.schemas.model.Action.STOP_DIVERGED,
+            io.burnrate.schemas.model.Action.CHECK_RESTART);
     JsonNode scopes = schema(Topics.CONFIG_BUDGETS).at("/properties/scope/properties/kind/enum");
     assertThat(texts(scopes))
         .containsExactlyInAnyOrder(

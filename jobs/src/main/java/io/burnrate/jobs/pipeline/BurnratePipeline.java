@@ -13,6 +13,8 @@ import io.burnrate.jobs.reconcile.BillingCharge;
 import io.burnrate.jobs.reconcile.BillingCharges;
 import io.burnrate.jobs.reconcile.Reconciliation;
 import io.burnrate.jobs.reconcile.ResourceIds;
+import io.burnrate.jobs.training.TrainingConfig;
+import io.burnrate.jobs.training.TrainingFunction;
 import io.burnrate.schemas.model.Action;
 import io.burnrate.schemas.model.Alert;
 import io.burnrate.schemas.model.BillingLineItem;
@@ -306,7 +308,17 @@ public final class BurnratePipeline {
     DataStream<CostWindow> windows =
         workloadWindows.union(podMinutes.getSideOutput(NodeCostFunction.IDLE));
 
-    // 9. decisions: rules, budgets with forecasts, optimisation actions
+    // 9. training runs: plateau (early stop), divergence, throughput collapse after a restart
+    SingleOutputStreamOperator<Alert> training =
+        workloadWindows
+            .keyBy(TrainingFunction::key)
+            .process(
+                new TrainingFunction(TrainingConfig.defaults(), Duration.ofMinutes(15).toMillis()),
+                TypeInformation.of(Alert.class))
+            .uid("detect-training")
+            .name("training signals: plateau, divergence, collapse after restart");
+
+    // 10. decisions: rules, budgets with forecasts, optimisation actions
     DetectionSteps.Outputs decisions = DetectionSteps.build(windows, in.budgets(), s.detection());
     DataStream<DeadLetter> dlq =
         gpu.getSideOutput(ParseFunction.DLQ)
@@ -322,8 +334,9 @@ public final class BurnratePipeline {
         windows,
         estimates.union(corrections),
         billing,
-        alerts.union(corrections.getSideOutput(ReconcileFunction.ALERTS), decisions.alerts()),
-        decisions.actions(),
+        alerts.union(
+            corrections.getSideOutput(ReconcileFunction.ALERTS), decisions.alerts(), training),
+        decisions.actions().union(training.getSideOutput(TrainingFunction.ACTIONS)),
         decisions.budgetStatus(),
         dlq);
   }

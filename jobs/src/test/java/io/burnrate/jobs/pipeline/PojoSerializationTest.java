@@ -69,6 +69,8 @@ class PojoSerializationTest {
         io.burnrate.jobs.reconcile.ReconHour.Amounts.class,
         io.burnrate.jobs.pricing.PriceUpdate.class,
         io.burnrate.jobs.pricing.PriceHistory.class,
+        io.burnrate.jobs.onprem.EnergyMeter.class,
+        io.burnrate.jobs.training.TrainingState.class,
         io.burnrate.schemas.model.Action.class,
         io.burnrate.schemas.model.Budget.class,
         io.burnrate.schemas.model.BudgetStatus.class,

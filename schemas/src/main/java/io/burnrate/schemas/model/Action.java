@@ -26,6 +26,15 @@ public class Action {
   /** A budget threshold was crossed: the budget's escalation step. Target: the budget's scope. */
   public static final String BUDGET_ESCALATION = "budget_escalation";
 
+  /** Stop a training run early: its validation loss stopped improving. Target: workload. */
+  public static final String EARLY_STOP = "early_stop";
+
+  /** Stop a training run that diverged (loss NaN or rising). Target: workload. */
+  public static final String STOP_DIVERGED = "stop_diverged";
+
+  /** A run restarted and runs far slower than before: check it (data loader, node). */
+  public static final String CHECK_RESTART = "check_restart";
+
   public static final String TARGET_CLUSTER = "cluster";
   public static final String TARGET_NAMESPACE = "namespace";
   public static final String TARGET_WORKLOAD = "workload";
