@@ -355,7 +355,8 @@ class JsonSchemasTest {
             io.burnrate.schemas.model.Action.BUDGET_ESCALATION,
             io.burnrate.schemas.model.Action.EARLY_STOP,
             io.burnrate.schemas.model.Action.STOP_DIVERGED,
-            io.burnrate.schemas.model.Action.CHECK_RESTART);
+            io.burnrate.schemas.model.Action.CHECK_RESTART,
+            io.burnrate.schemas.model.Action.RESCHEDULE);
     JsonNode scopes = schema(Topics.CONFIG_BUDGETS).at("/properties/scope/properties/kind/enum");
     assertThat(texts(scopes))
         .containsExactlyInAnyOrder(

@@ -5,6 +5,7 @@ import io.burnrate.jobs.cost.PodMinute;
 import io.burnrate.jobs.detect.DetectorConfig;
 import io.burnrate.jobs.detection.DetectionSettings;
 import io.burnrate.jobs.detection.DetectionSteps;
+import io.burnrate.jobs.onprem.SchedulingFunction;
 import io.burnrate.jobs.onprem.Sites;
 import io.burnrate.jobs.pricing.PriceUpdate;
 import io.burnrate.jobs.pricing.PriceUpdateParser;
@@ -318,7 +319,21 @@ public final class BurnratePipeline {
             .uid("detect-training")
             .name("training signals: plateau, divergence, collapse after restart");
 
-    // 10. decisions: rules, budgets with forecasts, optimisation actions
+    // 10. scheduling advice for deferrable work: time-of-use tariffs, spot price history
+    SingleOutputStreamOperator<Action> reschedule =
+        workloadWindows
+            .filter(SchedulingFunction::deferrable)
+            .uid("deferrable-windows")
+            .name("deferrable workloads")
+            .keyBy(TrainingFunction::key)
+            .connect(prices.broadcast(NodeCostFunction.PRICES))
+            .process(
+                new SchedulingFunction(s.sites(), Duration.ofMinutes(15).toMillis()),
+                TypeInformation.of(Action.class))
+            .uid("advise-scheduling")
+            .name("scheduling advice: cheapest hours");
+
+    // 11. decisions: rules, budgets with forecasts, optimisation actions
     DetectionSteps.Outputs decisions = DetectionSteps.build(windows, in.budgets(), s.detection());
     DataStream<DeadLetter> dlq =
         gpu.getSideOutput(ParseFunction.DLQ)
@@ -336,7 +351,7 @@ public final class BurnratePipeline {
         billing,
         alerts.union(
             corrections.getSideOutput(ReconcileFunction.ALERTS), decisions.alerts(), training),
-        decisions.actions().union(training.getSideOutput(TrainingFunction.ACTIONS)),
+        decisions.actions().union(training.getSideOutput(TrainingFunction.ACTIONS), reschedule),
         decisions.budgetStatus(),
         dlq);
   }

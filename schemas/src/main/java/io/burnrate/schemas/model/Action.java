@@ -35,6 +35,9 @@ public class Action {
   /** A run restarted and runs far slower than before: check it (data loader, node). */
   public static final String CHECK_RESTART = "check_restart";
 
+  /** Run a deferrable workload in cheaper hours (time-of-use tariff, spot price history). */
+  public static final String RESCHEDULE = "reschedule";
+
   public static final String TARGET_CLUSTER = "cluster";
   public static final String TARGET_NAMESPACE = "namespace";
   public static final String TARGET_WORKLOAD = "workload";
