@@ -34,6 +34,7 @@ import picocli.CommandLine.Parameters;
       BurnrateCli.Bench.class,
       BurnrateCli.BacktestCommand.class,
       IngestBilling.class,
+      Run.class,
       CommandLine.HelpCommand.class
     })
 public final class BurnrateCli implements Callable<Integer> {

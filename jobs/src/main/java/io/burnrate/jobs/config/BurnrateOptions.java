@@ -253,4 +253,20 @@ public final class BurnrateOptions {
               "JSON file of owned sites (tariff, currency, hardware price, lifetime, overhead);"
                   + " nodes labelled burnrate.io/site=<name> are priced by measured energy plus"
                   + " amortisation (docs/onprem.md).");
+
+  /** The keys of every option above (for the run mode's check of unknown keys). */
+  public static java.util.Set<String> keys() {
+    java.util.Set<String> keys = new java.util.TreeSet<>();
+    for (java.lang.reflect.Field f : BurnrateOptions.class.getDeclaredFields()) {
+      if (java.lang.reflect.Modifier.isStatic(f.getModifiers())
+          && f.getType() == ConfigOption.class) {
+        try {
+          keys.add(((ConfigOption<?>) f.get(null)).key());
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return keys;
+  }
 }

@@ -1,0 +1,50 @@
+package io.burnrate.jobs;
+
+import io.burnrate.jobs.config.JobConfig;
+import io.burnrate.jobs.config.RunConfig;
+import io.burnrate.jobs.pipeline.BurnrateJob;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The entry point of the job jar ({@code flink run burnrate-jobs-*-job.jar --config burnrate.yaml
+ * [--set key=value ...]}) and of {@code ./burnrate run}: reads the YAML configuration and the flags
+ * (flag over file over default), validates everything before the job is built (a bad value stops
+ * here, naming its key), and submits the analytics job to the environment it runs in: the cluster
+ * under {@code flink run}, a local MiniCluster otherwise.
+ */
+public final class RunJob {
+  private RunJob() {}
+
+  public static void main(String[] args) throws Exception {
+    Path file = null;
+    List<String> flags = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--config" -> file = Path.of(value(args, ++i, "--config"));
+        case "--set" -> flags.add(value(args, ++i, "--set"));
+        case "-h", "--help" -> {
+          System.out.println(
+              "usage: RunJob --config burnrate.yaml [--set key=value]...  (docs/configuration.md)");
+          return;
+        }
+        default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
+      }
+    }
+    Configuration conf = RunConfig.load(file, flags);
+    JobConfig cfg = JobConfig.from(conf);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    BurnrateJob.addTo(env, cfg, false);
+    env.execute(conf.getString("pipeline.name", "burnrate-analytics"));
+  }
+
+  private static String value(String[] args, int i, String flag) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(flag + ": a value is required");
+    }
+    return args[i];
+  }
+}
