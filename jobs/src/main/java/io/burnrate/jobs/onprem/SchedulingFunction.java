@@ -1,6 +1,7 @@
 package io.burnrate.jobs.onprem;
 
 import io.burnrate.jobs.detection.Ids;
+import io.burnrate.jobs.detection.Resolutions;
 import io.burnrate.jobs.pipeline.NodeCostFunction;
 import io.burnrate.jobs.pricing.PriceHistory;
 import io.burnrate.jobs.pricing.PriceUpdate;
@@ -84,7 +85,7 @@ public final class SchedulingFunction
       open.update(a);
       out.collect(a);
     } else if (current != null && (advice == null || advice.saving() < MIN_SAVING / 2)) {
-      out.collect(resolved(current, w.windowEnd, "it now runs in a cheap hour"));
+      out.collect(Resolutions.action(current, w.windowEnd, "it now runs in a cheap hour"));
       open.clear();
     }
     lastSeen.update(w.windowEnd);
@@ -110,7 +111,7 @@ public final class SchedulingFunction
     }
     Action current = open.value();
     if (current != null) {
-      out.collect(resolved(current, seen, "the workload ended"));
+      out.collect(Resolutions.action(current, seen, "the workload ended"));
     }
     open.clear();
     lastSeen.clear();
@@ -153,29 +154,5 @@ public final class SchedulingFunction
     a.windowStart = w.windowStart;
     a.windowEnd = w.windowEnd;
     return a;
-  }
-
-  private static Action resolved(Action open, long at, String why) {
-    Action r = new Action();
-    r.kind = open.kind;
-    r.operation = open.operation;
-    r.fingerprint = open.fingerprint;
-    r.status = Action.RESOLVED;
-    r.openedAt = open.openedAt;
-    r.resolvedAt = at;
-    r.id = Ids.id(open.fingerprint, open.openedAt, Action.RESOLVED);
-    r.targetKind = open.targetKind;
-    r.cluster = open.cluster;
-    r.namespace = open.namespace;
-    r.workload = open.workload;
-    r.team = open.team;
-    r.reason = open.reason + " (resolved: " + why + ")";
-    r.evidence = open.evidence;
-    r.estimatedMonthlySavings = open.estimatedMonthlySavings;
-    r.currency = open.currency;
-    r.confidence = open.confidence;
-    r.windowStart = open.windowStart;
-    r.windowEnd = open.windowEnd;
-    return r;
   }
 }
