@@ -17,10 +17,14 @@ import java.util.function.Consumer;
  *
  * <p>Behaviours: healthy (70-95% SM activity), idle GPUs held by a pod doing nothing, a training
  * job whose throughput slowly degrades, a job whose container restarts (counters reset to zero),
- * under-utilised inference, GPU memory pressure, a spot node reclaimed mid-run, and an instance
- * type missing from the rate card. Billing arrives late as FOCUS rows, and is restated once (see
- * {@link #billing}). {@link #incidents()} lists what was injected, with times, as ground truth for
- * the detectors of later issues.
+ * under-utilised inference, GPU memory pressure, a spot node reclaimed mid-run, an instance type
+ * missing from the rate card, an inference deployment that runs away to four times its replicas, a
+ * cordoned node nothing uses, a spot-tolerant deployment ({@code burnrate.io/spot-tolerant}
+ * annotation) on on-demand capacity, a critical job ({@code burnrate.io/critical} label), and a
+ * team heading for its budget (budget definitions on {@code burnrate.config.budgets} at the start,
+ * see {@link #budgetTeam}). Billing arrives late as FOCUS rows, and is restated once (see {@link
+ * #billing}). {@link #incidents()} lists what was injected, with times, as ground truth for the
+ * detectors of later issues.
  */
 public final class FleetSimulator {
 
