@@ -200,6 +200,10 @@ public final class FleetSimulator {
   private final List<SimNode> nodes = new ArrayList<>();
   private final List<SimWorkload> workloads = new ArrayList<>();
   private final List<SimPod> pods = new ArrayList<>();
+
+  /** Live pods by {@code namespace/name}: telemetry looks its holder up once per GPU and scrape. */
+  private final java.util.Map<String, SimPod> podIndex = new java.util.HashMap<>();
+
   private final List<Incident> incidents = new ArrayList<>();
   private final List<SimRecord> pending = new ArrayList<>();
   private final List<SimRecord> budgets = new ArrayList<>();
@@ -666,7 +670,13 @@ public final class FleetSimulator {
       }
     }
     billing(t, tEnd);
-    pods.removeIf(p -> p.deleted);
+    pods.removeIf(
+        p -> {
+          if (p.deleted) {
+            podIndex.remove(p.w.namespace + "/" + p.name, p);
+          }
+          return p.deleted;
+        });
     pending.sort(Comparator.comparingLong(SimRecord::timestamp));
     for (SimRecord r : pending) {
       out.accept(r);
@@ -682,6 +692,7 @@ public final class FleetSimulator {
     p.created = at;
     p.jitterMs = rnd.nextInt((int) Math.min(step, 9000));
     pods.add(p);
+    podIndex.putIfAbsent(w.namespace + "/" + p.name, p);
     podEvent("ADDED", p, at);
   }
 
@@ -1167,12 +1178,8 @@ public final class FleetSimulator {
   // ------------------------------------------------------------------ helpers
 
   private SimPod podByKey(String key) {
-    for (SimPod p : pods) {
-      if (!p.deleted && key.equals(p.w.namespace + "/" + p.name)) {
-        return p;
-      }
-    }
-    return null;
+    SimPod p = podIndex.get(key);
+    return p == null || p.deleted ? null : p;
   }
 
   private String rv() {
