@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.burnrate.connectors.iceberg.CatalogConfig;
+import io.burnrate.jobs.config.BurnrateOptions;
 import io.burnrate.jobs.config.JobConfig;
 import io.burnrate.jobs.demo.EmbeddedKafka;
 import io.burnrate.jobs.pipeline.BurnrateJob;
@@ -63,18 +64,22 @@ import org.junit.jupiter.api.io.TempDir;
  * records) reach the budget operator before the cost windows (which need the whole pipeline and a
  * watermark): a redefinition published "later" on the topic would apply from the start, so no
  * bounded run can show a change mid-run deterministically. So the job runs unbounded, and the test
- * orders the change by what the job has published: (1) the first {@link #PHASE1} of the fleet is on
- * the topics and budget {@code it-cluster-daily} is defined far above what the cluster spends; (2)
- * once the job's budget status shows the spend of every window up to the end of phase 1 (the last
- * window the watermark can close), the test publishes a lower amount for the same id; (3) once its
- * alert is out, the rest of the fleet follows, its first step alone (so that every source
- * partition, idle during the pause, reads again before another races ahead: records of a partition
- * still idle would be late); (4) once the job has committed the offsets of every input record and
- * published the windows up to the last one the watermark can close, it is stopped with a draining
- * savepoint (the end of input of a bounded run: every window and timer fires, the last Kafka
- * transaction and Iceberg snapshot commit). The amount is derived from the observed spend, so the
- * 50% threshold is crossed at the change and the others later, whatever the rate card says. No step
- * depends on timing: each waits for an output of the job.
+ * orders the change by what the job has published: (1) the first {@link #PHASE1} of the fleet (and
+ * the step that holds the nodes' heartbeats at its end, so that every partition of every input has
+ * passed the end of phase 1 less the out-of-orderness) is on the topics, and budget {@code
+ * it-cluster-daily} is defined far above what the cluster spends; (2) once the job's budget status
+ * shows the spend of every window up to the end of phase 1 (the last window the watermark can
+ * close), the test publishes a lower amount for the same id; (3) once its alert is out, the rest of
+ * the fleet follows; (4) once the job has committed the offsets of every input record, it is
+ * stopped with a draining savepoint (the end of input of a bounded run: every window and timer
+ * fires, the last Kafka transaction and Iceberg snapshot commit). The amount is derived from the
+ * observed spend, so the 50% threshold is crossed at the change and the others later, whatever the
+ * rate card says. No step depends on timing: each waits for an output of the job.
+ *
+ * <p>Source idleness is set beyond any pause here. With the default (30 s), a pause longer than
+ * that marks every source idle, and event time was seen not to advance again once the data resumed
+ * (reproduced by pausing 40 s between the phases): an open problem of the pipeline's idleness
+ * handling, not of budgets. The demo and production streams do not pause like this.
  */
 class DetectionITCase {
   private static final Instant START = Instant.parse("2026-01-05T10:00:00Z");
@@ -108,7 +113,11 @@ class DetectionITCase {
     sim =
         new FleetSimulator(
             new FleetSimulator.Config(7, START, RUN, 6, "it", Duration.ofSeconds(10), true));
-    JobConfig cfg = IntegrationEnv.jobConfig(kafka, tmp.resolve("warehouse"), "it-detect");
+    Configuration settings =
+        IntegrationEnv.jobSettings(kafka, tmp.resolve("warehouse"), "it-detect");
+    // no source goes idle during the pause between the phases (see the class comment)
+    settings.set(BurnrateOptions.SOURCE_IDLENESS, Duration.ofHours(1));
+    JobConfig cfg = JobConfig.from(settings);
     try (KafkaProducer<byte[], byte[]> p = IntegrationEnv.producer(kafka)) {
       IntegrationEnv.send(
           p,
@@ -116,7 +125,9 @@ class DetectionITCase {
           START.toEpochMilli(),
           CLUSTER_BUDGET,
           clusterBudget(INITIAL_AMOUNT));
-      publish(p, sim.startMillis(), END_OF_PHASE1);
+      // up to and with the step that holds the nodes' 11:00 heartbeats: every partition of every
+      // input has passed 10:59:20, so the watermark closes the windows up to 10:59, not 11:00
+      publish(p, sim.startMillis(), END_OF_PHASE1 + sim.stepMillis());
 
       StreamExecutionEnvironment env =
           StreamExecutionEnvironment.getExecutionEnvironment(
@@ -147,19 +158,10 @@ class DetectionITCase {
                   && n.at("/labels/threshold").asText().equals("50"));
       // the first step wakes every partition (idle during the pause) before the rest arrives:
       // a partition still idle while another races ahead would find its records late
-      long firstStep = END_OF_PHASE1 + sim.stepMillis();
-      publish(p, END_OF_PHASE1, firstStep);
-      awaitConsumed(cfg.groupId);
-      publish(p, firstStep, sim.endMillis());
+      publish(p, END_OF_PHASE1 + sim.stepMillis(), sim.endMillis());
 
-      // (4) every input record is processed (its offset committed) and every window the watermark
-      // can close is out: drain (the last minute, the timers) and stop
+      // (4) every input record is processed (its offset committed): drain and stop
       awaitConsumed(cfg.groupId);
-      awaitFirst(
-          Topics.BUDGET_STATUS,
-          n ->
-              "research-daily".equals(n.path("budget_id").asText())
-                  && n.path("as_of").asText().equals(iso(sim.endMillis() - 60_000)));
       job.stopWithSavepoint(
               true, tmp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
           .get(WAIT.toSeconds(), TimeUnit.SECONDS);

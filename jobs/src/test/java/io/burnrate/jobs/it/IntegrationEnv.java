@@ -107,6 +107,11 @@ final class IntegrationEnv {
   }
 
   static JobConfig jobConfig(EmbeddedKafka kafka, Path warehouse, String group) {
+    return JobConfig.from(jobSettings(kafka, warehouse, group));
+  }
+
+  /** The settings of {@link #jobConfig}, for a test that changes some. */
+  static Configuration jobSettings(EmbeddedKafka kafka, Path warehouse, String group) {
     Configuration c = new Configuration();
     c.set(BurnrateOptions.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
     c.set(BurnrateOptions.KAFKA_GROUP, group);
@@ -114,6 +119,6 @@ final class IntegrationEnv {
     c.set(BurnrateOptions.KAFKA_TXN_PREFIX, group);
     c.set(BurnrateOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
     c.set(BurnrateOptions.ICEBERG_WAREHOUSE, warehouse.toString());
-    return JobConfig.from(c);
+    return c;
   }
 }
