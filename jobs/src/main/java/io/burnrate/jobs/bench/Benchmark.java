@@ -95,13 +95,7 @@ public final class Benchmark {
       out.printf(
           "job: analytics pipeline at parallelism %d, bounded Kafka sources, exactly-once Kafka sinks...%n",
           parallelism);
-      Configuration flink = new Configuration();
-      flink.setString("rest.bind-address", "127.0.0.1");
-      flink.setString("pipeline.generic-types", "false");
-      flink.setString("restart-strategy.type", "none"); // a failure must show, not be retried
-      flink.setString("execution.checkpointing.dir", d.resolve("checkpoints").toUri().toString());
-      StreamExecutionEnvironment env =
-          StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
+      StreamExecutionEnvironment env = localEnvironment(d, parallelism);
       Configuration job = new Configuration();
       job.set(BurnrateOptions.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
       job.set(BurnrateOptions.KAFKA_GROUP, "bench-" + System.nanoTime());
@@ -134,12 +128,7 @@ public final class Benchmark {
       out.printf(
           "%nsummary: pipeline %,.0f events/s/core vs ceiling %,.0f events/s/core: ratio %.2f%n",
           perCore, ceiling, perCore / ceiling);
-      out.printf(
-          "machine: %d cores, %s, Java %s, max heap %d MiB%n",
-          cores,
-          System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-          System.getProperty("java.version"),
-          Runtime.getRuntime().maxMemory() >> 20);
+      out.println(machine());
       if (json) {
         out.printf(
             "{\"events\":%d,\"nodes\":%d,\"gpus\":%d,\"ceiling_events_per_s_core\":%.0f,"
@@ -157,6 +146,28 @@ public final class Benchmark {
             cores);
       }
     }
+  }
+
+  /**
+   * A local MiniCluster environment for a measurement: no restarts, checkpoints under {@code d}.
+   */
+  static StreamExecutionEnvironment localEnvironment(Path d, int parallelism) {
+    Configuration flink = new Configuration();
+    flink.setString("rest.bind-address", "127.0.0.1");
+    flink.setString("pipeline.generic-types", "false");
+    flink.setString("restart-strategy.type", "none"); // a failure must show, not be retried
+    flink.setString("execution.checkpointing.dir", d.resolve("checkpoints").toUri().toString());
+    return StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
+  }
+
+  /** The machine a figure was measured on. */
+  static String machine() {
+    return String.format(
+        "machine: %d cores, %s, Java %s, max heap %d MiB",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+        System.getProperty("java.version"),
+        Runtime.getRuntime().maxMemory() >> 20);
   }
 
   private static long consumeAndParse(Properties kafka, long expected) throws ParseException {

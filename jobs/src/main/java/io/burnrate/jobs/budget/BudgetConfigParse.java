@@ -2,9 +2,11 @@ package io.burnrate.jobs.budget;
 
 import io.burnrate.connectors.kafka.DeadLetters;
 import io.burnrate.connectors.kafka.RawRecord;
+import io.burnrate.jobs.pipeline.ParseFunction;
 import io.burnrate.schemas.model.Budget;
 import io.burnrate.schemas.model.DeadLetter;
 import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -24,6 +26,7 @@ public final class BudgetConfigParse extends ProcessFunction<RawRecord, BudgetCo
   private final String defaultZone;
   private final int maxPayloadBytes;
   private transient BudgetParser parser;
+  private transient LongCounter inputRecords;
 
   public BudgetConfigParse(String defaultZone, int maxPayloadBytes) {
     this.defaultZone = defaultZone;
@@ -33,10 +36,16 @@ public final class BudgetConfigParse extends ProcessFunction<RawRecord, BudgetCo
   @Override
   public void open(OpenContext ctx) {
     parser = new BudgetParser(defaultZone);
+    inputRecords = null;
   }
 
   @Override
   public void processElement(RawRecord r, Context ctx, Collector<BudgetControl> out) {
+    if (inputRecords == null) { // counted like every other input topic (ParseFunction)
+      inputRecords = new LongCounter();
+      getRuntimeContext().addAccumulator(ParseFunction.INPUT_RECORDS + "." + r.topic, inputRecords);
+    }
+    inputRecords.add(1L);
     String key = r.key == null ? null : new String(r.key, StandardCharsets.UTF_8);
     if (r.value == null || r.value.length == 0) {
       if (key == null || key.isBlank()) {

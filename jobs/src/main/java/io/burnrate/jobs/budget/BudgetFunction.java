@@ -125,12 +125,16 @@ public final class BudgetFunction
 
   @Override
   public void onTimer(long ts, OnTimerContext ctx, Collector<BudgetStatus> out) throws Exception {
+    // At the end of input (a bounded run, a drain) the watermark jumps to the end of time and
+    // fires every period's end: the data never reached it, so the period is not closed and no
+    // next one is opened (each would open the next, without end).
+    boolean endOfInput = ctx.timerService().currentWatermark() >= Long.MAX_VALUE - 1;
     for (Map.Entry<String, BudgetTracker> e : list()) {
       BudgetTracker t = e.getValue();
       if (t.asOf == ts && t.periodStart >= 0 && ts <= t.periodEnd) {
         evaluate(t, ts, ctx, out); // the last window of the period counts in its status
       }
-      if (t.periodOver(ts)) {
+      if (t.periodOver(ts) && !endOfInput) {
         roll(t, ts, ctx, out);
       }
       trackers.put(e.getKey(), t);

@@ -347,8 +347,53 @@ public final class BurnrateCli implements Callable<Integer> {
     @Option(names = "--json", description = "Also print the result as one JSON line.")
     boolean json;
 
+    @Option(
+        names = "--alert-latency",
+        description =
+            "Measure alert latency instead: the simulator in real time (event time = now), p50/p99"
+                + " of receive time (read_committed) - window end of memory-pressure alerts.")
+    boolean alertLatency;
+
+    @Option(
+        names = "--minutes",
+        defaultValue = "5",
+        description = "With --alert-latency: real minutes of load (default ${DEFAULT-VALUE}).")
+    int minutes;
+
+    @Option(
+        names = "--scrape",
+        defaultValue = "1s",
+        description = "With --alert-latency: scrape interval (default ${DEFAULT-VALUE}).")
+    String scrape;
+
+    @Option(
+        names = "--out-of-orderness",
+        defaultValue = "20s",
+        description = "With --alert-latency: time.max-out-of-orderness (default ${DEFAULT-VALUE}).")
+    String outOfOrderness;
+
+    @Option(
+        names = "--checkpoint",
+        defaultValue = "1s",
+        description = "With --alert-latency: checkpoint interval (default ${DEFAULT-VALUE}).")
+    String checkpoint;
+
     @Override
     public Integer call() throws Exception {
+      if (alertLatency) {
+        new io.burnrate.jobs.bench.AlertLatencyBench(
+                dir,
+                Duration.ofMinutes(minutes),
+                nodes,
+                org.apache.flink.util.TimeUtils.parseDuration(scrape),
+                org.apache.flink.util.TimeUtils.parseDuration(outOfOrderness),
+                org.apache.flink.util.TimeUtils.parseDuration(checkpoint),
+                parallelism,
+                json,
+                System.out)
+            .run();
+        return 0;
+      }
       new Benchmark(dir, hours, nodes, parallelism, json, System.out).run();
       return 0;
     }

@@ -174,6 +174,7 @@ public final class MinuteAllocator {
       m.team = s.team;
       m.project = s.project;
       m.costCenter = s.costCenter;
+      m.labels = s.labels;
       m.cluster = node.cluster;
       m.node = node.name;
       m.instanceType = node.instanceType;

@@ -49,6 +49,13 @@ public class NodeMeta {
   /** Start of the next minute to settle (epoch ms); Long.MIN_VALUE before the first event. */
   public long nextMinute = Long.MIN_VALUE;
 
+  /**
+   * Whether a minute was settled yet. Until then the first minute may still move earlier: the
+   * Kubernetes watch often runs ahead of telemetry, so the first event seen for a node is not its
+   * earliest, and minutes before it are not settled until the watermark passes them.
+   */
+  public boolean settledAny;
+
   /** Newest event time seen for this node (telemetry or Kubernetes). */
   public long lastSeen = Long.MIN_VALUE;
 

@@ -12,6 +12,10 @@ public class PodMinute {
   public String team;
   public String project;
   public String costCenter;
+
+  /** The pod's attribution labels and detection hints; null when none. */
+  public java.util.Map<String, String> labels;
+
   public String cluster;
   public String node;
   public String instanceType;
@@ -79,6 +83,7 @@ public class PodMinute {
     c.team = team;
     c.project = project;
     c.costCenter = costCenter;
+    c.labels = labels == null ? null : new java.util.TreeMap<>(labels);
     c.cluster = cluster;
     c.node = node;
     c.instanceType = instanceType;

@@ -11,6 +11,10 @@ public class PodSpan {
   public String team;
   public String project;
   public String costCenter;
+
+  /** Attribution labels and detection hints ({@link PodInfo#labels}); replaced, never mutated. */
+  public java.util.Map<String, String> labels;
+
   public int gpus;
 
   /** GPU-equivalents held as MIG instances (mixed strategy); 0 when none. */
@@ -41,6 +45,7 @@ public class PodSpan {
     team = p.labels.get("team");
     project = p.labels.get("project");
     costCenter = p.labels.get("cost-center");
+    labels = p.labels.isEmpty() ? null : new java.util.TreeMap<>(p.labels);
     gpus = p.gpuRequest;
     migGpuFraction = p.migGpuFraction;
     if (p.startTime >= 0) {

@@ -114,7 +114,7 @@ public final class DemoRunner {
       out.printf(
           "Simulated fleet: %d GPUs from %s; injected incidents:%n", sim.gpuCount(), simStart);
       for (FleetSimulator.Incident i : sim.incidents()) {
-        out.printf("  - %-24s %s%n", i.kind(), i.target());
+        out.printf("  - %-24s %s: %s%n", i.kind(), i.target(), i.detail());
       }
       SimulatorPublisher publisher = new SimulatorPublisher(kafka.clientProperties());
       Thread simThread = new Thread(() -> publisher.publish(sim, o.speedup(), null), "simulator");

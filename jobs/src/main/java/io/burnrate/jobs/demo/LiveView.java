@@ -17,8 +17,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads {@code burnrate.cost.windows} and {@code burnrate.dlq} (read_committed, as any downstream
- * consumer would) and keeps a compact picture: the latest minute per workload and per node.
+ * Reads {@code burnrate.cost.windows}, {@code burnrate.dlq}, {@code burnrate.alerts}, {@code
+ * burnrate.actions} and {@code burnrate.budget.status} (read_committed, as any downstream consumer
+ * would) and keeps a compact picture: the latest minute per workload and per node, and one line per
+ * alert, action and budget change (status or thresholds crossed) since the last print.
  */
 public final class LiveView implements Runnable, AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -28,7 +30,8 @@ public final class LiveView implements Runnable, AutoCloseable {
   private final Map<String, JsonNode> latestWorkload = new HashMap<>();
   private final Map<String, JsonNode> latestIdle = new HashMap<>();
   private final Map<String, Integer> dlqReasons = new HashMap<>();
-  private final List<String> newAlerts = new ArrayList<>();
+  private final List<String> newEvents = new ArrayList<>();
+  private final Map<String, String> budgetState = new HashMap<>();
   private long windows;
   private long newestWindowEnd;
 
@@ -40,7 +43,9 @@ public final class LiveView implements Runnable, AutoCloseable {
     p.setProperty("auto.offset.reset", "earliest");
     p.setProperty("enable.auto.commit", "false");
     consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    consumer.subscribe(List.of(Topics.COST_WINDOWS, Topics.DLQ, Topics.ALERTS));
+    consumer.subscribe(
+        List.of(
+            Topics.COST_WINDOWS, Topics.DLQ, Topics.ALERTS, Topics.ACTIONS, Topics.BUDGET_STATUS));
   }
 
   @Override
@@ -51,13 +56,15 @@ public final class LiveView implements Runnable, AutoCloseable {
           JsonNode n = MAPPER.readTree(r.value());
           synchronized (this) {
             if (r.topic().equals(Topics.ALERTS)) {
-              newAlerts.add(
-                  String.format(
-                      "  ALERT %-8s %s: %s%n        %s",
-                      n.path("status").asText(),
-                      n.path("alertname").asText(),
-                      n.at("/annotations/summary").asText(),
-                      n.at("/annotations/description").asText()));
+              newEvents.add(alertLine(n));
+              continue;
+            }
+            if (r.topic().equals(Topics.ACTIONS)) {
+              newEvents.add(actionLine(n));
+              continue;
+            }
+            if (r.topic().equals(Topics.BUDGET_STATUS)) {
+              budgetLine(n);
               continue;
             }
             if (r.topic().equals(Topics.DLQ)) {
@@ -138,10 +145,66 @@ public final class LiveView implements Runnable, AutoCloseable {
           cps,
           n.path("cost_basis").asText());
     }
-    for (String a : newAlerts) {
+    for (String a : newEvents) {
       out.println(a);
     }
-    newAlerts.clear();
+    newEvents.clear();
+  }
+
+  /** {@code ALERT firing IdleGpu: GPUs of ... are idle: utilisation 1% < 10%}. */
+  static String alertLine(JsonNode n) {
+    return String.format(
+        "  ALERT  %-8s %s: %s",
+        n.path("status").asText(),
+        n.path("alertname").asText(),
+        n.at("/annotations/summary").asText());
+  }
+
+  /** {@code ACTION open move_to_spot: ... (saves 1,234.00 USD/month)}. */
+  static String actionLine(JsonNode n) {
+    String savings =
+        n.path("estimated_monthly_savings").isNumber() && "open".equals(n.path("status").asText())
+            ? String.format(
+                " (saves %,.2f %s/month)",
+                n.path("estimated_monthly_savings").asDouble(), n.path("currency").asText("USD"))
+            : "";
+    return String.format(
+        "  ACTION %-8s %s: %s%s",
+        n.path("status").asText(),
+        n.path("kind").asText().equals("budget_escalation")
+            ? n.path("operation").asText()
+            : n.path("kind").asText(),
+        n.path("reason").asText(),
+        savings);
+  }
+
+  /** One line when a budget's status or the thresholds it crossed change, not every minute. */
+  private void budgetLine(JsonNode n) {
+    String id = n.path("budget_id").asText();
+    String state =
+        n.path("period_start").asText()
+            + n.path("status").asText()
+            + n.path("thresholds_crossed")
+            + n.path("forecast_thresholds_crossed");
+    if (state.equals(budgetState.put(id, state))) {
+      return;
+    }
+    String breach =
+        n.path("projected_breach_at").isTextual()
+            ? ", breach projected " + n.path("projected_breach_at").asText()
+            : "";
+    newEvents.add(
+        String.format(
+            "  BUDGET %-8s %s (%s, %s): %.0f%% of %,.2f %s spent, forecast %.0f%%%s",
+            n.path("status").asText(),
+            id,
+            n.path("scope").asText(),
+            n.path("period").asText(),
+            n.path("percent").asDouble(),
+            n.path("amount").asDouble(),
+            n.path("currency").asText(),
+            n.path("forecast_percent").asDouble(),
+            breach));
   }
 
   private static String abbreviate(String s, int n) {

@@ -29,7 +29,7 @@ public final class SchedulingFunction
     extends KeyedBroadcastProcessFunction<String, CostWindow, PriceUpdate, Action> {
   private static final long serialVersionUID = 1L;
 
-  public static final String DEFERRABLE = "burnrate.io/deferrable";
+  public static final String DEFERRABLE = io.burnrate.schemas.parse.K8sEventParser.DEFERRABLE;
 
   /** Share of the price that waiting must save before it is advised (and half of it to resolve). */
   static final double MIN_SAVING = 0.10;

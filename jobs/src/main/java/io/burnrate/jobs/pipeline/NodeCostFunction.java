@@ -129,14 +129,17 @@ public final class NodeCostFunction
       pod(e.pod, m);
     }
     m.lastSeen = Math.max(m.lastSeen, ts);
-    if (m.nextMinute == Long.MIN_VALUE) {
+    if (!m.settledAny) {
+      // the first minute to settle is the earliest one seen that starts after the watermark
       long wm = ctx.timerService().currentWatermark();
       long first = Intervals.floorMinute(ts);
       if (wm > Long.MIN_VALUE && first <= wm) {
         first = Intervals.floorMinute(wm) + MINUTE;
       }
-      m.nextMinute = first;
-      ctx.timerService().registerEventTimeTimer(m.nextMinute + MINUTE - 1);
+      if (m.nextMinute == Long.MIN_VALUE || first < m.nextMinute) {
+        m.nextMinute = first; // the timer of a later first minute becomes stale
+        ctx.timerService().registerEventTimeTimer(m.nextMinute + MINUTE - 1);
+      }
     }
     meta.update(m);
   }
@@ -145,7 +148,7 @@ public final class NodeCostFunction
   private boolean sample(NodeEvent e, NodeMeta m, long ts, ReadOnlyContext ctx) throws Exception {
     GpuSample s = e.sample;
     long wm = ctx.timerService().currentWatermark();
-    if (ts <= wm || (m.nextMinute != Long.MIN_VALUE && ts < m.nextMinute)) {
+    if (ts <= wm || (m.settledAny && ts < m.nextMinute)) {
       late.inc();
       DeadLetter d =
           DeadLetters.derived(
@@ -349,8 +352,7 @@ public final class NodeCostFunction
   private void pod(PodInfo p, NodeMeta m) throws Exception {
     String key = p.podKey();
     PodSpan s = pods.get(key);
-    boolean endedBeforeUnsettled =
-        p.endTime >= 0 && m.nextMinute != Long.MIN_VALUE && p.endTime <= m.nextMinute;
+    boolean endedBeforeUnsettled = p.endTime >= 0 && m.settledAny && p.endTime <= m.nextMinute;
     if (endedBeforeUnsettled) {
       // everything this pod held is settled already; forget it
       if (s != null) {
@@ -427,6 +429,7 @@ public final class NodeCostFunction
       }
     }
     m.nextMinute = minuteEnd;
+    m.settledAny = true;
     boolean deleted = m.deleted >= 0 && m.deleted <= minuteEnd;
     boolean stale = m.lastSeen < minuteEnd - stalenessMillis;
     // end of input (bounded run or stop with drain): cost only what was observed

@@ -8,6 +8,10 @@ public class WorkloadAcc {
   public String team;
   public String project;
   public String costCenter;
+
+  /** Union of the pods' labels (the first pod's value wins); null when none. */
+  public java.util.Map<String, String> labels;
+
   public String node;
   public String instanceType;
   public String capacityType;

@@ -42,6 +42,10 @@ public final class WorkloadWindows {
       if (a.costCenter == null) {
         a.costCenter = m.costCenter;
       }
+      if (m.labels != null) {
+        a.labels = a.labels == null ? new java.util.TreeMap<>() : a.labels;
+        m.labels.forEach(a.labels::putIfAbsent);
+      }
       // where and how it ran: only from minutes that held GPUs, whatever their order
       if (m.gpuSeconds > 0) {
         if (a.allocating == 0) {
@@ -169,6 +173,7 @@ public final class WorkloadWindows {
     w.team = a.team;
     w.project = a.project;
     w.costCenter = a.costCenter;
+    w.labels = a.labels;
     w.node = a.mixedNode ? null : a.node;
     w.instanceType = a.mixedInstance ? null : a.instanceType;
     w.capacityType = a.mixedInstance ? null : a.capacityType;

@@ -17,10 +17,14 @@ import java.util.function.Consumer;
  *
  * <p>Behaviours: healthy (70-95% SM activity), idle GPUs held by a pod doing nothing, a training
  * job whose throughput slowly degrades, a job whose container restarts (counters reset to zero),
- * under-utilised inference, GPU memory pressure, a spot node reclaimed mid-run, and an instance
- * type missing from the rate card. Billing arrives late as FOCUS rows, and is restated once (see
- * {@link #billing}). {@link #incidents()} lists what was injected, with times, as ground truth for
- * the detectors of later issues.
+ * under-utilised inference, GPU memory pressure, a spot node reclaimed mid-run, an instance type
+ * missing from the rate card, an inference deployment that runs away to four times its replicas, a
+ * cordoned node nothing uses, a spot-tolerant deployment ({@code burnrate.io/spot-tolerant}
+ * annotation) on on-demand capacity, a critical job ({@code burnrate.io/critical} label), and a
+ * team heading for its budget (budget definitions on {@code burnrate.config.budgets} at the start,
+ * see {@link #budgetTeam}). Billing arrives late as FOCUS rows, and is restated once (see {@link
+ * #billing}). {@link #incidents()} lists what was injected, with times, as ground truth for the
+ * detectors of later issues.
  */
 public final class FleetSimulator {
 
@@ -149,6 +153,7 @@ public final class FleetSimulator {
     String[] gpuHolder; // pod key per GPU index, null when free
     boolean announced;
     int jitterMs;
+    boolean cordoned; // spec.unschedulable: nothing is placed on it
   }
 
   private final class SimWorkload {
@@ -166,6 +171,8 @@ public final class FleetSimulator {
     int generation;
     long scaleUpAt = -1; // a runaway: replicas added at this time
     int scaleUpTo;
+    boolean spotTolerant; // annotated burnrate.io/spot-tolerant=true
+    boolean critical; // labelled burnrate.io/critical=true
   }
 
   private final class SimPod {
@@ -193,8 +200,13 @@ public final class FleetSimulator {
   private final List<SimNode> nodes = new ArrayList<>();
   private final List<SimWorkload> workloads = new ArrayList<>();
   private final List<SimPod> pods = new ArrayList<>();
+
+  /** Live pods by {@code namespace/name}: telemetry looks its holder up once per GPU and scrape. */
+  private final java.util.Map<String, SimPod> podIndex = new java.util.HashMap<>();
+
   private final List<Incident> incidents = new ArrayList<>();
   private final List<SimRecord> pending = new ArrayList<>();
+  private final List<SimRecord> budgets = new ArrayList<>();
   private final long startMs;
   private final long endMs;
   private final long step;
@@ -210,6 +222,11 @@ public final class FleetSimulator {
     this.step = cfg.scrapeInterval().toMillis();
     buildFleet();
     planWorkloads();
+    if (cfg.incidents()) {
+      spotCandidate();
+      idleNode();
+      budgetTeam();
+    }
   }
 
   public List<Incident> incidents() {
@@ -312,10 +329,12 @@ public final class FleetSimulator {
   private void planWorkloads() {
     long dur = cfg.duration().toMillis();
     int totalGpus = gpuCount();
-    // a base load that fills about 70% of the fleet, staggered over the first minutes
+    // a base load that fills about 70% of the fleet, staggered over the first minutes, less what
+    // the incidents add (the budget team's job, an idle node, up to two 1-GPU deployments)
+    int reserved = cfg.incidents() ? BUDGET_GPUS + 3 : 0;
     int planned = 0;
     int i = 0;
-    while (planned < totalGpus * 0.7 && i < 500) {
+    while (planned < totalGpus * 0.7 - reserved && i < 500) {
       SimWorkload w = new SimWorkload();
       w.team = TEAMS[i % TEAMS.length];
       w.namespace = "team-" + w.team[0];
@@ -356,20 +375,206 @@ public final class FleetSimulator {
 
   /** An inference deployment that scales out to four times its replicas (a runaway cost). */
   private void runaway(double atFraction) {
+    SimWorkload target = null;
     for (SimWorkload w : workloads) {
       if (w.inference && w.behaviour == Behaviour.HEALTHY && w.gpusPerPod <= 2) {
-        w.scaleUpAt = startMs + (long) (cfg.duration().toMillis() * atFraction);
-        w.scaleUpTo = w.replicas * 4;
+        target = w;
+        break;
+      }
+    }
+    if (target == null) {
+      target = dedicatedDeployment(900); // a small fleet has no candidate: one of its own
+    }
+    target.scaleUpAt = startMs + (long) (cfg.duration().toMillis() * atFraction);
+    target.scaleUpTo = target.replicas * 4;
+    incidents.add(
+        new Incident(
+            "runaway_scale_up",
+            "workload/" + target.namespace + "/Deployment/" + target.name,
+            target.scaleUpAt,
+            -1,
+            "replicas " + target.replicas + " -> " + target.scaleUpTo));
+  }
+
+  /**
+   * A 1-GPU inference deployment of its own for an incident that the fleet's base load has no
+   * candidate for (small fleets); made without drawing from the random sequence.
+   */
+  private SimWorkload dedicatedDeployment(int idx) {
+    SimWorkload w = new SimWorkload();
+    w.team = TEAMS[3];
+    w.namespace = "team-" + w.team[0];
+    w.inference = true;
+    w.kind = "Deployment";
+    w.name = "serve-" + w.team[1] + "-" + idx;
+    w.gpusPerPod = 1;
+    w.replicas = 1;
+    w.start = startMs + 60_000L;
+    w.end = -1;
+    w.ratePerGpu = 1200;
+    w.behaviour = Behaviour.HEALTHY;
+    workloads.add(w);
+    return w;
+  }
+
+  /**
+   * A node nothing is placed on (cordoned, then forgotten): the first 1-GPU node, in fleets of four
+   * nodes or more. Its GPUs are idle for the whole run, a node to release.
+   */
+  private void idleNode() {
+    if (nodes.size() < 4) {
+      return;
+    }
+    for (SimNode n : nodes) {
+      if (n.type.gpus() == 1 && n.type != UNPRICED_TYPE && n.deleted < 0) {
+        n.cordoned = true;
         incidents.add(
             new Incident(
-                "runaway_scale_up",
-                "workload/" + w.namespace + "/Deployment/" + w.name,
-                w.scaleUpAt,
+                "idle_node",
+                "node/" + n.name,
+                startMs,
                 -1,
-                "replicas " + w.replicas + " -> " + w.scaleUpTo));
+                "cordoned and never used: " + n.type.instanceType() + " idle for the whole run"));
         return;
       }
     }
+  }
+
+  /** The team heading for its budget: its own job, on node 0 (on-demand, priced). */
+  static final String[] BUDGET_TEAM = {"research", "foundation", "cc-77"};
+
+  static final int BUDGET_GPUS = 2;
+
+  /** Pod annotation and label the simulator sets (the detection hints). */
+  static final String SPOT_TOLERANT = "burnrate.io/spot-tolerant";
+
+  static final String CRITICAL = "burnrate.io/critical";
+
+  /**
+   * A team heading for its budget, sized from the fleet's own prices so that it works at any size
+   * and start: team {@code research} runs one critical 2-GPU job on node 0 (always an on-demand
+   * p4d.24xlarge) from the start to the end, so its cost rate is known exactly. Two budgets are
+   * published on {@code burnrate.config.budgets} at the start: {@code research-daily}, a day that
+   * starts at the simulation's first hour (a fixed-offset zone) whose amount the job's spend
+   * crosses at 80% of the run (50/80/90/100% and the escalations at 90/95/98% all fire), and {@code
+   * research-monthly}, whose forecast crosses 100% after the first hour while actual spend stays
+   * under half (only when the month has at least three times the run left).
+   */
+  private void budgetTeam() {
+    SimNode n0 = nodes.get(0);
+    io.burnrate.jobs.pricing.RateCard.Price price =
+        RATES.lookup(
+            n0.type.instanceType(), n0.type.spot() ? "spot" : "on-demand", n0.type.region());
+    if (price == null || n0.type.gpus() < BUDGET_GPUS) {
+      return;
+    }
+    SimWorkload w = new SimWorkload();
+    w.team = BUDGET_TEAM;
+    w.namespace = "team-" + BUDGET_TEAM[0];
+    w.kind = "Job";
+    w.name = "train-" + BUDGET_TEAM[1] + "-0";
+    w.gpusPerPod = BUDGET_GPUS;
+    w.replicas = 1;
+    w.start = startMs; // placed first, on node 0, 1 s later; holds its GPUs 1 s after that
+    w.end = -1;
+    w.ratePerGpu = 60;
+    w.behaviour = Behaviour.HEALTHY;
+    w.critical = true;
+    workloads.add(0, w);
+    double perMs = price.pricePerHour() / n0.type.gpus() * BUDGET_GPUS / 3_600_000.0;
+    long held = startMs + 2000;
+
+    // the day: from the first hour of the run, in the fixed-offset zone where that hour is 00:00
+    long dayStart = Math.floorDiv(startMs, 3_600_000L) * 3_600_000L;
+    int hour = (int) (dayStart / 3_600_000L % 24);
+    String dayZone = hour == 0 ? "UTC" : hour <= 12 ? "Etc/GMT+" + hour : "Etc/GMT-" + (24 - hour);
+    double daySpend = perMs * (Math.min(endMs, dayStart + 24 * 3_600_000L) - held);
+    double daily = round2(daySpend * 0.8);
+    budgets.add(budget("research-daily", "day", dayZone, daily));
+    incidents.add(
+        new Incident(
+            "budget_thresholds",
+            "budget/research-daily",
+            held + (long) (daily / perMs),
+            -1,
+            String.format(
+                java.util.Locale.ROOT,
+                "team %s spends its daily budget of %.2f USD: 50/80/90/100%% crossed, escalations"
+                    + " at 90/95/98%%",
+                BUDGET_TEAM[0],
+                daily)));
+
+    // the month (UTC): the forecast breaches after the first hour, actual spend stays under half
+    java.time.ZonedDateTime start =
+        java.time.Instant.ofEpochMilli(startMs).atZone(java.time.ZoneOffset.UTC);
+    long monthEnd =
+        start
+            .toLocalDate()
+            .withDayOfMonth(1)
+            .plusMonths(1)
+            .atStartOfDay(java.time.ZoneOffset.UTC)
+            .toInstant()
+            .toEpochMilli();
+    if (monthEnd - startMs >= 3 * (endMs - startMs)) {
+      double monthly = round2(perMs * (monthEnd - held) * 0.8);
+      budgets.add(budget("research-monthly", "month", "UTC", monthly));
+      incidents.add(
+          new Incident(
+              "budget_forecast",
+              "budget/research-monthly",
+              startMs + 3_600_000L,
+              -1,
+              String.format(
+                  java.util.Locale.ROOT,
+                  "team %s's month is forecast past its budget of %.2f USD while spend stays"
+                      + " under half",
+                  BUDGET_TEAM[0],
+                  monthly)));
+    }
+  }
+
+  private SimRecord budget(String id, String period, String zone, double amount) {
+    Json j = new Json().open();
+    j.str("id", id);
+    j.open("scope").str("kind", "team").str("value", BUDGET_TEAM[0]).close();
+    j.str("period", period).str("time_zone", zone).num("amount", amount).str("currency", "USD");
+    j.close();
+    return new SimRecord(Topics.CONFIG_BUDGETS, id, j.bytes(), startMs);
+  }
+
+  private static double round2(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+
+  /**
+   * The first healthy inference deployment (not the runaway) is annotated {@code
+   * burnrate.io/spot-tolerant=true} and placed on on-demand capacity that has a spot price (when
+   * any has room): a candidate for spot.
+   */
+  private void spotCandidate() {
+    List<SimWorkload> candidates = new ArrayList<>(workloads);
+    if (candidates.stream()
+        .noneMatch(w -> w.inference && w.behaviour == Behaviour.HEALTHY && w.scaleUpAt < 0)) {
+      candidates.add(dedicatedDeployment(901));
+    }
+    for (SimWorkload w : candidates) {
+      if (w.inference && w.behaviour == Behaviour.HEALTHY && w.scaleUpAt < 0) {
+        w.spotTolerant = true;
+        incidents.add(
+            new Incident(
+                "spot_tolerant_on_demand",
+                "workload/" + w.namespace + "/Deployment/" + w.name,
+                w.start,
+                -1,
+                "annotated " + SPOT_TOLERANT + "=true but placed on on-demand capacity"));
+        return;
+      }
+    }
+  }
+
+  /** On-demand capacity that has a spot price in the rate card (where a spot move saves). */
+  private static boolean onDemandWithSpotPrice(SimNode n) {
+    return !n.type.spot() && RATES.lookup(n.type.instanceType(), "spot", n.type.region()) != null;
   }
 
   private int pickGpus(int i) {
@@ -421,6 +626,9 @@ public final class FleetSimulator {
   private void step(Consumer<SimRecord> out) {
     long t = now;
     long tEnd = t + step;
+    if (t <= startMs && startMs < tEnd) {
+      pending.addAll(budgets); // configuration first: the budgets apply from the start
+    }
     for (SimNode n : nodes) {
       if (!n.announced) {
         n.announced = true;
@@ -462,7 +670,13 @@ public final class FleetSimulator {
       }
     }
     billing(t, tEnd);
-    pods.removeIf(p -> p.deleted);
+    pods.removeIf(
+        p -> {
+          if (p.deleted) {
+            podIndex.remove(p.w.namespace + "/" + p.name, p);
+          }
+          return p.deleted;
+        });
     pending.sort(Comparator.comparingLong(SimRecord::timestamp));
     for (SimRecord r : pending) {
       out.accept(r);
@@ -478,6 +692,7 @@ public final class FleetSimulator {
     p.created = at;
     p.jitterMs = rnd.nextInt((int) Math.min(step, 9000));
     pods.add(p);
+    podIndex.putIfAbsent(w.namespace + "/" + p.name, p);
     podEvent("ADDED", p, at);
   }
 
@@ -517,7 +732,24 @@ public final class FleetSimulator {
   }
 
   private SimNode place(SimPod p) {
+    if (p.w.spotTolerant) {
+      SimNode n = place(p, true);
+      if (n != null) {
+        return n;
+      }
+    }
+    return place(p, false);
+  }
+
+  private SimNode place(SimPod p, boolean onDemandWithSpotPrice) {
+    // a runaway's extra replicas go to priced capacity: the cost it runs away with shows
+    boolean runawayReplica = p.w.scaleUpAt >= 0 && p.created >= p.w.scaleUpAt;
     for (SimNode n : nodes) {
+      if (n.cordoned
+          || onDemandWithSpotPrice && !onDemandWithSpotPrice(n)
+          || runawayReplica && n.type == UNPRICED_TYPE) {
+        continue;
+      }
       if (n.deleted >= 0 && n.deleted <= now + step) {
         continue;
       }
@@ -815,7 +1047,11 @@ public final class FleetSimulator {
     }
     j.close(); // labels
     j.close(); // metadata
-    j.open("spec").str("providerID", n.providerId).close();
+    j.open("spec").str("providerID", n.providerId);
+    if (n.cordoned) {
+      j.bool("unschedulable", true);
+    }
+    j.close();
     j.open("status");
     String gpus = Integer.toString(n.type.gpus());
     j.open("capacity").str("cpu", "96").str("memory", "1143Gi").str("nvidia.com/gpu", gpus).close();
@@ -863,7 +1099,13 @@ public final class FleetSimulator {
     } else {
       j.str("pod-template-hash", "7d9f8b6c5");
     }
+    if (w.critical) {
+      j.str(CRITICAL, "true");
+    }
     j.close();
+    if (w.spotTolerant) {
+      j.open("annotations").str(SPOT_TOLERANT, "true").close();
+    }
     j.array("ownerReferences");
     j.open()
         .str("apiVersion", "Job".equals(w.kind) ? "batch/v1" : "apps/v1")
@@ -936,12 +1178,8 @@ public final class FleetSimulator {
   // ------------------------------------------------------------------ helpers
 
   private SimPod podByKey(String key) {
-    for (SimPod p : pods) {
-      if (!p.deleted && key.equals(p.w.namespace + "/" + p.name)) {
-        return p;
-      }
-    }
-    return null;
+    SimPod p = podIndex.get(key);
+    return p == null || p.deleted ? null : p;
   }
 
   private String rv() {

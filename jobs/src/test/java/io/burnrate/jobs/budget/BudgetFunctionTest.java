@@ -183,6 +183,20 @@ class BudgetFunctionTest {
   }
 
   @Test
+  void theEndOfInputNeitherClosesThePeriodNorOpensTheNext() throws Exception {
+    define(budget("ml-daily", 50, Budget.DAY));
+    long day = Instant.parse("2026-10-20T22:00:00Z").toEpochMilli();
+    spend(day, 8); // 12.8 spent, 38.4 forecast: the 50% forecast fires
+    List<Alert> fired = alerts();
+    assertThat(fired).isNotEmpty().allMatch(a -> a.status.equals(Alert.FIRING));
+    statuses();
+    harness.processWatermark1(new Watermark(Long.MAX_VALUE)); // a bounded run ends, or a drain
+    assertThat(alerts()).as("nothing resolves: the day did not end in the data").isEmpty();
+    assertThat(statuses()).allMatch(b -> b.periodStart == day);
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
   void aDayInBerlinAcrossTheAutumnChangeHas25Hours() throws Exception {
     define(budget("ml-daily", 100, Budget.DAY));
     long day = Instant.parse("2026-10-24T22:00:00Z").toEpochMilli();

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.data.Record;
@@ -46,13 +45,7 @@ class CostPerSampleITCase {
   private static final Instant T0 = Instant.parse("2026-01-05T10:00:00Z");
   private static final double POD_MINUTE_COST = 4 * 60 * 21.9576 / 3600 / 8;
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = IntegrationEnv.miniCluster();
 
   @TempDir static Path tmp;
   static EmbeddedKafka kafka;

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -32,6 +34,15 @@ final class IntegrationEnv {
   static final ObjectMapper MAPPER = new ObjectMapper();
 
   private IntegrationEnv() {}
+
+  /** The MiniCluster of the integration tests: one TaskManager, two slots (parallelism 2). */
+  static MiniClusterExtension miniCluster() {
+    return new MiniClusterExtension(
+        new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
+  }
 
   static KafkaProducer<byte[], byte[]> producer(EmbeddedKafka kafka) {
     Properties p = kafka.clientProperties();
@@ -96,6 +107,11 @@ final class IntegrationEnv {
   }
 
   static JobConfig jobConfig(EmbeddedKafka kafka, Path warehouse, String group) {
+    return JobConfig.from(jobSettings(kafka, warehouse, group));
+  }
+
+  /** The settings of {@link #jobConfig}, for a test that changes some. */
+  static Configuration jobSettings(EmbeddedKafka kafka, Path warehouse, String group) {
     Configuration c = new Configuration();
     c.set(BurnrateOptions.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
     c.set(BurnrateOptions.KAFKA_GROUP, group);
@@ -103,6 +119,6 @@ final class IntegrationEnv {
     c.set(BurnrateOptions.KAFKA_TXN_PREFIX, group);
     c.set(BurnrateOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
     c.set(BurnrateOptions.ICEBERG_WAREHOUSE, warehouse.toString());
-    return JobConfig.from(c);
+    return c;
   }
 }

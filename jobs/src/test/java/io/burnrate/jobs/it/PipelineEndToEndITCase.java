@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.data.Record;
@@ -41,13 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PipelineEndToEndITCase {
   private static final Instant START = Instant.parse("2026-01-05T10:00:00Z");
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = IntegrationEnv.miniCluster();
 
   @TempDir static Path tmp;
   static EmbeddedKafka kafka;

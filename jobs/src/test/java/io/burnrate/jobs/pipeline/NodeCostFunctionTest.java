@@ -360,6 +360,43 @@ class NodeCostFunctionTest extends BurnrateTestBase {
   }
 
   @Test
+  void kubernetesEventsAheadOfTelemetryDoNotMakeEarlierMinutesLate() throws Exception {
+    // the watch runs ahead: the node's first event is a pod starting at T0+5 min; a short pod
+    // that ran from T0+1 min to T0+2 min and the telemetry of those minutes arrive afterwards
+    send(podScheduled("later", 1, t(300)));
+    send(nodeAdded(P4D, 8, t(0)));
+    send(podEnded("short", 2, t(60), t(120)));
+    for (int s = 60; s < 120; s += 10) {
+      send(sampleEvent(t(s), 0, "short", 0.5));
+      send(sampleEvent(t(s), 1, "short", 0.5));
+    }
+
+    watermark(t(360) - 1);
+
+    assertThat(side(NodeCostFunction.DLQ)).as("nothing is late").isEmpty();
+    double shortSeconds =
+        podMinutes().stream()
+            .filter(pm -> pm.pod.equals("short"))
+            .mapToDouble(pm -> pm.gpuSeconds)
+            .sum();
+    assertThat(shortSeconds).isCloseTo(120.0, EPS);
+    assertThat(side(NodeCostFunction.IDLE)).extracting(w -> w.windowStart).contains(t(0));
+  }
+
+  @Test
+  void onceAMinuteIsSettledEarlierTelemetryIsLate() throws Exception {
+    send(nodeAdded(P4D, 8, t(0)));
+    watermark(t(120) - 1);
+    send(sampleEvent(t(130), 0, null, 0.5)); // an open minute
+    send(sampleEvent(t(120), 0, null, 0.5)); // the first instant after the watermark
+    send(sampleEvent(t(50), 0, null, 0.5)); // its minute is settled
+
+    assertThat(side(NodeCostFunction.DLQ))
+        .extracting(d -> d.reason)
+        .containsExactly(DeadLetter.Reasons.LATE);
+  }
+
+  @Test
   void nodeFirstSeenBehindTheWatermarkStartsAtTheNextMinute() throws Exception {
     watermark(t(30));
     send(nodeAdded(P4D, 8, t(0)));

@@ -83,6 +83,9 @@ class FleetSimulatorTest {
           assertThat(b.chargePeriodEnd).isLessThanOrEqualTo(r.timestamp());
           billed.merge(b.chargeCategory, b.billedCost, Double::sum);
         }
+        case Topics.CONFIG_BUDGETS ->
+            assertThat(new io.burnrate.jobs.budget.BudgetParser("UTC").parse(r.value(), "b").id)
+                .isEqualTo(r.key());
         default -> {
           K8sObject o = k8s.parse(r.value(), r.timestamp());
           assertThat(o.pod != null || o.node != null).isTrue();
@@ -94,7 +97,8 @@ class FleetSimulatorTest {
             Topics.TELEMETRY_GPU,
             Topics.TELEMETRY_WORKLOAD,
             Topics.K8S_EVENTS,
-            Topics.BILLING_FOCUS);
+            Topics.BILLING_FOCUS,
+            Topics.CONFIG_BUDGETS);
     assertThat(billed.get("Usage")).as("usage billed").isPositive();
     assertThat(billed.get("Credit")).as("a credit is real (negative) money").isNegative();
     assertThat(resetPods).as("a counter reset is simulated").isNotEmpty();
@@ -113,6 +117,9 @@ class FleetSimulatorTest {
             "memory_pressure",
             "runaway_scale_up",
             "spot_reclaimed",
-            "unpriced_instance_type");
+            "unpriced_instance_type",
+            "spot_tolerant_on_demand",
+            "budget_thresholds",
+            "budget_forecast");
   }
 }

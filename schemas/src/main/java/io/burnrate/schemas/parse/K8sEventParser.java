@@ -33,6 +33,17 @@ public final class K8sEventParser {
   private static final java.util.regex.Pattern MIG_PROFILE =
       java.util.regex.Pattern.compile("(\\d{1,2})g\\.(\\d{1,4})gb(?:\\+me)?");
 
+  /** Pod label or annotation: the workload may run on spot capacity. */
+  public static final String SPOT_TOLERANT = "burnrate.io/spot-tolerant";
+
+  /** Pod label or annotation: the workload must not be stopped by a budget escalation. */
+  public static final String CRITICAL = "burnrate.io/critical";
+
+  /** Pod label or annotation: the workload may run at another time of day (scheduling advice). */
+  public static final String DEFERRABLE = "burnrate.io/deferrable";
+
+  private static final List<String> HINTS = List.of(SPOT_TOLERANT, CRITICAL, DEFERRABLE);
+
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final String defaultCluster;
@@ -119,6 +130,7 @@ public final class K8sEventParser {
     p.migGpuFraction = migGpuFraction(spec);
     owner(meta, p);
     labels(meta.path("labels"), p.labels);
+    hints(meta, p.labels);
 
     long newest = -1;
     newest = max(newest, time(meta, "creationTimestamp", "metadata.creationTimestamp"));
@@ -324,6 +336,23 @@ public final class K8sEventParser {
       String v = text(labels, k);
       if (v != null) {
         out.put(k, v);
+      }
+    }
+  }
+
+  /**
+   * The detection hints {@link #SPOT_TOLERANT}, {@link #CRITICAL} and {@link #DEFERRABLE}, from a
+   * pod label or, failing that, an annotation; kept (as {@code "true"}) only when the value is
+   * {@code true}, whatever the configured label keys.
+   */
+  private static void hints(JsonNode meta, Map<String, String> out) {
+    for (String k : HINTS) {
+      String v = text(meta.path("labels"), k);
+      if (v == null) {
+        v = text(meta.path("annotations"), k);
+      }
+      if ("true".equalsIgnoreCase(v)) {
+        out.put(k, "true");
       }
     }
   }

@@ -531,6 +531,29 @@ class K8sEventParserTest {
     }
 
     @Test
+    void detectionHintsFromLabelsOrAnnotationsWhenTrue() throws Exception {
+      PodInfo p =
+          parse(
+                  pod(
+                      ",\"labels\":{\"team\":\"ml\",\"burnrate.io/critical\":\"false\"},"
+                          + "\"annotations\":{\"burnrate.io/spot-tolerant\":\"True\","
+                          + "\"burnrate.io/critical\":\"true\",\"burnrate.io/deferrable\":\"true\"}",
+                      "",
+                      "{\"phase\":\"Running\"}"))
+              .pod;
+      // a label wins over an annotation; only "true" is kept
+      assertThat(p.labels)
+          .isEqualTo(
+              Map.of(
+                  "team",
+                  "ml",
+                  "burnrate.io/spot-tolerant",
+                  "true",
+                  "burnrate.io/deferrable",
+                  "true"));
+    }
+
+    @Test
     void bareReplicaSetKeepsItsName() throws Exception {
       PodInfo p =
           parse(
