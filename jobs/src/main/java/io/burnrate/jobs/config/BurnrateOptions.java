@@ -254,6 +254,16 @@ public final class BurnrateOptions {
                   + " nodes labelled burnrate.io/site=<name> are priced by measured energy plus"
                   + " amortisation (docs/onprem.md).");
 
+  public static final ConfigOption<String> METRICS_PROMETHEUS_PORT =
+      key("metrics.prometheus.port")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Serve Flink and Burnrate metrics in Prometheus format on"
+                  + " http://127.0.0.1:<port>/metrics (a port, a range such as 9250-9260, or 0 for"
+                  + " any free port) when the job runs on its own MiniCluster (./burnrate run,"
+                  + " demo); off without it (docs/metrics.md).");
+
   /** The keys of every option above (for the run mode's check of unknown keys). */
   public static java.util.Set<String> keys() {
     java.util.Set<String> keys = new java.util.TreeSet<>();
