@@ -245,6 +245,22 @@ public final class BurnrateOptions {
           .noDefaultValue()
           .withDescription("S3 region; default: the AWS SDK's chain, else us-east-1.");
 
+  public static final ConfigOption<String> BILLING_FILES_S3_ACCESS_KEY_ID =
+      key("billing.files.s3-access-key-id")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "S3 access key id; with billing.files.s3-secret-access-key replaces the AWS SDK's"
+                  + " default chain. Use ${env:VAR} or ${file:PATH} rather than the value.");
+
+  public static final ConfigOption<String> BILLING_FILES_S3_SECRET_ACCESS_KEY =
+      key("billing.files.s3-secret-access-key")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "S3 secret access key, e.g. ${env:AWS_SECRET_ACCESS_KEY} or ${file:/run/secrets/s3};"
+                  + " never printed.");
+
   public static final ConfigOption<String> SITES_FILE =
       key("onprem.sites-file")
           .stringType()
