@@ -246,11 +246,22 @@ public final class BurnratePipeline {
             .name("workload cost windows (1 min)");
 
     // 7. anomalies: the production detector per workload series, alerts on state changes
+    DataStream<SeriesPoint> teamCostRate =
+        workloadWindows
+            .flatMap(new AnomalySeries.TeamCostRate(), TypeInformation.of(SeriesPoint.class))
+            .uid("team-cost-series")
+            .name("series: team cost rate")
+            .keyBy(p -> p.key)
+            .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
+            .reduce(AnomalySeries::sum)
+            .uid("team-cost-rate")
+            .name("team cost rate per minute");
     DataStream<Alert> alerts =
         workloadWindows
             .flatMap(new AnomalySeries(), TypeInformation.of(SeriesPoint.class))
             .uid("anomaly-series")
             .name("series: cost rate, utilisation, throughput, cost per sample")
+            .union(teamCostRate)
             .keyBy(p -> p.key)
             .process(new AnomalyFunction(s.anomalyDetector()), TypeInformation.of(Alert.class))
             .uid("detect-anomalies")

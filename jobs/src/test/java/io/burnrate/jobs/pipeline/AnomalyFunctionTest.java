@@ -125,4 +125,35 @@ class AnomalyFunctionTest {
     assertThat(resolved.get(0).summary).contains("stopped reporting");
     assertThat(harness.numKeyedStateEntries()).isZero();
   }
+
+  @Test
+  void aTeamCostRateAlertNamesTheTeamNotAWorkload() throws Exception {
+    SplittableRandom rnd = new SplittableRandom(3);
+    int m = 0;
+    for (; m < 300; m++) {
+      teamPoint(m, 60.0 + rnd.nextDouble());
+    }
+    teamPoint(m++, 240.0); // the team's spend quadruples
+    List<Alert> firing = alerts();
+    assertThat(firing).hasSize(1);
+    Alert a = firing.get(0);
+    assertThat(a.alertname).isEqualTo("TeamCostRateAnomaly");
+    assertThat(a.labels)
+        .containsEntry("team", "research")
+        .containsEntry("series", "team_cost_rate")
+        .doesNotContainKeys("workload", "cluster");
+    assertThat(a.summary).isEqualTo("team cost rate of team research is above its expected range");
+  }
+
+  private void teamPoint(int minute, double value) throws Exception {
+    SeriesPoint p = new SeriesPoint();
+    p.series = AnomalySeries.TEAM_COST_RATE;
+    p.team = "research";
+    p.key = "team|research|" + p.series;
+    p.windowStart = T0 + minute * MINUTE;
+    p.windowEnd = p.windowStart + MINUTE;
+    p.value = value;
+    p.costBasis = "estimated";
+    harness.processElement(p, p.windowEnd - 1);
+  }
 }
