@@ -79,7 +79,7 @@ public final class AnomalyFunction extends KeyedProcessFunction<String, SeriesPo
       open.clear();
     }
     lastSeen.update(p.windowEnd);
-    ctx.timerService().registerEventTimeTimer(p.windowEnd + QUIET_MILLIS);
+    ctx.timerService().registerEventTimeTimer(QuietTimers.deadline(p.windowEnd, QUIET_MILLIS));
   }
 
   @Override

@@ -103,7 +103,7 @@ class AnomalyFunctionTest {
     assertThat(resolved.get(0).startsAt).isEqualTo(a.startsAt);
     assertThat(resolved.get(0).endsAt).isGreaterThan(a.startsAt);
 
-    harness.processWatermark(T0 + m * MINUTE + AnomalyFunction.QUIET_MILLIS + MINUTE);
+    harness.processWatermark(QuietTimers.deadline(T0 + m * MINUTE, AnomalyFunction.QUIET_MILLIS));
     assertThat(alerts()).isEmpty();
     assertThat(harness.numKeyedStateEntries()).isZero();
   }
@@ -118,7 +118,7 @@ class AnomalyFunctionTest {
     point(m++, 0.01); // utilisation collapses, then the workload disappears
     assertThat(alerts()).hasSize(1);
 
-    harness.processWatermark(T0 + m * MINUTE + AnomalyFunction.QUIET_MILLIS);
+    harness.processWatermark(QuietTimers.deadline(T0 + m * MINUTE, AnomalyFunction.QUIET_MILLIS));
     List<Alert> resolved = alerts();
     assertThat(resolved).hasSize(1);
     assertThat(resolved.get(0).status).isEqualTo(Alert.RESOLVED);
