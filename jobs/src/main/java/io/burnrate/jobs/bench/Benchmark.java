@@ -95,7 +95,8 @@ public final class Benchmark {
       out.printf(
           "job: analytics pipeline at parallelism %d, bounded Kafka sources, exactly-once Kafka sinks...%n",
           parallelism);
-      StreamExecutionEnvironment env = localEnvironment(d, parallelism);
+      int restPort = freePort();
+      StreamExecutionEnvironment env = localEnvironment(d, parallelism, restPort);
       Configuration job = new Configuration();
       job.set(BurnrateOptions.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
       job.set(BurnrateOptions.KAFKA_GROUP, "bench-" + System.nanoTime());
@@ -103,7 +104,14 @@ public final class Benchmark {
       JobConfig cfg = JobConfig.from(job);
       BurnrateJob.addTo(env, cfg, true);
       long j0 = System.nanoTime();
-      var result = env.execute("burnrate-bench");
+      var client = env.executeAsync("burnrate-bench");
+      org.apache.flink.api.common.JobExecutionResult result;
+      StateSizes state = new StateSizes(restPort, client.getJobID().toHexString());
+      try {
+        result = client.getJobExecutionResult().get();
+      } finally {
+        state.close();
+      }
       double jobSecs = (System.nanoTime() - j0) / 1e9;
       out.printf(
           "job: net runtime %.1fs of %.1fs wall (the rest is MiniCluster start and submission)%n",
@@ -125,6 +133,30 @@ public final class Benchmark {
       out.printf(
           "job: %,d events in %.1fs (including job start-up) = %,.0f events/s, %,.0f events/s per core (%d cores used)%n",
           events, jobSecs, events / jobSecs, perCore, usedCores);
+      // (3) state: the largest checkpoint of the run, per step
+      out.printf(
+          "state: largest checkpoint #%d, %,d bytes in all%n",
+          state.largestId(), state.largestTotal());
+      for (var e : state.largest().entrySet()) {
+        out.printf("state:   %,12d  %s%n", e.getValue(), e.getKey());
+      }
+      long perNode = state.bytesOf("allocate node cost");
+      long perWorkloadSteps =
+          state.bytesOf(
+              "join pod-minutes",
+              "workload cost windows",
+              "detect anomalies",
+              "team cost rate",
+              "rules:",
+              "actions:",
+              "training",
+              "scheduling");
+      double bytesPerGpu = perNode / (double) sim.gpuCount();
+      double bytesPerWorkload = perWorkloadSteps / (double) Math.max(1, sim.workloadCount());
+      out.printf(
+          "state: %,.0f bytes per tracked GPU (node allocation step / %d GPUs), %,.0f bytes per"
+              + " workload (workload-keyed steps / %d workloads)%n",
+          bytesPerGpu, sim.gpuCount(), bytesPerWorkload, sim.workloadCount());
       out.printf(
           "%nsummary: pipeline %,.0f events/s/core vs ceiling %,.0f events/s/core: ratio %.2f%n",
           perCore, ceiling, perCore / ceiling);
@@ -133,7 +165,8 @@ public final class Benchmark {
         out.printf(
             "{\"events\":%d,\"nodes\":%d,\"gpus\":%d,\"ceiling_events_per_s_core\":%.0f,"
                 + "\"job_seconds\":%.2f,\"job_events_per_s\":%.0f,\"job_events_per_s_core\":%.0f,\"ratio\":%.3f,"
-                + "\"parallelism\":%d,\"cores\":%d}%n",
+                + "\"parallelism\":%d,\"cores\":%d,\"state_bytes_per_gpu\":%.0f,"
+                + "\"state_bytes_per_workload\":%.0f,\"state_bytes_largest_checkpoint\":%d}%n",
             events,
             nodes,
             sim.gpuCount(),
@@ -143,7 +176,10 @@ public final class Benchmark {
             perCore,
             perCore / ceiling,
             parallelism,
-            cores);
+            cores,
+            bytesPerGpu,
+            bytesPerWorkload,
+            state.largestTotal());
       }
     }
   }
@@ -152,12 +188,25 @@ public final class Benchmark {
    * A local MiniCluster environment for a measurement: no restarts, checkpoints under {@code d}.
    */
   static StreamExecutionEnvironment localEnvironment(Path d, int parallelism) {
+    return localEnvironment(d, parallelism, 0);
+  }
+
+  /** The same, with Flink's REST API on a given loopback port (0: any). */
+  static StreamExecutionEnvironment localEnvironment(Path d, int parallelism, int restPort) {
     Configuration flink = new Configuration();
+    flink.setString("rest.port", Integer.toString(restPort));
     flink.setString("rest.bind-address", "127.0.0.1");
     flink.setString("pipeline.generic-types", "false");
     flink.setString("restart-strategy.type", "none"); // a failure must show, not be retried
     flink.setString("execution.checkpointing.dir", d.resolve("checkpoints").toUri().toString());
     return StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
+  }
+
+  static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
   }
 
   /** The machine a figure was measured on. */

@@ -241,6 +241,11 @@ public final class FleetSimulator {
     return endMs;
   }
 
+  /** Workloads (Jobs and Deployments) the simulation runs. */
+  public int workloadCount() {
+    return workloads.size();
+  }
+
   /** Total GPUs in the fleet. */
   public int gpuCount() {
     int n = 0;
