@@ -33,6 +33,12 @@ public final class BurnrateJob {
     // Every operator emits new objects and keeps copies, never its inputs, in state (a test
     // checks PodMinute.copy covers every field), so chained operators may pass records as is.
     env.getConfig().enableObjectReuse();
+    // No Kryo: every type on the wire and in state has a POJO or hand-written serializer, and a
+    // type that would fall back to Kryo fails the job at submission instead of slowing it down
+    // (and deserialising whatever class a byte stream names).
+    env.configure(
+        new org.apache.flink.configuration.Configuration()
+            .set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false));
     RateCard rateCard =
         cfg.rateCardPath == null
             ? RateCard.bundled()
