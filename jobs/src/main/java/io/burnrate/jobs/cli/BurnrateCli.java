@@ -378,9 +378,24 @@ public final class BurnrateCli implements Callable<Integer> {
         description = "With --alert-latency: checkpoint interval (default ${DEFAULT-VALUE}).")
     String checkpoint;
 
+    @Option(
+        names = "--alert-delivery",
+        defaultValue = "exactly-once",
+        description =
+            "With --alert-latency: alerts.delivery, exactly-once or at-least-once (default"
+                + " ${DEFAULT-VALUE}).")
+    String alertDelivery;
+
     @Override
     public Integer call() throws Exception {
       if (alertLatency) {
+        if (!alertDelivery.equals("at-least-once") && !alertDelivery.equals("exactly-once")) {
+          throw new picocli.CommandLine.ParameterException(
+              new picocli.CommandLine(this),
+              "--alert-delivery: must be 'exactly-once' or 'at-least-once', got '"
+                  + alertDelivery
+                  + "'");
+        }
         new io.burnrate.jobs.bench.AlertLatencyBench(
                 dir,
                 Duration.ofMinutes(minutes),
@@ -389,6 +404,7 @@ public final class BurnrateCli implements Callable<Integer> {
                 org.apache.flink.util.TimeUtils.parseDuration(outOfOrderness),
                 org.apache.flink.util.TimeUtils.parseDuration(checkpoint),
                 parallelism,
+                alertDelivery.equals("at-least-once"),
                 json,
                 System.out)
             .run();

@@ -40,6 +40,17 @@ public final class BurnrateOptions {
               "Producer transaction timeout; must be below the broker's"
                   + " transaction.max.timeout.ms (15 min by default) and above the checkpoint interval.");
 
+  public static final ConfigOption<String> ALERTS_DELIVERY =
+      key("alerts.delivery")
+          .stringType()
+          .defaultValue("exactly-once")
+          .withDescription(
+              "How alerts and actions reach their topics: 'exactly-once' (transactional, visible to"
+                  + " read_committed consumers when the checkpoint completes, so up to one"
+                  + " checkpoint interval later) or 'at-least-once' (sent at once; after a failure"
+                  + " a restored job may send an alert again with the same id, which consumers"
+                  + " deduplicate). History in Iceberg is exactly-once either way.");
+
   public static final ConfigOption<String> CLUSTER =
       key("cluster.default-name")
           .stringType()

@@ -29,6 +29,10 @@ public final class JobConfig implements Serializable {
   public final String groupId;
   public final String transactionalIdPrefix;
   public final Duration transactionTimeout;
+
+  /** Alerts and actions sent at once (at-least-once, idempotent ids) instead of transactionally. */
+  public final boolean alertsAtLeastOnce;
+
   public final String cluster;
   public final List<String> labelKeys;
   public final Duration outOfOrderness;
@@ -64,6 +68,12 @@ public final class JobConfig implements Serializable {
     this.transactionalIdPrefix =
         nonBlank(c.get(BurnrateOptions.KAFKA_TXN_PREFIX), BurnrateOptions.KAFKA_TXN_PREFIX.key());
     this.transactionTimeout = c.get(BurnrateOptions.KAFKA_TXN_TIMEOUT);
+    String delivery = c.get(BurnrateOptions.ALERTS_DELIVERY).trim().toLowerCase(Locale.ROOT);
+    require(
+        delivery.equals("exactly-once") || delivery.equals("at-least-once"),
+        BurnrateOptions.ALERTS_DELIVERY.key(),
+        "must be 'exactly-once' or 'at-least-once', got '" + delivery + "'");
+    this.alertsAtLeastOnce = delivery.equals("at-least-once");
     this.cluster = nonBlank(c.get(BurnrateOptions.CLUSTER), BurnrateOptions.CLUSTER.key());
     this.labelKeys = List.copyOf(c.get(BurnrateOptions.LABEL_KEYS));
     this.outOfOrderness = c.get(BurnrateOptions.OUT_OF_ORDERNESS);

@@ -127,8 +127,14 @@ public final class BurnrateJob {
         a -> a.id,
         OutputJson::costAllocation,
         "allocations");
-    kafka(out.alerts(), cfg, Topics.ALERTS, a -> a.fingerprint, OutputJson::alert, "alerts");
-    kafka(out.actions(), cfg, Topics.ACTIONS, a -> a.fingerprint, OutputJson::action, "actions");
+    if (cfg.alertsAtLeastOnce) {
+      immediate(out.alerts(), cfg, Topics.ALERTS, a -> a.fingerprint, OutputJson::alert, "alerts");
+      immediate(
+          out.actions(), cfg, Topics.ACTIONS, a -> a.fingerprint, OutputJson::action, "actions");
+    } else {
+      kafka(out.alerts(), cfg, Topics.ALERTS, a -> a.fingerprint, OutputJson::alert, "alerts");
+      kafka(out.actions(), cfg, Topics.ACTIONS, a -> a.fingerprint, OutputJson::action, "actions");
+    }
     kafka(
         out.budgetStatus(),
         cfg,
@@ -200,6 +206,25 @@ public final class BurnrateJob {
               "iceberg-budget-status")
           .name("iceberg: budget_status");
     }
+  }
+
+  /**
+   * An at-least-once Kafka sink of JSON records ({@code alerts.delivery: at-least-once}): sent at
+   * once. Its uid differs from the exactly-once sink's, so switching the mode is a topology change
+   * (restore with --allowNonRestoredState).
+   */
+  private static <T> void immediate(
+      DataStream<T> stream,
+      JobConfig cfg,
+      String topic,
+      JsonRecordSerializer.Fn<T, String> key,
+      JsonRecordSerializer.Fn<T, byte[]> json,
+      String name) {
+    stream
+        .sinkTo(
+            BurnrateKafka.atLeastOnceSink(cfg.kafka, new JsonRecordSerializer<T>(topic, key, json)))
+        .uid("sink-kafka-" + name + "-at-least-once")
+        .name("kafka (at once): " + topic);
   }
 
   /** An exactly-once Kafka sink of JSON records, keyed for ordering and compaction. */
