@@ -40,6 +40,15 @@ public final class BurnrateOptions {
               "Producer transaction timeout; must be below the broker's"
                   + " transaction.max.timeout.ms (15 min by default) and above the checkpoint interval.");
 
+  public static final ConfigOption<Integer> MAX_PARALLELISM =
+      key("job.max-parallelism")
+          .intType()
+          .defaultValue(720)
+          .withDescription(
+              "Key groups of every keyed step: the most parallel the job can ever run from a"
+                  + " savepoint. Fixed for the life of the job's state (a savepoint restores only"
+                  + " with the same value); 720 divides evenly by 1-6, 8, 9, 10, 12, 15, 16, ...");
+
   public static final ConfigOption<String> ALERTS_DELIVERY =
       key("alerts.delivery")
           .stringType()

@@ -30,6 +30,9 @@ public final class JobConfig implements Serializable {
   public final String transactionalIdPrefix;
   public final Duration transactionTimeout;
 
+  /** Key groups of the keyed steps ({@code job.max-parallelism}). */
+  public final int maxParallelism;
+
   /** Alerts and actions sent at once (at-least-once, idempotent ids) instead of transactionally. */
   public final boolean alertsAtLeastOnce;
 
@@ -68,6 +71,11 @@ public final class JobConfig implements Serializable {
     this.transactionalIdPrefix =
         nonBlank(c.get(BurnrateOptions.KAFKA_TXN_PREFIX), BurnrateOptions.KAFKA_TXN_PREFIX.key());
     this.transactionTimeout = c.get(BurnrateOptions.KAFKA_TXN_TIMEOUT);
+    this.maxParallelism = c.get(BurnrateOptions.MAX_PARALLELISM);
+    require(
+        maxParallelism >= 1 && maxParallelism <= 32768,
+        BurnrateOptions.MAX_PARALLELISM.key(),
+        "must be between 1 and 32768, got " + maxParallelism);
     String delivery = c.get(BurnrateOptions.ALERTS_DELIVERY).trim().toLowerCase(Locale.ROOT);
     require(
         delivery.equals("exactly-once") || delivery.equals("at-least-once"),

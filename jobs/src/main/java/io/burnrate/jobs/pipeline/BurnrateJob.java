@@ -30,6 +30,7 @@ public final class BurnrateJob {
   public static BurnratePipeline.Outputs addTo(
       StreamExecutionEnvironment env, JobConfig cfg, boolean bounded) {
     env.enableCheckpointing(cfg.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    env.setMaxParallelism(cfg.maxParallelism); // key groups: fixed for the life of the state
     // Every operator emits new objects and keeps copies, never its inputs, in state (a test
     // checks PodMinute.copy covers every field), so chained operators may pass records as is.
     env.getConfig().enableObjectReuse();
