@@ -84,8 +84,10 @@ public final class Benchmark {
           "ceiling: one thread consuming and parsing every event (a warm-up pass, then the measured pass)...");
       consumeAndParse(kafka.clientProperties(), events);
       long c0 = System.nanoTime();
+      long cpu0 = processCpuNanos();
       long parsed = consumeAndParse(kafka.clientProperties(), events);
       double ceilingSecs = (System.nanoTime() - c0) / 1e9;
+      double ceilingCpu = (processCpuNanos() - cpu0) / 1e9;
       double ceiling = parsed / ceilingSecs;
       out.printf(
           "ceiling: %,d events in %.1fs = %,.0f events/s on one core%n",
@@ -104,6 +106,7 @@ public final class Benchmark {
       JobConfig cfg = JobConfig.from(job);
       BurnrateJob.addTo(env, cfg, true);
       long j0 = System.nanoTime();
+      long jcpu0 = processCpuNanos();
       var client = env.executeAsync("burnrate-bench");
       org.apache.flink.api.common.JobExecutionResult result;
       StateSizes state = new StateSizes(restPort, client.getJobID().toHexString());
@@ -113,6 +116,7 @@ public final class Benchmark {
         state.close();
       }
       double jobSecs = (System.nanoTime() - j0) / 1e9;
+      double jobCpu = (processCpuNanos() - jcpu0) / 1e9;
       out.printf(
           "job: net runtime %.1fs of %.1fs wall (the rest is MiniCluster start and submission)%n",
           result.getNetRuntime() / 1000.0, jobSecs);
@@ -157,6 +161,14 @@ public final class Benchmark {
           "state: %,.0f bytes per tracked GPU (node allocation step / %d GPUs), %,.0f bytes per"
               + " workload (workload-keyed steps / %d workloads)%n",
           bytesPerGpu, sim.gpuCount(), bytesPerWorkload, sim.workloadCount());
+      // per CPU-second of the whole process (job, broker, MiniCluster): what the work costs,
+      // whatever the parallelism and whatever else the machine was doing
+      double ceilingPerCpu = parsed / ceilingCpu;
+      double jobPerCpu = events / jobCpu;
+      out.printf(
+          "cpu: ceiling %,.0f events per CPU-second (%.1f CPU-s), job %,.0f events per CPU-second"
+              + " (%.1f CPU-s of the process, broker included): ratio %.2f%n",
+          ceilingPerCpu, ceilingCpu, jobPerCpu, jobCpu, jobPerCpu / ceilingPerCpu);
       out.printf(
           "%nsummary: pipeline %,.0f events/s/core vs ceiling %,.0f events/s/core: ratio %.2f%n",
           perCore, ceiling, perCore / ceiling);
@@ -166,7 +178,8 @@ public final class Benchmark {
             "{\"events\":%d,\"nodes\":%d,\"gpus\":%d,\"ceiling_events_per_s_core\":%.0f,"
                 + "\"job_seconds\":%.2f,\"job_events_per_s\":%.0f,\"job_events_per_s_core\":%.0f,\"ratio\":%.3f,"
                 + "\"parallelism\":%d,\"cores\":%d,\"state_bytes_per_gpu\":%.0f,"
-                + "\"state_bytes_per_workload\":%.0f,\"state_bytes_largest_checkpoint\":%d}%n",
+                + "\"state_bytes_per_workload\":%.0f,\"state_bytes_largest_checkpoint\":%d,"
+                + "\"ceiling_events_per_cpu_s\":%.0f,\"job_events_per_cpu_s\":%.0f,\"cpu_ratio\":%.3f}%n",
             events,
             nodes,
             sim.gpuCount(),
@@ -179,7 +192,10 @@ public final class Benchmark {
             cores,
             bytesPerGpu,
             bytesPerWorkload,
-            state.largestTotal());
+            state.largestTotal(),
+            ceilingPerCpu,
+            jobPerCpu,
+            jobPerCpu / ceilingPerCpu);
       }
     }
   }
@@ -200,6 +216,13 @@ public final class Benchmark {
     flink.setString("restart-strategy.type", "none"); // a failure must show, not be retried
     flink.setString("execution.checkpointing.dir", d.resolve("checkpoints").toUri().toString());
     return StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
+  }
+
+  /** CPU time of this JVM, all threads. */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   static int freePort() throws java.io.IOException {
