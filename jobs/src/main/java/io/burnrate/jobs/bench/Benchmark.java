@@ -36,6 +36,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class Benchmark {
   private final Path dir;
+  private final Duration checkpoint;
   private final double hours;
   private final int nodes;
   private final int parallelism;
@@ -44,6 +45,18 @@ public final class Benchmark {
 
   public Benchmark(
       Path dir, double hours, int nodes, int parallelism, boolean json, PrintStream out) {
+    this(dir, hours, nodes, parallelism, Duration.ofSeconds(1), json, out);
+  }
+
+  public Benchmark(
+      Path dir,
+      double hours,
+      int nodes,
+      int parallelism,
+      Duration checkpoint,
+      boolean json,
+      PrintStream out) {
+    this.checkpoint = checkpoint;
     this.dir = dir;
     this.hours = hours;
     this.nodes = nodes;
@@ -95,14 +108,15 @@ public final class Benchmark {
 
       // (2) the job, end to end through Kafka
       out.printf(
-          "job: analytics pipeline at parallelism %d, bounded Kafka sources, exactly-once Kafka sinks...%n",
-          parallelism);
+          "job: analytics pipeline at parallelism %d, bounded Kafka sources, exactly-once Kafka sinks,"
+              + " checkpoints every %s...%n",
+          parallelism, checkpoint);
       int restPort = freePort();
       StreamExecutionEnvironment env = localEnvironment(d, parallelism, restPort);
       Configuration job = new Configuration();
       job.set(BurnrateOptions.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
       job.set(BurnrateOptions.KAFKA_GROUP, "bench-" + System.nanoTime());
-      job.set(BurnrateOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
+      job.set(BurnrateOptions.CHECKPOINT_INTERVAL, checkpoint);
       JobConfig cfg = JobConfig.from(job);
       BurnrateJob.addTo(env, cfg, true);
       long j0 = System.nanoTime();

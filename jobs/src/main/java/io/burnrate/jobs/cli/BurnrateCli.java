@@ -375,7 +375,7 @@ public final class BurnrateCli implements Callable<Integer> {
     @Option(
         names = "--checkpoint",
         defaultValue = "1s",
-        description = "With --alert-latency: checkpoint interval (default ${DEFAULT-VALUE}).")
+        description = "Checkpoint interval of the job (default ${DEFAULT-VALUE}).")
     String checkpoint;
 
     @Option(
@@ -410,7 +410,15 @@ public final class BurnrateCli implements Callable<Integer> {
             .run();
         return 0;
       }
-      new Benchmark(dir, hours, nodes, parallelism, json, System.out).run();
+      new Benchmark(
+              dir,
+              hours,
+              nodes,
+              parallelism,
+              org.apache.flink.util.TimeUtils.parseDuration(checkpoint),
+              json,
+              System.out)
+          .run();
       return 0;
     }
   }
