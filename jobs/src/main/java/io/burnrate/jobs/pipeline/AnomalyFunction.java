@@ -123,7 +123,7 @@ public final class AnomalyFunction extends KeyedProcessFunction<String, SeriesPo
     a.fingerprint =
         p.workload != null
             ? fingerprint(a.alertname, p.cluster, p.workload, p.series)
-            : fingerprint(a.alertname, "team", p.team, p.series);
+            : fingerprint(a.alertname, p.cluster, "team/" + p.team, p.series);
     a.status = status;
     a.startsAt = startsAt;
     a.id = a.fingerprint + "/" + startsAt + "/" + status;

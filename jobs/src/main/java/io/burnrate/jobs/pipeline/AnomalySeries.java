@@ -18,7 +18,7 @@ public final class AnomalySeries implements FlatMapFunction<CostWindow, SeriesPo
   public static final String THROUGHPUT = "throughput";
   public static final String COST_PER_SAMPLE = "cost_per_sample";
 
-  /** A team's cost rate ($/h), summed over its workloads in every cluster. */
+  /** A team's cost rate ($/h) in a cluster, summed over its workloads. */
   public static final String TEAM_COST_RATE = "team_cost_rate";
 
   @Override
@@ -93,8 +93,9 @@ public final class AnomalySeries implements FlatMapFunction<CostWindow, SeriesPo
         return;
       }
       SeriesPoint p = new SeriesPoint();
-      p.key = "team|" + w.team + "|" + TEAM_COST_RATE;
+      p.key = w.cluster + "|team/" + w.team + "|" + TEAM_COST_RATE;
       p.series = TEAM_COST_RATE;
+      p.cluster = w.cluster;
       p.team = w.team;
       p.windowStart = w.windowStart;
       p.windowEnd = w.windowEnd;
@@ -109,6 +110,7 @@ public final class AnomalySeries implements FlatMapFunction<CostWindow, SeriesPo
     SeriesPoint s = new SeriesPoint();
     s.key = a.key;
     s.series = a.series;
+    s.cluster = a.cluster;
     s.team = a.team;
     s.windowStart = Math.min(a.windowStart, b.windowStart);
     s.windowEnd = Math.max(a.windowEnd, b.windowEnd);

@@ -141,7 +141,8 @@ class AnomalyFunctionTest {
     assertThat(a.labels)
         .containsEntry("team", "research")
         .containsEntry("series", "team_cost_rate")
-        .doesNotContainKeys("workload", "cluster");
+        .containsEntry("cluster", "prod")
+        .doesNotContainKeys("workload");
     assertThat(a.summary).isEqualTo("team cost rate of team research is above its expected range");
   }
 
@@ -149,7 +150,8 @@ class AnomalyFunctionTest {
     SeriesPoint p = new SeriesPoint();
     p.series = AnomalySeries.TEAM_COST_RATE;
     p.team = "research";
-    p.key = "team|research|" + p.series;
+    p.cluster = "prod";
+    p.key = "prod|team/research|" + p.series;
     p.windowStart = T0 + minute * MINUTE;
     p.windowEnd = p.windowStart + MINUTE;
     p.value = value;

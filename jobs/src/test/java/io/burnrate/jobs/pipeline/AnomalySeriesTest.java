@@ -93,7 +93,7 @@ class AnomalySeriesTest {
     team.flatMap(a, c);
     team.flatMap(b, c);
     team.flatMap(unowned, c);
-    assertThat(pts).hasSize(2).allMatch(p -> p.key.equals("team|research|team_cost_rate"));
+    assertThat(pts).hasSize(2).allMatch(p -> p.key.equals("prod|team/research|team_cost_rate"));
     SeriesPoint sum = AnomalySeries.sum(pts.get(0), pts.get(1));
     assertThat(sum.value)
         .isCloseTo((0.18298 + 0.1) * 60, org.assertj.core.data.Offset.offset(1e-9));
