@@ -96,6 +96,12 @@ final class IntegrationEnv {
   }
 
   static JobConfig jobConfig(EmbeddedKafka kafka, Path warehouse, String group) {
+    return jobConfig(kafka, warehouse, group, new Configuration());
+  }
+
+  /** As above, with {@code extra} options on top. */
+  static JobConfig jobConfig(
+      EmbeddedKafka kafka, Path warehouse, String group, Configuration extra) {
     Configuration c = new Configuration();
     c.set(BurnrateOptions.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
     c.set(BurnrateOptions.KAFKA_GROUP, group);
@@ -103,6 +109,7 @@ final class IntegrationEnv {
     c.set(BurnrateOptions.KAFKA_TXN_PREFIX, group);
     c.set(BurnrateOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
     c.set(BurnrateOptions.ICEBERG_WAREHOUSE, warehouse.toString());
+    c.addAll(extra);
     return JobConfig.from(c);
   }
 }
