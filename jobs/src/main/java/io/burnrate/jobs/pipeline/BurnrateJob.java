@@ -29,6 +29,26 @@ public final class BurnrateJob {
    */
   public static BurnratePipeline.Outputs addTo(
       StreamExecutionEnvironment env, JobConfig cfg, boolean bounded) {
+    return addTo(env, cfg, bounded, InputHook.NONE);
+  }
+
+  /**
+   * A step applied to each input topic's raw records between its source and its parser. Production
+   * has none; fault-tolerance tests insert a failure injector here (docs/fault-tolerance.md).
+   */
+  @FunctionalInterface
+  public interface InputHook {
+    InputHook NONE = (topic, records) -> records;
+
+    DataStream<RawRecord> apply(String topic, DataStream<RawRecord> records);
+  }
+
+  /**
+   * As {@link #addTo(StreamExecutionEnvironment, JobConfig, boolean)}, with {@code hook} on every
+   * input.
+   */
+  public static BurnratePipeline.Outputs addTo(
+      StreamExecutionEnvironment env, JobConfig cfg, boolean bounded, InputHook hook) {
     env.enableCheckpointing(cfg.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
     env.setMaxParallelism(cfg.maxParallelism); // key groups: fixed for the life of the state
     // Every operator emits new objects and keeps copies, never its inputs, in state (a test
@@ -46,12 +66,13 @@ public final class BurnrateJob {
             : RateCard.bundledWithOverride(Path.of(cfg.rateCardPath));
     BurnratePipeline.Inputs inputs =
         new BurnratePipeline.Inputs(
-            source(env, cfg, Topics.TELEMETRY_GPU, bounded),
-            source(env, cfg, Topics.TELEMETRY_WORKLOAD, bounded),
-            source(env, cfg, Topics.K8S_EVENTS, bounded),
-            billing(env, cfg, bounded),
-            source(env, cfg, Topics.CONFIG_PRICING, bounded),
-            source(env, cfg, Topics.CONFIG_BUDGETS, bounded));
+            hook.apply(Topics.TELEMETRY_GPU, source(env, cfg, Topics.TELEMETRY_GPU, bounded)),
+            hook.apply(
+                Topics.TELEMETRY_WORKLOAD, source(env, cfg, Topics.TELEMETRY_WORKLOAD, bounded)),
+            hook.apply(Topics.K8S_EVENTS, source(env, cfg, Topics.K8S_EVENTS, bounded)),
+            hook.apply(Topics.BILLING_FOCUS, billing(env, cfg, bounded)),
+            hook.apply(Topics.CONFIG_PRICING, source(env, cfg, Topics.CONFIG_PRICING, bounded)),
+            hook.apply(Topics.CONFIG_BUDGETS, source(env, cfg, Topics.CONFIG_BUDGETS, bounded)));
     BurnratePipeline.Settings settings =
         new BurnratePipeline.Settings(
             cfg.cluster,
