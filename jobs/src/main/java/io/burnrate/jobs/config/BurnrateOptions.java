@@ -164,6 +164,41 @@ public final class BurnrateOptions {
           .defaultValue(1024 * 1024)
           .withDescription("Larger input records are not parsed: they go to the DLQ as too_large.");
 
+  public static final ConfigOption<Integer> MAX_STRING_BYTES =
+      key("input.max-string-bytes")
+          .intType()
+          .defaultValue(256 * 1024)
+          .withDescription(
+              "Records with a JSON string longer than this (in bytes) go to the DLQ as too_large:"
+                  + " a name or label value of that size is an error, and it would become a state"
+                  + " key and a lake column. The default leaves room for Kubernetes'"
+                  + " last-applied-configuration annotation (at most 256 KiB).");
+
+  public static final ConfigOption<Integer> MAX_TAGS =
+      key("input.max-tags")
+          .intType()
+          .defaultValue(500)
+          .withDescription(
+              "Billing rows with more tags (FOCUS Tags, CUR resource_tags) go to the DLQ as"
+                  + " too_large.");
+
+  public static final ConfigOption<String> MIN_EVENT_TIME =
+      key("input.min-event-time")
+          .stringType()
+          .defaultValue("2000-01-01T00:00:00Z")
+          .withDescription(
+              "Records whose event time is earlier go to the DLQ as timestamp_out_of_range (a"
+                  + " zero or seconds-for-milliseconds timestamp).");
+
+  public static final ConfigOption<Duration> MAX_FUTURE_SKEW =
+      key("input.max-future-skew")
+          .durationType()
+          .defaultValue(Duration.ofHours(1))
+          .withDescription(
+              "Records whose event time is further ahead of the wall clock go to the DLQ as"
+                  + " timestamp_out_of_range: one record from the future would otherwise move"
+                  + " event time ahead and make every other record late.");
+
   public static final ConfigOption<String> RECONCILE_ALLOCATE_BY =
       key("reconciliation.allocate-by")
           .stringType()

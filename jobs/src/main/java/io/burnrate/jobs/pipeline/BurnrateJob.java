@@ -80,7 +80,7 @@ public final class BurnrateJob {
             cfg.outOfOrderness,
             cfg.sourceIdleness,
             cfg.nodeStaleness,
-            cfg.maxRecordBytes,
+            cfg.inputLimits,
             cfg.dlqMaxPayloadBytes,
             rateCard,
             cfg.anomalyDetector,
