@@ -27,7 +27,7 @@ public final class BudgetConfigParse extends ProcessFunction<RawRecord, BudgetCo
   static final int MAX_DEFINITION_BYTES = 64 * 1024;
 
   private final String defaultZone;
-  private transient java.util.Map<String, org.apache.flink.metrics.Counter> deadLetters;
+  private transient io.burnrate.jobs.pipeline.DeadLetterCounters deadLetters;
   private final int maxPayloadBytes;
   private transient BudgetParser parser;
   private transient LongCounter inputRecords;
@@ -40,7 +40,8 @@ public final class BudgetConfigParse extends ProcessFunction<RawRecord, BudgetCo
   @Override
   public void open(OpenContext ctx) {
     parser = new BudgetParser(defaultZone);
-    deadLetters = new java.util.HashMap<>();
+    deadLetters =
+        new io.burnrate.jobs.pipeline.DeadLetterCounters(getRuntimeContext().getMetricGroup());
     inputRecords = null;
   }
 
@@ -98,10 +99,6 @@ public final class BudgetConfigParse extends ProcessFunction<RawRecord, BudgetCo
   /** To the DLQ, counted by reason (the same metric as every other input). */
   private void dead(RawRecord r, String reason, String detail, Context ctx) {
     ctx.output(DLQ, DeadLetters.of(r, reason, detail, maxPayloadBytes));
-    deadLetters
-        .computeIfAbsent(
-            reason,
-            k -> getRuntimeContext().getMetricGroup().addGroup("reason", k).counter("deadLetters"))
-        .inc();
+    deadLetters.inc(reason);
   }
 }

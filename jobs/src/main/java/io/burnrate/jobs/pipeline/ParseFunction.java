@@ -5,11 +5,8 @@ import io.burnrate.connectors.kafka.RawRecord;
 import io.burnrate.schemas.model.DeadLetter;
 import io.burnrate.schemas.parse.ParseException;
 import java.io.Serializable;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -59,7 +56,7 @@ public final class ParseFunction<T> extends ProcessFunction<RawRecord, T> {
 
   private transient RecordParser<T> parser;
   private transient LongCounter inputRecords;
-  private transient Map<String, Counter> deadLetters;
+  private transient DeadLetterCounters deadLetters;
 
   public ParseFunction(ParserFactory<T> factory, int maxRecordBytes, int maxPayloadBytes) {
     this(factory, InputLimits.recordBytes(maxRecordBytes), maxPayloadBytes);
@@ -87,7 +84,7 @@ public final class ParseFunction<T> extends ProcessFunction<RawRecord, T> {
   @Override
   public void open(OpenContext ctx) {
     parser = factory.create();
-    deadLetters = new HashMap<>();
+    deadLetters = new DeadLetterCounters(getRuntimeContext().getMetricGroup());
     inputRecords = null;
   }
 
@@ -182,10 +179,6 @@ public final class ParseFunction<T> extends ProcessFunction<RawRecord, T> {
 
   private void dead(RawRecord r, String reason, String detail, Context ctx) {
     ctx.output(DLQ, DeadLetters.of(r, reason, detail, maxPayloadBytes));
-    deadLetters
-        .computeIfAbsent(
-            reason,
-            k -> getRuntimeContext().getMetricGroup().addGroup("reason", k).counter("deadLetters"))
-        .inc();
+    deadLetters.inc(reason);
   }
 }
