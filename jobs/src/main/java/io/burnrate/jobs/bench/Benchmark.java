@@ -37,6 +37,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class Benchmark {
   private final Path dir;
   private final Duration checkpoint;
+
+  /** Also land the history in Iceberg (a folder warehouse) and measure it. */
+  private boolean iceberg;
+
   private final double hours;
   private final int nodes;
   private final int parallelism;
@@ -117,6 +121,10 @@ public final class Benchmark {
       job.set(BurnrateOptions.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
       job.set(BurnrateOptions.KAFKA_GROUP, "bench-" + System.nanoTime());
       job.set(BurnrateOptions.CHECKPOINT_INTERVAL, checkpoint);
+      Path warehouse = d.resolve("warehouse-" + System.nanoTime());
+      if (iceberg) {
+        job.set(BurnrateOptions.ICEBERG_WAREHOUSE, warehouse.toString());
+      }
       JobConfig cfg = JobConfig.from(job);
       BurnrateJob.addTo(env, cfg, true);
       long j0 = System.nanoTime();
@@ -151,6 +159,7 @@ public final class Benchmark {
       out.printf(
           "job: %,d events in %.1fs (including job start-up) = %,.0f events/s, %,.0f events/s per core (%d cores used)%n",
           events, jobSecs, events / jobSecs, perCore, usedCores);
+      String lake = iceberg ? lake(warehouse, jobSecs) : "";
       // (3) state: the largest checkpoint of the run, per step
       out.printf(
           "state: largest checkpoint #%d, %,d bytes in all%n",
@@ -193,7 +202,8 @@ public final class Benchmark {
                 + "\"job_seconds\":%.2f,\"job_events_per_s\":%.0f,\"job_events_per_s_core\":%.0f,\"ratio\":%.3f,"
                 + "\"parallelism\":%d,\"cores\":%d,\"state_bytes_per_gpu\":%.0f,"
                 + "\"state_bytes_per_workload\":%.0f,\"state_bytes_largest_checkpoint\":%d,"
-                + "\"ceiling_events_per_cpu_s\":%.0f,\"job_events_per_cpu_s\":%.0f,\"cpu_ratio\":%.3f}%n",
+                + "\"ceiling_events_per_cpu_s\":%.0f,\"job_events_per_cpu_s\":%.0f,\"cpu_ratio\":%.3f"
+                + "%s}%n",
             events,
             nodes,
             sim.gpuCount(),
@@ -209,7 +219,8 @@ public final class Benchmark {
             state.largestTotal(),
             ceilingPerCpu,
             jobPerCpu,
-            jobPerCpu / ceilingPerCpu);
+            jobPerCpu / ceilingPerCpu,
+            lake);
       }
     }
   }
@@ -230,6 +241,57 @@ public final class Benchmark {
     flink.setString("restart-strategy.type", "none"); // a failure must show, not be retried
     flink.setString("execution.checkpointing.dir", d.resolve("checkpoints").toUri().toString());
     return StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
+  }
+
+  /** Measures the history path: rows and data files per commit of every table. */
+  public Benchmark withIceberg(boolean on) {
+    this.iceberg = on;
+    return this;
+  }
+
+  /**
+   * Rows per second landed in the lake and data files per commit, from the tables' snapshots;
+   * prints a line per table and returns the JSON fields.
+   */
+  private String lake(Path warehouse, double jobSecs) throws Exception {
+    org.apache.iceberg.catalog.Catalog catalog =
+        io.burnrate.connectors.iceberg.IcebergTables.catalogLoader(
+                io.burnrate.connectors.iceberg.CatalogConfig.hadoop(warehouse))
+            .loadCatalog();
+    long rows = 0;
+    long files = 0;
+    long commits = 0;
+    for (org.apache.iceberg.catalog.TableIdentifier id :
+        ((org.apache.iceberg.catalog.SupportsNamespaces) catalog)
+            .listNamespaces().stream().flatMap(ns -> catalog.listTables(ns).stream()).toList()) {
+      org.apache.iceberg.Table t = catalog.loadTable(id);
+      long tr = 0;
+      long tf = 0;
+      long tc = 0;
+      for (org.apache.iceberg.Snapshot s : t.snapshots()) {
+        java.util.Map<String, String> sum = s.summary();
+        tr += Long.parseLong(sum.getOrDefault("added-records", "0"));
+        tf += Long.parseLong(sum.getOrDefault("added-data-files", "0"));
+        tc++;
+      }
+      out.printf(
+          "lake: %-22s %,9d rows, %,6d data files in %,5d commits (%.1f files per commit)%n",
+          id.name(), tr, tf, tc, tc == 0 ? 0.0 : tf / (double) tc);
+      rows += tr;
+      files += tf;
+      commits += tc;
+    }
+    double perCommit = commits == 0 ? 0 : files / (double) commits;
+    out.printf(
+        "lake: %,d rows in %.1fs = %,.0f rows/s into Iceberg, %.1f data files per commit%n",
+        rows, jobSecs, rows / jobSecs, perCommit);
+    return String.format(
+        java.util.Locale.ROOT,
+        ",\"lake_rows\":%d,\"lake_rows_per_s\":%.0f,\"lake_commits\":%d,\"lake_files_per_commit\":%.2f",
+        rows,
+        rows / jobSecs,
+        commits,
+        perCommit);
   }
 
   /** CPU time of this JVM, all threads. */

@@ -379,6 +379,13 @@ public final class BurnrateCli implements Callable<Integer> {
     String checkpoint;
 
     @Option(
+        names = "--iceberg",
+        description =
+            "Also land the history in an Iceberg folder warehouse and report rows per second and"
+                + " data files per commit.")
+    boolean iceberg;
+
+    @Option(
         names = "--alert-delivery",
         defaultValue = "exactly-once",
         description =
@@ -418,6 +425,7 @@ public final class BurnrateCli implements Callable<Integer> {
               org.apache.flink.util.TimeUtils.parseDuration(checkpoint),
               json,
               System.out)
+          .withIceberg(iceberg)
           .run();
       return 0;
     }
