@@ -45,6 +45,14 @@ import org.slf4j.LoggerFactory;
 public final class PrometheusReporter implements MetricReporter {
   private static final Logger LOG = LoggerFactory.getLogger(PrometheusReporter.class);
   private static final CharacterFilter KEEP = s -> s;
+
+  /**
+   * Scope variables left out of the labels: hex ids that duplicate a name label ({@code task_id},
+   * {@code operator_id}) or change on every restart ({@code task_attempt_id}), which would churn
+   * series and bloat every scrape.
+   */
+  static final Set<String> DROPPED_LABELS = Set.of("task_id", "operator_id", "task_attempt_id");
+
   private static final double[] QUANTILES = {0.5, 0.75, 0.95, 0.99, 0.999};
 
   /** The ports reporters of this JVM serve on, for the demo to print. */
@@ -123,7 +131,10 @@ public final class PrometheusReporter implements MetricReporter {
   public void notifyOfAddedMetric(Metric metric, String metricName, MetricGroup group) {
     Map<String, String> labels = new TreeMap<>();
     for (Map.Entry<String, String> v : group.getAllVariables().entrySet()) {
-      labels.put(MetricNames.label(v.getKey()), v.getValue() == null ? "" : v.getValue());
+      String label = MetricNames.label(v.getKey());
+      if (!DROPPED_LABELS.contains(label)) {
+        labels.put(label, v.getValue() == null ? "" : v.getValue());
+      }
     }
     labels.put("scope", scope(group));
     metrics.put(
