@@ -1,13 +1,18 @@
 package io.burnrate.jobs;
 
+import io.burnrate.jobs.config.BurnrateOptions;
 import io.burnrate.jobs.config.JobConfig;
 import io.burnrate.jobs.config.RunConfig;
+import io.burnrate.jobs.metrics.PrometheusMetrics;
 import io.burnrate.jobs.pipeline.BurnrateJob;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The entry point of the job jar ({@code flink run burnrate-jobs-*-job.jar --config burnrate.yaml
@@ -17,6 +22,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * under {@code flink run}, a local MiniCluster otherwise.
  */
 public final class RunJob {
+  private static final Logger LOG = LoggerFactory.getLogger(RunJob.class);
+
   private RunJob() {}
 
   public static void main(String[] args) throws Exception {
@@ -34,11 +41,26 @@ public final class RunJob {
         default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
       }
     }
-    Configuration conf = RunConfig.load(file, flags);
+    Configuration conf = configuration(file, flags, System::getenv);
     JobConfig cfg = JobConfig.from(conf);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     BurnrateJob.addTo(env, cfg, false);
     env.execute(conf.getString("pipeline.name", "burnrate-analytics"));
+  }
+
+  /**
+   * Loads the run configuration (secret references resolved), logs it with secrets redacted, and
+   * turns the Prometheus reporter on when {@code metrics.prometheus.port} is set.
+   */
+  static Configuration configuration(Path file, List<String> flags, Function<String, String> env) {
+    Configuration conf = RunConfig.load(file, flags, env);
+    LOG.info("Burnrate configuration (secrets redacted):\n{}", RunConfig.summary(conf));
+    String metricsPort = conf.get(BurnrateOptions.METRICS_PROMETHEUS_PORT);
+    if (metricsPort != null) {
+      PrometheusMetrics.enable(conf, metricsPort);
+      LOG.info("Prometheus metrics on http://127.0.0.1:{}/metrics", metricsPort);
+    }
+    return conf;
   }
 
   private static String value(String[] args, int i, String flag) {

@@ -30,6 +30,22 @@ public record S3Settings(
     return new S3Settings(null, null, false, null, null);
   }
 
+  /** Never prints the secret access key. */
+  @Override
+  public String toString() {
+    return "S3Settings[endpoint="
+        + endpoint
+        + ", region="
+        + region
+        + ", pathStyle="
+        + pathStyle
+        + ", accessKeyId="
+        + (accessKeyId == null ? null : "******")
+        + ", secretAccessKey="
+        + (secretAccessKey == null ? null : "******")
+        + "]";
+  }
+
   public S3Client client() {
     var b = S3Client.builder();
     if (endpoint != null && !endpoint.isBlank()) {

@@ -3,6 +3,7 @@ package io.burnrate.jobs.budget;
 import io.burnrate.jobs.detection.AlertLatency;
 import io.burnrate.jobs.detection.Ids;
 import io.burnrate.jobs.detection.Resolutions;
+import io.burnrate.jobs.metrics.LabelledGauges;
 import io.burnrate.schemas.model.Action;
 import io.burnrate.schemas.model.Alert;
 import io.burnrate.schemas.model.Budget;
@@ -55,6 +56,9 @@ public final class BudgetFunction
   public static final String ACTUAL = "BudgetThresholdReached";
   public static final String FORECAST = "BudgetForecastBreach";
 
+  /** The bound of budgets in {@code burnrate_budget_used_percent} per subtask. */
+  public static final int MAX_BUDGET_SERIES = 500;
+
   private transient MapState<String, BudgetTracker> trackers;
 
   /** Spend not counted yet: {@code windowEnd|windowStart|currency} to the sum of its charges. */
@@ -62,6 +66,7 @@ public final class BudgetFunction
 
   private transient AlertLatency latency;
   private transient Counter otherCurrency;
+  private transient LabelledGauges usedPercent;
 
   @Override
   public void open(OpenContext ctx) {
@@ -75,6 +80,13 @@ public final class BudgetFunction
             .getMapState(new MapStateDescriptor<>("pending-charges", Types.STRING, Types.DOUBLE));
     latency = AlertLatency.register(getRuntimeContext().getMetricGroup());
     otherCurrency = getRuntimeContext().getMetricGroup().counter("budgetChargesOtherCurrency");
+    usedPercent =
+        new LabelledGauges(
+            getRuntimeContext().getMetricGroup(),
+            "budgetUsedPercent",
+            List.of("budget"),
+            MAX_BUDGET_SERIES,
+            1);
   }
 
   @Override
@@ -219,6 +231,7 @@ public final class BudgetFunction
       ctx.output(ACTIONS, a);
     }
     if (ev.status() != null) {
+      usedPercent.set(ev.status().percent, ev.status().budgetId);
       out.collect(ev.status());
     }
   }

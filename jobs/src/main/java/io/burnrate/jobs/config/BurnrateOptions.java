@@ -300,6 +300,22 @@ public final class BurnrateOptions {
           .noDefaultValue()
           .withDescription("S3 region; default: the AWS SDK's chain, else us-east-1.");
 
+  public static final ConfigOption<String> BILLING_FILES_S3_ACCESS_KEY_ID =
+      key("billing.files.s3-access-key-id")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "S3 access key id; with billing.files.s3-secret-access-key replaces the AWS SDK's"
+                  + " default chain. Use ${env:VAR} or ${file:PATH} rather than the value.");
+
+  public static final ConfigOption<String> BILLING_FILES_S3_SECRET_ACCESS_KEY =
+      key("billing.files.s3-secret-access-key")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "S3 secret access key, e.g. ${env:AWS_SECRET_ACCESS_KEY} or ${file:/run/secrets/s3};"
+                  + " never printed.");
+
   public static final ConfigOption<String> SITES_FILE =
       key("onprem.sites-file")
           .stringType()
@@ -308,6 +324,16 @@ public final class BurnrateOptions {
               "JSON file of owned sites (tariff, currency, hardware price, lifetime, overhead);"
                   + " nodes labelled burnrate.io/site=<name> are priced by measured energy plus"
                   + " amortisation (docs/onprem.md).");
+
+  public static final ConfigOption<String> METRICS_PROMETHEUS_PORT =
+      key("metrics.prometheus.port")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Serve Flink and Burnrate metrics in Prometheus format on"
+                  + " http://127.0.0.1:<port>/metrics (a port, a range such as 9250-9260, or 0 for"
+                  + " any free port) when the job runs on its own MiniCluster (./burnrate run,"
+                  + " demo); off without it (docs/metrics.md).");
 
   /** The keys of every option above (for the run mode's check of unknown keys). */
   public static java.util.Set<String> keys() {

@@ -223,9 +223,20 @@ public final class JobConfig implements Serializable {
         BurnrateOptions.BILLING_FILES_INTERVAL.key(),
         "must be >= 1 s");
     String endpoint = c.get(BurnrateOptions.BILLING_FILES_S3_ENDPOINT);
+    String s3KeyId = c.get(BurnrateOptions.BILLING_FILES_S3_ACCESS_KEY_ID);
+    String s3Secret = c.get(BurnrateOptions.BILLING_FILES_S3_SECRET_ACCESS_KEY);
+    require(
+        (s3KeyId == null) == (s3Secret == null),
+        BurnrateOptions.BILLING_FILES_S3_SECRET_ACCESS_KEY.key(),
+        "set both billing.files.s3-access-key-id and billing.files.s3-secret-access-key, or"
+            + " neither (the AWS SDK's default chain)");
     this.billingS3 =
         new io.burnrate.connectors.billing.S3Settings(
-            endpoint, c.get(BurnrateOptions.BILLING_FILES_S3_REGION), endpoint != null, null, null);
+            endpoint,
+            c.get(BurnrateOptions.BILLING_FILES_S3_REGION),
+            endpoint != null,
+            s3KeyId,
+            s3Secret);
     this.reconciliationRetention = c.get(BurnrateOptions.RECONCILE_RETENTION);
     require(
         reconciliationRetention.compareTo(unbilledGrace) >= 0,

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -41,6 +42,14 @@ public final class RunConfig {
           "web.");
 
   public static Configuration load(Path file, List<String> flags) {
+    return load(file, flags, System::getenv);
+  }
+
+  /**
+   * As {@link #load(Path, List)}, resolving {@code ${env:VAR}} through {@code env} and {@code
+   * ${file:PATH}} references in values ({@link Secrets}).
+   */
+  public static Configuration load(Path file, List<String> flags, Function<String, String> env) {
     Map<String, String> values = new TreeMap<>();
     if (file != null) {
       JsonNode root;
@@ -71,7 +80,15 @@ public final class RunConfig {
                 + " or a Flink option");
       }
     }
+    values.replaceAll((k, v) -> Secrets.resolve(k, v, env));
     return Configuration.fromMap(values);
+  }
+
+  /** The configuration as {@code key: value} lines, secret-looking values redacted. */
+  public static String summary(Configuration conf) {
+    StringBuilder b = new StringBuilder();
+    Secrets.redact(conf.toMap()).forEach((k, v) -> b.append(k).append(": ").append(v).append('\n'));
+    return b.toString();
   }
 
   static boolean known(String key) {

@@ -3,6 +3,8 @@ package io.burnrate.jobs.demo;
 import io.burnrate.connectors.iceberg.CatalogConfig;
 import io.burnrate.jobs.config.BurnrateOptions;
 import io.burnrate.jobs.config.JobConfig;
+import io.burnrate.jobs.metrics.PrometheusMetrics;
+import io.burnrate.jobs.metrics.PrometheusReporter;
 import io.burnrate.jobs.pipeline.BurnrateJob;
 import io.burnrate.jobs.simulator.FleetSimulator;
 import io.burnrate.jobs.simulator.SimulatorPublisher;
@@ -41,6 +43,9 @@ public final class DemoRunner {
       Duration statusEvery,
       Path rateCard) {}
 
+  /** Where the demo serves Prometheus metrics: the first free port of these. */
+  static final String DEMO_METRICS_PORTS = "9249-9259";
+
   private final Options o;
   private final PrintStream out;
 
@@ -77,6 +82,7 @@ public final class DemoRunner {
           "execution.checkpointing.savepoint-dir", dir.resolve("savepoints").toUri().toString());
       flink.setString("pipeline.generic-types", "false");
       flink.setString("taskmanager.memory.network.fraction", "0.05");
+      PrometheusMetrics.enable(flink, DEMO_METRICS_PORTS);
       StreamExecutionEnvironment env =
           o.webUi()
               ? StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink)
@@ -106,6 +112,9 @@ public final class DemoRunner {
               + client.getJobID()
               + (o.webUi() ? " - web UI http://127.0.0.1:" + uiPort : ""));
       out.println("Iceberg warehouse " + warehouse);
+      for (int port : PrometheusReporter.boundPorts()) {
+        out.println("Prometheus metrics http://127.0.0.1:" + port + "/metrics (docs/metrics.md)");
+      }
 
       FleetSimulator sim =
           new FleetSimulator(

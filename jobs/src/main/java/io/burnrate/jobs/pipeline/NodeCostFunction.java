@@ -13,6 +13,7 @@ import io.burnrate.jobs.cost.NodeMeta;
 import io.burnrate.jobs.cost.PodMinute;
 import io.burnrate.jobs.cost.PodSpan;
 import io.burnrate.jobs.cost.UtilAcc;
+import io.burnrate.jobs.metrics.LabelledGauges;
 import io.burnrate.jobs.onprem.EnergyMeter;
 import io.burnrate.jobs.onprem.Site;
 import io.burnrate.jobs.onprem.Sites;
@@ -72,12 +73,16 @@ public final class NodeCostFunction
   private final Sites sites;
   private final long stalenessMillis;
 
+  /** The bound of clusters in {@code burnrate_idle_cost_per_hour} per subtask. */
+  public static final int MAX_CLUSTER_SERIES = 100;
+
   private transient ValueState<NodeMeta> meta;
   private transient MapState<String, PodSpan> pods;
   private transient MapState<Long, MinuteUsage> usage;
   private transient ValueState<HourAcc> hour;
   private transient Counter late;
   private transient Counter unpriced;
+  private transient LabelledGauges idleCostPerHour;
 
   public NodeCostFunction(RateCard rateCard, long stalenessMillis) {
     this(rateCard, Sites.none(), stalenessMillis);
@@ -104,6 +109,13 @@ public final class NodeCostFunction
     hour = getRuntimeContext().getState(new ValueStateDescriptor<>("hour", HourAcc.class));
     late = getRuntimeContext().getMetricGroup().counter("lateSamples");
     unpriced = getRuntimeContext().getMetricGroup().counter("unpricedNodes");
+    idleCostPerHour =
+        new LabelledGauges(
+            getRuntimeContext().getMetricGroup(),
+            "idleCostPerHour",
+            List.of("cluster"),
+            MAX_CLUSTER_SERIES,
+            MINUTE);
   }
 
   @Override
@@ -410,7 +422,11 @@ public final class NodeCostFunction
       out.collect(pm);
     }
     if (r.idleGpuSeconds > 0) {
-      ctx.output(IDLE, idleWindow(m, r, minute));
+      CostWindow idle = idleWindow(m, r, minute);
+      if (idle.cost != null) {
+        idleCostPerHour.addToWindow(minute, idle.cost, idle.cluster);
+      }
+      ctx.output(IDLE, idle);
     }
     accumulateHour(m, r, minute, ctx);
     usage.remove(minute);

@@ -1,9 +1,12 @@
 package io.burnrate.jobs.pipeline;
 
 import io.burnrate.jobs.cost.PodMinute;
+import io.burnrate.jobs.metrics.LabelledGauges;
 import io.burnrate.schemas.model.CostWindow;
+import java.util.List;
 import java.util.Objects;
 import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
@@ -128,12 +131,16 @@ public final class WorkloadWindows {
     }
   }
 
-  /** Turns the sum into the output record, with the window's bounds and a deterministic id. */
+  /** The bound of (team, cluster) label sets of {@code burnrate_cost_per_hour} per subtask. */
+  public static final int MAX_TEAM_SERIES = 200;
+
+  /** Turns the sum into the output record; also keeps the cost-per-hour gauge by team. */
   public static final class Emit
       extends ProcessWindowFunction<WorkloadAcc, CostWindow, String, TimeWindow> {
     private static final long serialVersionUID = 1L;
 
     private final boolean idleInCostPerSample;
+    private transient LabelledGauges costPerHour;
 
     /**
      * @param idleInCostPerSample whether allocation-based cost per sample includes the workload's
@@ -148,11 +155,26 @@ public final class WorkloadWindows {
     }
 
     @Override
+    public void open(OpenContext ctx) {
+      costPerHour =
+          new LabelledGauges(
+              getRuntimeContext().getMetricGroup(),
+              "costPerHour",
+              List.of("team", "cluster"),
+              MAX_TEAM_SERIES,
+              60_000L);
+    }
+
+    @Override
     public void process(
         String workload, Context ctx, Iterable<WorkloadAcc> sums, Collector<CostWindow> out) {
       for (WorkloadAcc a : sums) {
-        out.collect(
-            toWindow(a, ctx.window().getStart(), ctx.window().getEnd(), idleInCostPerSample));
+        CostWindow w =
+            toWindow(a, ctx.window().getStart(), ctx.window().getEnd(), idleInCostPerSample);
+        if (w.cost != null && costPerHour != null) {
+          costPerHour.addToWindow(w.windowStart, w.cost, w.team, w.cluster);
+        }
+        out.collect(w);
       }
     }
   }
