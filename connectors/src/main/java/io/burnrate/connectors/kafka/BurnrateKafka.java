@@ -78,4 +78,24 @@ public final class BurnrateKafka {
         .setTransactionalIdPrefix(transactionalIdPrefix)
         .build();
   }
+
+  /**
+   * An at-least-once sink for records that must be seen at once (alerts, actions): each record is
+   * sent as soon as it is produced and flushed at every checkpoint; after a failure the records
+   * since the last checkpoint are produced again, with the same ids.
+   */
+  public static <T> KafkaSink<T> atLeastOnceSink(
+      KafkaOptions kafka, KafkaRecordSerializationSchema<T> serializer) {
+    Properties props = new Properties();
+    props.putAll(kafka.clientProperties());
+    props.putIfAbsent("linger.ms", "0");
+    props.putIfAbsent("acks", "all");
+    props.putIfAbsent("enable.idempotence", "true");
+    return KafkaSink.<T>builder()
+        .setBootstrapServers(kafka.bootstrapServers())
+        .setKafkaProducerConfig(props)
+        .setRecordSerializer(serializer)
+        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+        .build();
+  }
 }

@@ -1,5 +1,6 @@
 package io.burnrate.jobs.actions;
 
+import io.burnrate.jobs.pipeline.QuietTimers;
 import io.burnrate.jobs.pricing.RateCard;
 import io.burnrate.schemas.model.Action;
 import io.burnrate.schemas.model.CostWindow;
@@ -59,7 +60,7 @@ public final class ActionFunction extends KeyedProcessFunction<String, CostWindo
       out.collect(a);
     }
     state.update(s);
-    ctx.timerService().registerEventTimeTimer(w.windowEnd + timeoutMillis);
+    ctx.timerService().registerEventTimeTimer(QuietTimers.deadline(w.windowEnd, timeoutMillis));
   }
 
   @Override

@@ -36,6 +36,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class Benchmark {
   private final Path dir;
+  private final Duration checkpoint;
+
+  /** Also land the history in Iceberg (a folder warehouse) and measure it. */
+  private boolean iceberg;
+
   private final double hours;
   private final int nodes;
   private final int parallelism;
@@ -44,6 +49,18 @@ public final class Benchmark {
 
   public Benchmark(
       Path dir, double hours, int nodes, int parallelism, boolean json, PrintStream out) {
+    this(dir, hours, nodes, parallelism, Duration.ofSeconds(1), json, out);
+  }
+
+  public Benchmark(
+      Path dir,
+      double hours,
+      int nodes,
+      int parallelism,
+      Duration checkpoint,
+      boolean json,
+      PrintStream out) {
+    this.checkpoint = checkpoint;
     this.dir = dir;
     this.hours = hours;
     this.nodes = nodes;
@@ -84,8 +101,10 @@ public final class Benchmark {
           "ceiling: one thread consuming and parsing every event (a warm-up pass, then the measured pass)...");
       consumeAndParse(kafka.clientProperties(), events);
       long c0 = System.nanoTime();
+      long cpu0 = processCpuNanos();
       long parsed = consumeAndParse(kafka.clientProperties(), events);
       double ceilingSecs = (System.nanoTime() - c0) / 1e9;
+      double ceilingCpu = (processCpuNanos() - cpu0) / 1e9;
       double ceiling = parsed / ceilingSecs;
       out.printf(
           "ceiling: %,d events in %.1fs = %,.0f events/s on one core%n",
@@ -93,18 +112,33 @@ public final class Benchmark {
 
       // (2) the job, end to end through Kafka
       out.printf(
-          "job: analytics pipeline at parallelism %d, bounded Kafka sources, exactly-once Kafka sinks...%n",
-          parallelism);
-      StreamExecutionEnvironment env = localEnvironment(d, parallelism);
+          "job: analytics pipeline at parallelism %d, bounded Kafka sources, exactly-once Kafka sinks,"
+              + " checkpoints every %s...%n",
+          parallelism, checkpoint);
+      int restPort = freePort();
+      StreamExecutionEnvironment env = localEnvironment(d, parallelism, restPort);
       Configuration job = new Configuration();
       job.set(BurnrateOptions.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
       job.set(BurnrateOptions.KAFKA_GROUP, "bench-" + System.nanoTime());
-      job.set(BurnrateOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
+      job.set(BurnrateOptions.CHECKPOINT_INTERVAL, checkpoint);
+      Path warehouse = d.resolve("warehouse-" + System.nanoTime());
+      if (iceberg) {
+        job.set(BurnrateOptions.ICEBERG_WAREHOUSE, warehouse.toString());
+      }
       JobConfig cfg = JobConfig.from(job);
       BurnrateJob.addTo(env, cfg, true);
       long j0 = System.nanoTime();
-      var result = env.execute("burnrate-bench");
+      long jcpu0 = processCpuNanos();
+      var client = env.executeAsync("burnrate-bench");
+      org.apache.flink.api.common.JobExecutionResult result;
+      StateSizes state = new StateSizes(restPort, client.getJobID().toHexString());
+      try {
+        result = client.getJobExecutionResult().get();
+      } finally {
+        state.close();
+      }
       double jobSecs = (System.nanoTime() - j0) / 1e9;
+      double jobCpu = (processCpuNanos() - jcpu0) / 1e9;
       out.printf(
           "job: net runtime %.1fs of %.1fs wall (the rest is MiniCluster start and submission)%n",
           result.getNetRuntime() / 1000.0, jobSecs);
@@ -125,6 +159,39 @@ public final class Benchmark {
       out.printf(
           "job: %,d events in %.1fs (including job start-up) = %,.0f events/s, %,.0f events/s per core (%d cores used)%n",
           events, jobSecs, events / jobSecs, perCore, usedCores);
+      String lake = iceberg ? lake(warehouse, jobSecs) : "";
+      // (3) state: the largest checkpoint of the run, per step
+      out.printf(
+          "state: largest checkpoint #%d, %,d bytes in all%n",
+          state.largestId(), state.largestTotal());
+      for (var e : state.largest().entrySet()) {
+        out.printf("state:   %,12d  %s%n", e.getValue(), e.getKey());
+      }
+      long perNode = state.bytesOf("allocate node cost");
+      long perWorkloadSteps =
+          state.bytesOf(
+              "join pod-minutes",
+              "workload cost windows",
+              "detect anomalies",
+              "team cost rate",
+              "rules:",
+              "actions:",
+              "training",
+              "scheduling");
+      double bytesPerGpu = perNode / (double) sim.gpuCount();
+      double bytesPerWorkload = perWorkloadSteps / (double) Math.max(1, sim.workloadCount());
+      out.printf(
+          "state: %,.0f bytes per tracked GPU (node allocation step / %d GPUs), %,.0f bytes per"
+              + " workload (workload-keyed steps / %d workloads)%n",
+          bytesPerGpu, sim.gpuCount(), bytesPerWorkload, sim.workloadCount());
+      // per CPU-second of the whole process (job, broker, MiniCluster): what the work costs,
+      // whatever the parallelism and whatever else the machine was doing
+      double ceilingPerCpu = parsed / ceilingCpu;
+      double jobPerCpu = events / jobCpu;
+      out.printf(
+          "cpu: ceiling %,.0f events per CPU-second (%.1f CPU-s), job %,.0f events per CPU-second"
+              + " (%.1f CPU-s of the process, broker included): ratio %.2f%n",
+          ceilingPerCpu, ceilingCpu, jobPerCpu, jobCpu, jobPerCpu / ceilingPerCpu);
       out.printf(
           "%nsummary: pipeline %,.0f events/s/core vs ceiling %,.0f events/s/core: ratio %.2f%n",
           perCore, ceiling, perCore / ceiling);
@@ -133,7 +200,10 @@ public final class Benchmark {
         out.printf(
             "{\"events\":%d,\"nodes\":%d,\"gpus\":%d,\"ceiling_events_per_s_core\":%.0f,"
                 + "\"job_seconds\":%.2f,\"job_events_per_s\":%.0f,\"job_events_per_s_core\":%.0f,\"ratio\":%.3f,"
-                + "\"parallelism\":%d,\"cores\":%d}%n",
+                + "\"parallelism\":%d,\"cores\":%d,\"state_bytes_per_gpu\":%.0f,"
+                + "\"state_bytes_per_workload\":%.0f,\"state_bytes_largest_checkpoint\":%d,"
+                + "\"ceiling_events_per_cpu_s\":%.0f,\"job_events_per_cpu_s\":%.0f,\"cpu_ratio\":%.3f"
+                + "%s}%n",
             events,
             nodes,
             sim.gpuCount(),
@@ -143,7 +213,14 @@ public final class Benchmark {
             perCore,
             perCore / ceiling,
             parallelism,
-            cores);
+            cores,
+            bytesPerGpu,
+            bytesPerWorkload,
+            state.largestTotal(),
+            ceilingPerCpu,
+            jobPerCpu,
+            jobPerCpu / ceilingPerCpu,
+            lake);
       }
     }
   }
@@ -152,12 +229,83 @@ public final class Benchmark {
    * A local MiniCluster environment for a measurement: no restarts, checkpoints under {@code d}.
    */
   static StreamExecutionEnvironment localEnvironment(Path d, int parallelism) {
+    return localEnvironment(d, parallelism, 0);
+  }
+
+  /** The same, with Flink's REST API on a given loopback port (0: any). */
+  static StreamExecutionEnvironment localEnvironment(Path d, int parallelism, int restPort) {
     Configuration flink = new Configuration();
+    flink.setString("rest.port", Integer.toString(restPort));
     flink.setString("rest.bind-address", "127.0.0.1");
     flink.setString("pipeline.generic-types", "false");
     flink.setString("restart-strategy.type", "none"); // a failure must show, not be retried
     flink.setString("execution.checkpointing.dir", d.resolve("checkpoints").toUri().toString());
     return StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
+  }
+
+  /** Measures the history path: rows and data files per commit of every table. */
+  public Benchmark withIceberg(boolean on) {
+    this.iceberg = on;
+    return this;
+  }
+
+  /**
+   * Rows per second landed in the lake and data files per commit, from the tables' snapshots;
+   * prints a line per table and returns the JSON fields.
+   */
+  private String lake(Path warehouse, double jobSecs) throws Exception {
+    org.apache.iceberg.catalog.Catalog catalog =
+        io.burnrate.connectors.iceberg.IcebergTables.catalogLoader(
+                io.burnrate.connectors.iceberg.CatalogConfig.hadoop(warehouse))
+            .loadCatalog();
+    long rows = 0;
+    long files = 0;
+    long commits = 0;
+    for (org.apache.iceberg.catalog.TableIdentifier id :
+        ((org.apache.iceberg.catalog.SupportsNamespaces) catalog)
+            .listNamespaces().stream().flatMap(ns -> catalog.listTables(ns).stream()).toList()) {
+      org.apache.iceberg.Table t = catalog.loadTable(id);
+      long tr = 0;
+      long tf = 0;
+      long tc = 0;
+      for (org.apache.iceberg.Snapshot s : t.snapshots()) {
+        java.util.Map<String, String> sum = s.summary();
+        tr += Long.parseLong(sum.getOrDefault("added-records", "0"));
+        tf += Long.parseLong(sum.getOrDefault("added-data-files", "0"));
+        tc++;
+      }
+      out.printf(
+          "lake: %-22s %,9d rows, %,6d data files in %,5d commits (%.1f files per commit)%n",
+          id.name(), tr, tf, tc, tc == 0 ? 0.0 : tf / (double) tc);
+      rows += tr;
+      files += tf;
+      commits += tc;
+    }
+    double perCommit = commits == 0 ? 0 : files / (double) commits;
+    out.printf(
+        "lake: %,d rows in %.1fs = %,.0f rows/s into Iceberg, %.1f data files per commit%n",
+        rows, jobSecs, rows / jobSecs, perCommit);
+    return String.format(
+        java.util.Locale.ROOT,
+        ",\"lake_rows\":%d,\"lake_rows_per_s\":%.0f,\"lake_commits\":%d,\"lake_files_per_commit\":%.2f",
+        rows,
+        rows / jobSecs,
+        commits,
+        perCommit);
+  }
+
+  /** CPU time of this JVM, all threads. */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
   }
 
   /** The machine a figure was measured on. */

@@ -23,7 +23,11 @@ public final class BudgetConfigParse extends ProcessFunction<RawRecord, BudgetCo
 
   public static final OutputTag<DeadLetter> DLQ = new OutputTag<>("budget-dead-letters") {};
 
+  /** A budget definition is a few hundred bytes; anything near this is not one. */
+  static final int MAX_DEFINITION_BYTES = 64 * 1024;
+
   private final String defaultZone;
+  private transient io.burnrate.jobs.pipeline.DeadLetterCounters deadLetters;
   private final int maxPayloadBytes;
   private transient BudgetParser parser;
   private transient LongCounter inputRecords;
@@ -36,6 +40,8 @@ public final class BudgetConfigParse extends ProcessFunction<RawRecord, BudgetCo
   @Override
   public void open(OpenContext ctx) {
     parser = new BudgetParser(defaultZone);
+    deadLetters =
+        new io.burnrate.jobs.pipeline.DeadLetterCounters(getRuntimeContext().getMetricGroup());
     inputRecords = null;
   }
 
@@ -49,36 +55,50 @@ public final class BudgetConfigParse extends ProcessFunction<RawRecord, BudgetCo
     String key = r.key == null ? null : new String(r.key, StandardCharsets.UTF_8);
     if (r.value == null || r.value.length == 0) {
       if (key == null || key.isBlank()) {
-        ctx.output(
-            DLQ,
-            DeadLetters.of(
-                r, DeadLetter.Reasons.MISSING_FIELD, "tombstone without a key", maxPayloadBytes));
+        dead(r, DeadLetter.Reasons.MISSING_FIELD, "tombstone without a key", ctx);
         return;
       }
       out.collect(BudgetControl.delete(key, BudgetControl.FROM_TOPIC, null));
+      return;
+    }
+    if (r.value.length > MAX_DEFINITION_BYTES) {
+      dead(
+          r,
+          DeadLetter.Reasons.TOO_LARGE,
+          "budget definition of " + r.value.length + " bytes exceeds " + MAX_DEFINITION_BYTES,
+          ctx);
       return;
     }
     Budget b;
     try {
       b = parser.parse(r.value, "budget");
     } catch (IllegalArgumentException e) {
+      String msg = String.valueOf(e.getMessage());
       String reason =
-          e.getMessage().contains("not JSON")
+          msg.contains("not JSON")
               ? DeadLetter.Reasons.INVALID_JSON
               : DeadLetter.Reasons.INVALID_VALUE;
-      ctx.output(DLQ, DeadLetters.of(r, reason, e.getMessage(), maxPayloadBytes));
+      dead(r, reason, msg, ctx);
+      return;
+    } catch (RuntimeException e) {
+      // a parser bug must not stop the job: keep the record and say what happened
+      dead(r, DeadLetter.Reasons.INVALID_VALUE, "unexpected parser error: " + e, ctx);
       return;
     }
     if (key != null && !key.isBlank() && !key.equals(b.id)) {
-      ctx.output(
-          DLQ,
-          DeadLetters.of(
-              r,
-              DeadLetter.Reasons.INVALID_VALUE,
-              "budget.id '" + b.id + "' differs from the record key '" + key + "'",
-              maxPayloadBytes));
+      dead(
+          r,
+          DeadLetter.Reasons.INVALID_VALUE,
+          "budget.id '" + b.id + "' differs from the record key '" + key + "'",
+          ctx);
       return;
     }
     out.collect(BudgetControl.define(b, BudgetControl.FROM_TOPIC));
+  }
+
+  /** To the DLQ, counted by reason (the same metric as every other input). */
+  private void dead(RawRecord r, String reason, String detail, Context ctx) {
+    ctx.output(DLQ, DeadLetters.of(r, reason, detail, maxPayloadBytes));
+    deadLetters.inc(reason);
   }
 }

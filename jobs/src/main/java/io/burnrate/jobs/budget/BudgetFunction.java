@@ -36,11 +36,14 @@ import org.apache.flink.util.OutputTag;
  * fan-out of about seven charges per window, and the {@code global} scope is one key (a few records
  * per window-minute, well within one subtask).
  *
- * <p><b>Time.</b> Spend is counted per window; evaluation runs on an event-time timer at each
- * window end (after all windows of that minute arrived), and the period rolls on a timer at its end
- * in the budget's time zone. On roll-over the period's alerts and escalation actions resolve, and
- * thresholds re-arm. Main output: {@link BudgetStatus} on change; side outputs {@link #ALERTS} and
- * {@link #ACTIONS}.
+ * <p><b>Time.</b> Charges wait in state until the watermark passes their window's end, then count
+ * in window order; evaluation runs on that event-time timer, once per window end. Counting on
+ * arrival made the evaluations depend on how windows of consecutive minutes were batched between
+ * two watermarks (a restore, a catch-up): an evaluation was skipped when a later minute's charges
+ * were already in, and a threshold's alert started a minute or more later than in an undisturbed
+ * run. The period rolls on a timer at its end in the budget's time zone. On roll-over the period's
+ * alerts and escalation actions resolve, and thresholds re-arm. Main output: {@link BudgetStatus}
+ * on change; side outputs {@link #ALERTS} and {@link #ACTIONS}.
  */
 public final class BudgetFunction
     extends KeyedCoProcessFunction<String, BudgetCharge, BudgetControl, BudgetStatus> {
@@ -53,6 +56,10 @@ public final class BudgetFunction
   public static final String FORECAST = "BudgetForecastBreach";
 
   private transient MapState<String, BudgetTracker> trackers;
+
+  /** Spend not counted yet: {@code windowEnd|windowStart|currency} to the sum of its charges. */
+  private transient MapState<String, Double> pending;
+
   private transient AlertLatency latency;
   private transient Counter otherCurrency;
 
@@ -63,6 +70,9 @@ public final class BudgetFunction
             .getMapState(
                 new MapStateDescriptor<>(
                     "budgets", Types.STRING, TypeInformation.of(BudgetTracker.class)));
+    pending =
+        getRuntimeContext()
+            .getMapState(new MapStateDescriptor<>("pending-charges", Types.STRING, Types.DOUBLE));
     latency = AlertLatency.register(getRuntimeContext().getMetricGroup());
     otherCurrency = getRuntimeContext().getMetricGroup().counter("budgetChargesOtherCurrency");
   }
@@ -73,22 +83,56 @@ public final class BudgetFunction
     if (trackers.isEmpty()) {
       return;
     }
-    for (Map.Entry<String, BudgetTracker> e : list()) {
-      BudgetTracker t = e.getValue();
-      if (c.currency != null && !c.currency.equals(t.budget.currency)) {
-        otherCurrency.inc();
-        continue;
+    String k = c.windowEnd + "|" + c.windowStart + "|" + (c.currency == null ? "" : c.currency);
+    Double before = pending.get(k);
+    pending.put(k, before == null ? c.cost : before + c.cost);
+    ctx.timerService().registerEventTimeTimer(c.windowEnd);
+  }
+
+  /** Counts the pending charges of windows that ended by {@code ts}, in window order. */
+  private void countDue(long ts, Context ctx, Collector<BudgetStatus> out) throws Exception {
+    List<String[]> due = new ArrayList<>();
+    for (String k : pending.keys()) {
+      String[] parts = k.split("\\|", -1);
+      if (Long.parseLong(parts[0]) <= ts) {
+        due.add(new String[] {parts[0], parts[1], parts[2], k});
       }
-      if (t.periodOver(c.windowStart)) {
-        roll(t, c.windowStart, ctx, out);
+    }
+    if (due.isEmpty()) {
+      return;
+    }
+    due.sort(
+        java.util.Comparator.<String[]>comparingLong(d -> Long.parseLong(d[0]))
+            .thenComparingLong(d -> Long.parseLong(d[1]))
+            .thenComparing(d -> d[2]));
+    List<Map.Entry<String, BudgetTracker>> all = list();
+    for (String[] d : due) {
+      long windowEnd = Long.parseLong(d[0]);
+      long windowStart = Long.parseLong(d[1]);
+      String currency = d[2].isEmpty() ? null : d[2];
+      double cost = pending.get(d[3]);
+      pending.remove(d[3]);
+      for (Map.Entry<String, BudgetTracker> e : all) {
+        BudgetTracker t = e.getValue();
+        if (currency != null && !currency.equals(t.budget.currency)) {
+          otherCurrency.inc();
+          continue;
+        }
+        if (t.periodOver(windowStart)) {
+          roll(t, windowStart, ctx, out);
+        }
+        if (windowStart < t.periodStart) {
+          continue; // a straggler of a closed period
+        }
+        t.add(windowStart, windowEnd, cost);
+        ctx.timerService().registerEventTimeTimer(t.periodEnd);
       }
-      if (c.windowStart < t.periodStart) {
-        continue; // a straggler of a closed period
-      }
-      t.add(c.windowStart, c.windowEnd, c.cost);
-      trackers.put(e.getKey(), t);
-      ctx.timerService().registerEventTimeTimer(c.windowEnd);
-      ctx.timerService().registerEventTimeTimer(t.periodEnd);
+    }
+    for (Map.Entry<String, BudgetTracker> e : all) {
+      trackers.put(e.getKey(), e.getValue());
+    }
+    if (pending.isEmpty()) {
+      pending.clear();
     }
   }
 
@@ -129,6 +173,7 @@ public final class BudgetFunction
     // fires every period's end: the data never reached it, so the period is not closed and no
     // next one is opened (each would open the next, without end).
     boolean endOfInput = ctx.timerService().currentWatermark() >= Long.MAX_VALUE - 1;
+    countDue(ts, ctx, out);
     for (Map.Entry<String, BudgetTracker> e : list()) {
       BudgetTracker t = e.getValue();
       if (t.asOf == ts && t.periodStart >= 0 && ts <= t.periodEnd) {

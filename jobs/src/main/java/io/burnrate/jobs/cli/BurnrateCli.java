@@ -375,12 +375,34 @@ public final class BurnrateCli implements Callable<Integer> {
     @Option(
         names = "--checkpoint",
         defaultValue = "1s",
-        description = "With --alert-latency: checkpoint interval (default ${DEFAULT-VALUE}).")
+        description = "Checkpoint interval of the job (default ${DEFAULT-VALUE}).")
     String checkpoint;
+
+    @Option(
+        names = "--iceberg",
+        description =
+            "Also land the history in an Iceberg folder warehouse and report rows per second and"
+                + " data files per commit.")
+    boolean iceberg;
+
+    @Option(
+        names = "--alert-delivery",
+        defaultValue = "exactly-once",
+        description =
+            "With --alert-latency: alerts.delivery, exactly-once or at-least-once (default"
+                + " ${DEFAULT-VALUE}).")
+    String alertDelivery;
 
     @Override
     public Integer call() throws Exception {
       if (alertLatency) {
+        if (!alertDelivery.equals("at-least-once") && !alertDelivery.equals("exactly-once")) {
+          throw new picocli.CommandLine.ParameterException(
+              new picocli.CommandLine(this),
+              "--alert-delivery: must be 'exactly-once' or 'at-least-once', got '"
+                  + alertDelivery
+                  + "'");
+        }
         new io.burnrate.jobs.bench.AlertLatencyBench(
                 dir,
                 Duration.ofMinutes(minutes),
@@ -389,12 +411,22 @@ public final class BurnrateCli implements Callable<Integer> {
                 org.apache.flink.util.TimeUtils.parseDuration(outOfOrderness),
                 org.apache.flink.util.TimeUtils.parseDuration(checkpoint),
                 parallelism,
+                alertDelivery.equals("at-least-once"),
                 json,
                 System.out)
             .run();
         return 0;
       }
-      new Benchmark(dir, hours, nodes, parallelism, json, System.out).run();
+      new Benchmark(
+              dir,
+              hours,
+              nodes,
+              parallelism,
+              org.apache.flink.util.TimeUtils.parseDuration(checkpoint),
+              json,
+              System.out)
+          .withIceberg(iceberg)
+          .run();
       return 0;
     }
   }

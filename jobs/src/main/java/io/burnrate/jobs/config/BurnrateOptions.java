@@ -40,6 +40,26 @@ public final class BurnrateOptions {
               "Producer transaction timeout; must be below the broker's"
                   + " transaction.max.timeout.ms (15 min by default) and above the checkpoint interval.");
 
+  public static final ConfigOption<Integer> MAX_PARALLELISM =
+      key("job.max-parallelism")
+          .intType()
+          .defaultValue(720)
+          .withDescription(
+              "Key groups of every keyed step: the most parallel the job can ever run from a"
+                  + " savepoint. Fixed for the life of the job's state (a savepoint restores only"
+                  + " with the same value); 720 divides evenly by 1-6, 8, 9, 10, 12, 15, 16, ...");
+
+  public static final ConfigOption<String> ALERTS_DELIVERY =
+      key("alerts.delivery")
+          .stringType()
+          .defaultValue("exactly-once")
+          .withDescription(
+              "How alerts and actions reach their topics: 'exactly-once' (transactional, visible to"
+                  + " read_committed consumers when the checkpoint completes, so up to one"
+                  + " checkpoint interval later) or 'at-least-once' (sent at once; after a failure"
+                  + " a restored job may send an alert again with the same id, which consumers"
+                  + " deduplicate). History in Iceberg is exactly-once either way.");
+
   public static final ConfigOption<String> CLUSTER =
       key("cluster.default-name")
           .stringType()
@@ -143,6 +163,41 @@ public final class BurnrateOptions {
           .intType()
           .defaultValue(1024 * 1024)
           .withDescription("Larger input records are not parsed: they go to the DLQ as too_large.");
+
+  public static final ConfigOption<Integer> MAX_STRING_BYTES =
+      key("input.max-string-bytes")
+          .intType()
+          .defaultValue(256 * 1024)
+          .withDescription(
+              "Records with a JSON string longer than this (in bytes) go to the DLQ as too_large:"
+                  + " a name or label value of that size is an error, and it would become a state"
+                  + " key and a lake column. The default leaves room for Kubernetes'"
+                  + " last-applied-configuration annotation (at most 256 KiB).");
+
+  public static final ConfigOption<Integer> MAX_TAGS =
+      key("input.max-tags")
+          .intType()
+          .defaultValue(500)
+          .withDescription(
+              "Billing rows with more tags (FOCUS Tags, CUR resource_tags) go to the DLQ as"
+                  + " too_large.");
+
+  public static final ConfigOption<String> MIN_EVENT_TIME =
+      key("input.min-event-time")
+          .stringType()
+          .defaultValue("2000-01-01T00:00:00Z")
+          .withDescription(
+              "Records whose event time is earlier go to the DLQ as timestamp_out_of_range (a"
+                  + " zero or seconds-for-milliseconds timestamp).");
+
+  public static final ConfigOption<Duration> MAX_FUTURE_SKEW =
+      key("input.max-future-skew")
+          .durationType()
+          .defaultValue(Duration.ofHours(1))
+          .withDescription(
+              "Records whose event time is further ahead of the wall clock go to the DLQ as"
+                  + " timestamp_out_of_range: one record from the future would otherwise move"
+                  + " event time ahead and make every other record late.");
 
   public static final ConfigOption<String> RECONCILE_ALLOCATE_BY =
       key("reconciliation.allocate-by")

@@ -29,6 +29,13 @@ public final class JobConfig implements Serializable {
   public final String groupId;
   public final String transactionalIdPrefix;
   public final Duration transactionTimeout;
+
+  /** Key groups of the keyed steps ({@code job.max-parallelism}). */
+  public final int maxParallelism;
+
+  /** Alerts and actions sent at once (at-least-once, idempotent ids) instead of transactionally. */
+  public final boolean alertsAtLeastOnce;
+
   public final String cluster;
   public final List<String> labelKeys;
   public final Duration outOfOrderness;
@@ -39,6 +46,10 @@ public final class JobConfig implements Serializable {
   public final CatalogConfig iceberg;
   public final int dlqMaxPayloadBytes;
   public final int maxRecordBytes;
+
+  /** Limits of input records ({@code input.*}). */
+  public final io.burnrate.jobs.pipeline.InputLimits inputLimits;
+
   public final DetectorConfig anomalyDetector;
   public final io.burnrate.jobs.reconcile.Reconciliation.AllocateBy allocateBy;
   public final Duration unbilledGrace;
@@ -64,6 +75,17 @@ public final class JobConfig implements Serializable {
     this.transactionalIdPrefix =
         nonBlank(c.get(BurnrateOptions.KAFKA_TXN_PREFIX), BurnrateOptions.KAFKA_TXN_PREFIX.key());
     this.transactionTimeout = c.get(BurnrateOptions.KAFKA_TXN_TIMEOUT);
+    this.maxParallelism = c.get(BurnrateOptions.MAX_PARALLELISM);
+    require(
+        maxParallelism >= 1 && maxParallelism <= 32768,
+        BurnrateOptions.MAX_PARALLELISM.key(),
+        "must be between 1 and 32768, got " + maxParallelism);
+    String delivery = c.get(BurnrateOptions.ALERTS_DELIVERY).trim().toLowerCase(Locale.ROOT);
+    require(
+        delivery.equals("exactly-once") || delivery.equals("at-least-once"),
+        BurnrateOptions.ALERTS_DELIVERY.key(),
+        "must be 'exactly-once' or 'at-least-once', got '" + delivery + "'");
+    this.alertsAtLeastOnce = delivery.equals("at-least-once");
     this.cluster = nonBlank(c.get(BurnrateOptions.CLUSTER), BurnrateOptions.CLUSTER.key());
     this.labelKeys = List.copyOf(c.get(BurnrateOptions.LABEL_KEYS));
     this.outOfOrderness = c.get(BurnrateOptions.OUT_OF_ORDERNESS);
@@ -122,6 +144,25 @@ public final class JobConfig implements Serializable {
     this.dlqMaxPayloadBytes = c.get(BurnrateOptions.DLQ_MAX_PAYLOAD);
     require(dlqMaxPayloadBytes >= 256, BurnrateOptions.DLQ_MAX_PAYLOAD.key(), "must be >= 256");
     this.maxRecordBytes = c.get(BurnrateOptions.MAX_RECORD_BYTES);
+    int maxStringBytes = c.get(BurnrateOptions.MAX_STRING_BYTES);
+    require(maxStringBytes >= 256, BurnrateOptions.MAX_STRING_BYTES.key(), "must be >= 256");
+    int maxTags = c.get(BurnrateOptions.MAX_TAGS);
+    require(maxTags >= 1, BurnrateOptions.MAX_TAGS.key(), "must be >= 1");
+    long minEventTime;
+    try {
+      minEventTime = java.time.Instant.parse(c.get(BurnrateOptions.MIN_EVENT_TIME)).toEpochMilli();
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          BurnrateOptions.MIN_EVENT_TIME.key()
+              + ": not an ISO-8601 instant (e.g. 2000-01-01T00:00:00Z): '"
+              + c.get(BurnrateOptions.MIN_EVENT_TIME)
+              + "'");
+    }
+    java.time.Duration skew = c.get(BurnrateOptions.MAX_FUTURE_SKEW);
+    require(!skew.isNegative(), BurnrateOptions.MAX_FUTURE_SKEW.key(), "must not be negative");
+    this.inputLimits =
+        new io.burnrate.jobs.pipeline.InputLimits(
+            maxRecordBytes, maxStringBytes, maxTags, minEventTime, skew.toMillis());
     double threshold = c.get(BurnrateOptions.ANOMALY_THRESHOLD);
     require(
         threshold > 0 && threshold < 1,

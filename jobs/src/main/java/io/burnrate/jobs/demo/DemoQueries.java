@@ -76,6 +76,37 @@ public final class DemoQueries {
           + " ROUND(estimated_monthly_savings, 0) AS usd_per_month, confidence, opened_at"
           + " FROM actions WHERE status = 'open' ORDER BY usd_per_month DESC LIMIT 10";
 
+  /** Owned GPUs: what each workload cost by energy and amortisation, beside the cloud. */
+  public static final String OWN_VS_CLOUD =
+      "SELECT site, workload, ROUND(SUM(cost), 2) AS owned_usd,"
+          + " ROUND(SUM(energy_cost), 2) AS energy_usd,"
+          + " ROUND(SUM(cloud_on_demand_cost), 2) AS cloud_on_demand_usd,"
+          + " ROUND(SUM(cloud_spot_cost), 2) AS cloud_spot_usd"
+          + " FROM workload_windows WHERE kind = 'workload' AND site IS NOT NULL"
+          + " GROUP BY site, workload ORDER BY owned_usd DESC";
+
+  /** When each owned site's hardware pays for itself at the observed utilisation. */
+  public static final String PAYBACK = "SELECT * FROM site_payback";
+
+  /** Inference: cost per million tokens and per thousand requests, allocation and usage based. */
+  public static final String UNIT_COST_INFERENCE =
+      "SELECT workload, gpu_model, CAST(SUM(tokens) AS BIGINT) AS tokens,"
+          + " CAST(SUM(requests) AS BIGINT) AS requests,"
+          + " ROUND(SUM(cost) / SUM(tokens) * 1e6, 4) AS usd_per_1m_tokens,"
+          + " ROUND(SUM(usage_cost) / SUM(tokens) * 1e6, 4) AS usage_usd_per_1m_tokens,"
+          + " ROUND(SUM(cost) / SUM(requests) * 1e3, 4) AS usd_per_1k_requests"
+          + " FROM workload_windows WHERE kind = 'workload' AND tokens > 0"
+          + " GROUP BY workload, gpu_model ORDER BY usd_per_1m_tokens DESC LIMIT 8";
+
+  /** Training runs that should stop, and what stopping saves. */
+  public static final String TRAINING =
+      "SELECT a.alertname, a.workload, a.starts_at, a.description,"
+          + " ROUND(x.estimated_monthly_savings, 0) AS usd_per_month"
+          + " FROM alerts a LEFT JOIN actions x ON x.workload = a.workload"
+          + " AND x.kind IN ('early_stop', 'stop_diverged') AND x.status = 'open'"
+          + " WHERE a.status = 'firing' AND a.alertname IN ('TrainingPlateau', 'TrainingDiverged')"
+          + " ORDER BY a.starts_at";
+
   public static final List<String> ALL =
       List.of(
           COST_BY_TEAM,
@@ -87,5 +118,9 @@ public final class DemoQueries {
           WHO_USED_A_NODE,
           ANOMALIES,
           ALERTS_BY_RULE,
-          ACTIONS);
+          ACTIONS,
+          OWN_VS_CLOUD,
+          PAYBACK,
+          UNIT_COST_INFERENCE,
+          TRAINING);
 }

@@ -92,6 +92,12 @@ public final class DemoRunner {
       if (o.rateCard() != null) {
         job.set(BurnrateOptions.RATE_CARD, o.rateCard().toAbsolutePath().toString());
       }
+      // the simulator's owned site: its tariff and hardware (docs/onprem.md)
+      Path sitesFile = dir.resolve("sites.json");
+      try (var in = DemoRunner.class.getResourceAsStream("sites.json")) {
+        Files.copy(in, sitesFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      job.set(BurnrateOptions.SITES_FILE, sitesFile.toString());
       JobConfig cfg = JobConfig.from(job);
       BurnrateJob.addTo(env, cfg, false);
       JobClient client = env.executeAsync("burnrate-analytics");
@@ -104,13 +110,14 @@ public final class DemoRunner {
       FleetSimulator sim =
           new FleetSimulator(
               new FleetSimulator.Config(
-                  o.seed(),
-                  simStart,
-                  simSpan,
-                  o.nodes(),
-                  "sim-cluster",
-                  Duration.ofSeconds(10),
-                  true));
+                      o.seed(),
+                      simStart,
+                      simSpan,
+                      o.nodes(),
+                      "sim-cluster",
+                      Duration.ofSeconds(10),
+                      true)
+                  .withOwnedSite());
       out.printf(
           "Simulated fleet: %d GPUs from %s; injected incidents:%n", sim.gpuCount(), simStart);
       for (FleetSimulator.Incident i : sim.incidents()) {
@@ -156,7 +163,11 @@ public final class DemoRunner {
 
       out.printf(
           "%nSQL over the Iceberg warehouse (Flink SQL, catalog 'burnrate', database 'burnrate'):%n");
-      try (SqlRunner sql = new SqlRunner(CatalogConfig.hadoop(warehouse))) {
+      try (SqlRunner sql =
+          new SqlRunner(
+              CatalogConfig.hadoop(warehouse),
+              io.burnrate.jobs.cost.SharedCost.Policy.WEIGHTED,
+              io.burnrate.jobs.onprem.Sites.fromFile(sitesFile))) {
         for (String q : DemoQueries.ALL) {
           out.println();
           out.println(q);

@@ -32,12 +32,15 @@ import org.apache.kafka.server.common.MetadataVersion;
  * KafkaRaftServer}) with storage formatted as {@code kafka-storage format} does.
  */
 public final class EmbeddedKafka implements AutoCloseable {
-  private final KafkaRaftServer server;
+  private volatile KafkaRaftServer server;
+  private final KafkaConfig config;
   private final String bootstrap;
   private final Path dataDir;
 
-  private EmbeddedKafka(KafkaRaftServer server, String bootstrap, Path dataDir) {
+  private EmbeddedKafka(
+      KafkaRaftServer server, KafkaConfig config, String bootstrap, Path dataDir) {
     this.server = server;
+    this.config = config;
     this.bootstrap = bootstrap;
     this.dataDir = dataDir;
   }
@@ -99,7 +102,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
     server.startup();
     String bootstrap = "127.0.0.1:" + brokerPort;
-    EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap, dataDir);
+    EmbeddedKafka kafka = new EmbeddedKafka(server, config, bootstrap, dataDir);
     try {
       kafka.awaitReady(Duration.ofSeconds(60));
     } catch (Exception e) {
@@ -180,6 +183,20 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Stops the broker, keeps it down for {@code down}, and starts it again on the same ports and log
+   * directory (fault-tolerance tests: a broker restart under a running job). Topics, committed
+   * offsets and transaction state survive.
+   */
+  public void restart(Duration down) throws Exception {
+    server.shutdown();
+    server.awaitShutdown();
+    Thread.sleep(down.toMillis());
+    server = new KafkaRaftServer(config, Time.SYSTEM);
+    server.startup();
+    awaitReady(Duration.ofSeconds(60));
   }
 
   @Override

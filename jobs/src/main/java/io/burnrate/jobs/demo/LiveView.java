@@ -117,6 +117,10 @@ public final class LiveView implements Runnable, AutoCloseable {
     out.printf(
         "%n-- minute ending %s | %d windows | fleet burn $%,.2f/h | idle $%,.2f/h (%.1f GPUs) | dead letters %s%n",
         now, windows, burn, idlePerHour, idleGpus, dlqReasons.isEmpty() ? "0" : dlqReasons);
+    String owned = ownedSiteLine(current);
+    if (owned != null) {
+      out.println(owned);
+    }
     out.printf(
         "  %-44s %-12s %9s %5s %22s %10s%n",
         "workload", "team", "$/hour", "eff", "$ per unit of work", "basis");
@@ -149,6 +153,34 @@ public final class LiveView implements Runnable, AutoCloseable {
       out.println(a);
     }
     newEvents.clear();
+  }
+
+  /**
+   * Owned GPUs in the minute: what they cost (energy and amortisation) beside what the same
+   * GPU-seconds would cost in the cloud; null when no owned site reported.
+   */
+  static String ownedSiteLine(List<JsonNode> current) {
+    double owned = 0;
+    double energy = 0;
+    double onDemand = 0;
+    double spot = 0;
+    java.util.Set<String> sites = new java.util.TreeSet<>();
+    for (JsonNode n : current) {
+      if (n.path("site").isTextual()) {
+        sites.add(n.path("site").asText());
+        owned += n.path("cost").asDouble(0) * 60;
+        energy += n.path("energy_cost").asDouble(0) * 60;
+        onDemand += n.path("cloud_on_demand_cost").asDouble(0) * 60;
+        spot += n.path("cloud_spot_cost").asDouble(0) * 60;
+      }
+    }
+    if (sites.isEmpty()) {
+      return null;
+    }
+    return String.format(
+        "  owned GPUs (%s): $%,.2f/h (energy $%,.2f/h) vs the same GPU time in the cloud $%,.2f/h"
+            + " on-demand, $%,.2f/h spot",
+        String.join(", ", sites), owned, energy, onDemand, spot);
   }
 
   /** {@code ALERT firing IdleGpu: GPUs of ... are idle: utilisation 1% < 10%}. */

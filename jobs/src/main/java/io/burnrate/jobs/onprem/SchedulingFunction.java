@@ -3,6 +3,7 @@ package io.burnrate.jobs.onprem;
 import io.burnrate.jobs.detection.Ids;
 import io.burnrate.jobs.detection.Resolutions;
 import io.burnrate.jobs.pipeline.NodeCostFunction;
+import io.burnrate.jobs.pipeline.QuietTimers;
 import io.burnrate.jobs.pricing.PriceHistory;
 import io.burnrate.jobs.pricing.PriceUpdate;
 import io.burnrate.schemas.model.Action;
@@ -89,7 +90,7 @@ public final class SchedulingFunction
       open.clear();
     }
     lastSeen.update(w.windowEnd);
-    ctx.timerService().registerEventTimeTimer(w.windowEnd + quietMillis);
+    ctx.timerService().registerEventTimeTimer(QuietTimers.deadline(w.windowEnd, quietMillis));
   }
 
   @Override

@@ -36,7 +36,8 @@ public final class AnomalyFunction extends KeyedProcessFunction<String, SeriesPo
           AnomalySeries.COST_RATE, "CostRateAnomaly",
           AnomalySeries.UTILIZATION, "UtilizationAnomaly",
           AnomalySeries.THROUGHPUT, "ThroughputAnomaly",
-          AnomalySeries.COST_PER_SAMPLE, "CostPerSampleAnomaly");
+          AnomalySeries.COST_PER_SAMPLE, "CostPerSampleAnomaly",
+          AnomalySeries.TEAM_COST_RATE, "TeamCostRateAnomaly");
 
   private final DetectorConfig config;
   private transient AnomalyDetector detector;
@@ -78,7 +79,7 @@ public final class AnomalyFunction extends KeyedProcessFunction<String, SeriesPo
       open.clear();
     }
     lastSeen.update(p.windowEnd);
-    ctx.timerService().registerEventTimeTimer(p.windowEnd + QUIET_MILLIS);
+    ctx.timerService().registerEventTimeTimer(QuietTimers.deadline(p.windowEnd, QUIET_MILLIS));
   }
 
   @Override
@@ -106,16 +107,23 @@ public final class AnomalyFunction extends KeyedProcessFunction<String, SeriesPo
     a.alertname = NAMES.getOrDefault(p.series, "SeriesAnomaly");
     a.severity = r.score() >= 0.95 ? "critical" : "warning";
     a.labels.put("alertname", a.alertname);
-    a.labels.put("cluster", p.cluster);
+    if (p.cluster != null) {
+      a.labels.put("cluster", p.cluster);
+    }
     if (p.namespace != null) {
       a.labels.put("namespace", p.namespace);
     }
-    a.labels.put("workload", p.workload);
+    if (p.workload != null) {
+      a.labels.put("workload", p.workload);
+    }
     if (p.team != null) {
       a.labels.put("team", p.team);
     }
     a.labels.put("series", p.series);
-    a.fingerprint = fingerprint(a.alertname, p.cluster, p.workload, p.series);
+    a.fingerprint =
+        p.workload != null
+            ? fingerprint(a.alertname, p.cluster, p.workload, p.series)
+            : fingerprint(a.alertname, p.cluster, "team/" + p.team, p.series);
     a.status = status;
     a.startsAt = startsAt;
     a.id = a.fingerprint + "/" + startsAt + "/" + status;
@@ -124,7 +132,7 @@ public final class AnomalyFunction extends KeyedProcessFunction<String, SeriesPo
             Locale.ROOT,
             "%s of %s is %s its expected range",
             p.series.replace('_', ' '),
-            p.workload,
+            subject(p),
             r.observed() > r.expectedHigh() ? "above" : "below");
     a.description = r.reason();
     a.observed = r.observed();
@@ -138,6 +146,11 @@ public final class AnomalyFunction extends KeyedProcessFunction<String, SeriesPo
     return a;
   }
 
+  /** What the series describes, for a summary: the workload, or the team. */
+  private static String subject(SeriesPoint p) {
+    return p.workload != null ? p.workload : "team " + p.team;
+  }
+
   private Alert resolved(Alert firing, SeriesPoint p, AnomalyResult r) {
     Alert a = alert(p, r, Alert.RESOLVED, firing.startsAt);
     a.severity = firing.severity;
@@ -148,7 +161,7 @@ public final class AnomalyFunction extends KeyedProcessFunction<String, SeriesPo
             Locale.ROOT,
             "%s of %s is back within its expected range",
             p.series.replace('_', ' '),
-            p.workload);
+            subject(p));
     return a;
   }
 

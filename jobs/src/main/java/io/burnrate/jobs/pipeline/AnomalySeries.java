@@ -18,6 +18,9 @@ public final class AnomalySeries implements FlatMapFunction<CostWindow, SeriesPo
   public static final String THROUGHPUT = "throughput";
   public static final String COST_PER_SAMPLE = "cost_per_sample";
 
+  /** A team's cost rate ($/h) in a cluster, summed over its workloads. */
+  public static final String TEAM_COST_RATE = "team_cost_rate";
+
   @Override
   public void flatMap(CostWindow w, Collector<SeriesPoint> out) {
     if (!CostWindow.KIND_WORKLOAD.equals(w.kind) || w.workload == null || w.gpuSeconds <= 0) {
@@ -67,5 +70,52 @@ public final class AnomalySeries implements FlatMapFunction<CostWindow, SeriesPo
     p.value = v;
     p.costBasis = w.costBasis;
     out.collect(p);
+  }
+
+  /**
+   * A team's share of one workload window as a point of the team's cost-rate series (key {@code
+   * team|<team>|team_cost_rate}); the points of one minute are summed by {@link #sum} in a
+   * one-minute event-time window. Every priced workload window counts, including those in which a
+   * pod started or ended: that is money the team spent. Windows without a team are not attributed
+   * to any.
+   */
+  public static final class TeamCostRate implements FlatMapFunction<CostWindow, SeriesPoint> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void flatMap(CostWindow w, Collector<SeriesPoint> out) {
+      if (!CostWindow.KIND_WORKLOAD.equals(w.kind) || w.team == null || w.cost == null) {
+        return;
+      }
+      double hours = (w.windowEnd - w.windowStart) / 3_600_000.0;
+      double v = w.cost / hours;
+      if (Double.isNaN(v) || Double.isInfinite(v)) {
+        return;
+      }
+      SeriesPoint p = new SeriesPoint();
+      p.key = w.cluster + "|team/" + w.team + "|" + TEAM_COST_RATE;
+      p.series = TEAM_COST_RATE;
+      p.cluster = w.cluster;
+      p.team = w.team;
+      p.windowStart = w.windowStart;
+      p.windowEnd = w.windowEnd;
+      p.value = v;
+      p.costBasis = w.costBasis;
+      out.collect(p);
+    }
+  }
+
+  /** Sums two points of the same series and minute (a team's cost rate over its workloads). */
+  public static SeriesPoint sum(SeriesPoint a, SeriesPoint b) {
+    SeriesPoint s = new SeriesPoint();
+    s.key = a.key;
+    s.series = a.series;
+    s.cluster = a.cluster;
+    s.team = a.team;
+    s.windowStart = Math.min(a.windowStart, b.windowStart);
+    s.windowEnd = Math.max(a.windowEnd, b.windowEnd);
+    s.value = a.value + b.value;
+    s.costBasis = a.costBasis != null && a.costBasis.equals(b.costBasis) ? a.costBasis : "mixed";
+    return s;
   }
 }

@@ -29,22 +29,50 @@ public final class BurnrateJob {
    */
   public static BurnratePipeline.Outputs addTo(
       StreamExecutionEnvironment env, JobConfig cfg, boolean bounded) {
+    return addTo(env, cfg, bounded, InputHook.NONE);
+  }
+
+  /**
+   * A step applied to each input topic's raw records between its source and its parser. Production
+   * has none; fault-tolerance tests insert a failure injector here (docs/fault-tolerance.md).
+   */
+  @FunctionalInterface
+  public interface InputHook {
+    InputHook NONE = (topic, records) -> records;
+
+    DataStream<RawRecord> apply(String topic, DataStream<RawRecord> records);
+  }
+
+  /**
+   * As {@link #addTo(StreamExecutionEnvironment, JobConfig, boolean)}, with {@code hook} on every
+   * input.
+   */
+  public static BurnratePipeline.Outputs addTo(
+      StreamExecutionEnvironment env, JobConfig cfg, boolean bounded, InputHook hook) {
     env.enableCheckpointing(cfg.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    env.setMaxParallelism(cfg.maxParallelism); // key groups: fixed for the life of the state
     // Every operator emits new objects and keeps copies, never its inputs, in state (a test
     // checks PodMinute.copy covers every field), so chained operators may pass records as is.
     env.getConfig().enableObjectReuse();
+    // No Kryo: every type on the wire and in state has a POJO or hand-written serializer, and a
+    // type that would fall back to Kryo fails the job at submission instead of slowing it down
+    // (and deserialising whatever class a byte stream names).
+    env.configure(
+        new org.apache.flink.configuration.Configuration()
+            .set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false));
     RateCard rateCard =
         cfg.rateCardPath == null
             ? RateCard.bundled()
             : RateCard.bundledWithOverride(Path.of(cfg.rateCardPath));
     BurnratePipeline.Inputs inputs =
         new BurnratePipeline.Inputs(
-            source(env, cfg, Topics.TELEMETRY_GPU, bounded),
-            source(env, cfg, Topics.TELEMETRY_WORKLOAD, bounded),
-            source(env, cfg, Topics.K8S_EVENTS, bounded),
-            billing(env, cfg, bounded),
-            source(env, cfg, Topics.CONFIG_PRICING, bounded),
-            source(env, cfg, Topics.CONFIG_BUDGETS, bounded));
+            hook.apply(Topics.TELEMETRY_GPU, source(env, cfg, Topics.TELEMETRY_GPU, bounded)),
+            hook.apply(
+                Topics.TELEMETRY_WORKLOAD, source(env, cfg, Topics.TELEMETRY_WORKLOAD, bounded)),
+            hook.apply(Topics.K8S_EVENTS, source(env, cfg, Topics.K8S_EVENTS, bounded)),
+            hook.apply(Topics.BILLING_FOCUS, billing(env, cfg, bounded)),
+            hook.apply(Topics.CONFIG_PRICING, source(env, cfg, Topics.CONFIG_PRICING, bounded)),
+            hook.apply(Topics.CONFIG_BUDGETS, source(env, cfg, Topics.CONFIG_BUDGETS, bounded)));
     BurnratePipeline.Settings settings =
         new BurnratePipeline.Settings(
             cfg.cluster,
@@ -52,7 +80,7 @@ public final class BurnrateJob {
             cfg.outOfOrderness,
             cfg.sourceIdleness,
             cfg.nodeStaleness,
-            cfg.maxRecordBytes,
+            cfg.inputLimits,
             cfg.dlqMaxPayloadBytes,
             rateCard,
             cfg.anomalyDetector,
@@ -121,8 +149,14 @@ public final class BurnrateJob {
         a -> a.id,
         OutputJson::costAllocation,
         "allocations");
-    kafka(out.alerts(), cfg, Topics.ALERTS, a -> a.fingerprint, OutputJson::alert, "alerts");
-    kafka(out.actions(), cfg, Topics.ACTIONS, a -> a.fingerprint, OutputJson::action, "actions");
+    if (cfg.alertsAtLeastOnce) {
+      immediate(out.alerts(), cfg, Topics.ALERTS, a -> a.fingerprint, OutputJson::alert, "alerts");
+      immediate(
+          out.actions(), cfg, Topics.ACTIONS, a -> a.fingerprint, OutputJson::action, "actions");
+    } else {
+      kafka(out.alerts(), cfg, Topics.ALERTS, a -> a.fingerprint, OutputJson::alert, "alerts");
+      kafka(out.actions(), cfg, Topics.ACTIONS, a -> a.fingerprint, OutputJson::action, "actions");
+    }
     kafka(
         out.budgetStatus(),
         cfg,
@@ -194,6 +228,25 @@ public final class BurnrateJob {
               "iceberg-budget-status")
           .name("iceberg: budget_status");
     }
+  }
+
+  /**
+   * An at-least-once Kafka sink of JSON records ({@code alerts.delivery: at-least-once}): sent at
+   * once. Its uid differs from the exactly-once sink's, so switching the mode is a topology change
+   * (restore with --allowNonRestoredState).
+   */
+  private static <T> void immediate(
+      DataStream<T> stream,
+      JobConfig cfg,
+      String topic,
+      JsonRecordSerializer.Fn<T, String> key,
+      JsonRecordSerializer.Fn<T, byte[]> json,
+      String name) {
+    stream
+        .sinkTo(
+            BurnrateKafka.atLeastOnceSink(cfg.kafka, new JsonRecordSerializer<T>(topic, key, json)))
+        .uid("sink-kafka-" + name + "-at-least-once")
+        .name("kafka (at once): " + topic);
   }
 
   /** An exactly-once Kafka sink of JSON records, keyed for ordering and compaction. */

@@ -84,7 +84,7 @@ public final class BurnratePipeline {
       Duration outOfOrderness,
       Duration sourceIdleness,
       Duration nodeStaleness,
-      int maxRecordBytes,
+      InputLimits limits,
       int dlqMaxPayloadBytes,
       RateCard rateCard,
       DetectorConfig anomalyDetector,
@@ -96,6 +96,20 @@ public final class BurnratePipeline {
       Sites sites)
       implements Serializable {}
 
+  /** The event time of a watch event: its pod's, node's or job's. */
+  static long k8sEventTime(K8sObject o) {
+    if (o.pod != null) {
+      return o.pod.timestamp;
+    }
+    if (o.node != null) {
+      return o.node.timestamp;
+    }
+    if (o.job != null) {
+      return o.job.timestamp;
+    }
+    return System.currentTimeMillis(); // a kind Burnrate ignores: no time to check
+  }
+
   public static Outputs build(Inputs in, Settings s) {
     // 1. parse each input; what cannot be used goes to the dead-letter stream
     String cluster = s.cluster();
@@ -103,61 +117,64 @@ public final class BurnratePipeline {
     SingleOutputStreamOperator<NodeEvent> gpu =
         in.gpuTelemetry()
             .process(
-                new ParseFunction<>(
-                    () -> {
-                      GpuSampleParser p = new GpuSampleParser(cluster);
-                      return r -> {
-                        // keep the Kafka coordinates: a late sample's dead letter names them
-                        NodeEvent e = new NodeEvent();
-                        e.sample = p.parse(r.value);
-                        e.sourceTopic = r.topic;
-                        e.sourcePartition = r.partition;
-                        e.sourceOffset = r.offset;
-                        return e;
-                      };
-                    },
-                    s.maxRecordBytes(),
-                    s.dlqMaxPayloadBytes()),
+                new ParseFunction<NodeEvent>(
+                        () -> {
+                          GpuSampleParser p = new GpuSampleParser(cluster);
+                          return r -> {
+                            // keep the Kafka coordinates: a late sample's dead letter names them
+                            NodeEvent e = new NodeEvent();
+                            e.sample = p.parse(r.value);
+                            e.sourceTopic = r.topic;
+                            e.sourcePartition = r.partition;
+                            e.sourceOffset = r.offset;
+                            return e;
+                          };
+                        },
+                        s.limits(),
+                        s.dlqMaxPayloadBytes())
+                    .withEventTime(e -> e.sample.timestamp),
                 TypeInformation.of(NodeEvent.class))
             .uid("parse-gpu-telemetry")
             .name("parse GPU telemetry");
     SingleOutputStreamOperator<WorkloadProgress> progress =
         in.workloadProgress()
             .process(
-                new ParseFunction<>(
-                    () -> {
-                      WorkloadProgressParser p = new WorkloadProgressParser(cluster);
-                      return r -> p.parse(r.value);
-                    },
-                    s.maxRecordBytes(),
-                    s.dlqMaxPayloadBytes()),
+                new ParseFunction<WorkloadProgress>(
+                        () -> {
+                          WorkloadProgressParser p = new WorkloadProgressParser(cluster);
+                          return r -> p.parse(r.value);
+                        },
+                        s.limits(),
+                        s.dlqMaxPayloadBytes())
+                    .withEventTime(w -> w.timestamp),
                 TypeInformation.of(WorkloadProgress.class))
             .uid("parse-workload-progress")
             .name("parse workload progress");
     SingleOutputStreamOperator<K8sObject> k8s =
         in.k8sEvents()
             .process(
-                new ParseFunction<>(
-                    () -> {
-                      K8sEventParser p = new K8sEventParser(cluster, labelKeys);
-                      return r -> {
-                        K8sObject o = p.parse(r.value, r.timestamp);
-                        if (r.clusterHeader != null && !r.clusterHeader.isEmpty()) {
-                          if (o.pod != null) {
-                            o.pod.cluster = r.clusterHeader;
-                          }
-                          if (o.node != null) {
-                            o.node.cluster = r.clusterHeader;
-                          }
-                          if (o.job != null) {
-                            o.job.cluster = r.clusterHeader;
-                          }
-                        }
-                        return o;
-                      };
-                    },
-                    s.maxRecordBytes(),
-                    s.dlqMaxPayloadBytes()),
+                new ParseFunction<K8sObject>(
+                        () -> {
+                          K8sEventParser p = new K8sEventParser(cluster, labelKeys);
+                          return r -> {
+                            K8sObject o = p.parse(r.value, r.timestamp);
+                            if (r.clusterHeader != null && !r.clusterHeader.isEmpty()) {
+                              if (o.pod != null) {
+                                o.pod.cluster = r.clusterHeader;
+                              }
+                              if (o.node != null) {
+                                o.node.cluster = r.clusterHeader;
+                              }
+                              if (o.job != null) {
+                                o.job.cluster = r.clusterHeader;
+                              }
+                            }
+                            return o;
+                          };
+                        },
+                        s.limits(),
+                        s.dlqMaxPayloadBytes())
+                    .withEventTime(BurnratePipeline::k8sEventTime),
                 TypeInformation.of(K8sObject.class))
             .uid("parse-k8s-events")
             .name("parse Kubernetes watch events");
@@ -195,7 +212,7 @@ public final class BurnratePipeline {
 
     // 4. allocation: node-minutes split over pods by GPU-seconds, idle, node-hours; prices from
     //    the rate card, superseded by prices published on the pricing topic (broadcast)
-    SingleOutputStreamOperator<PriceUpdate> prices =
+    SingleOutputStreamOperator<PriceUpdate> parsedPrices =
         in.pricing()
             .process(
                 new ParseFunction<>(
@@ -203,11 +220,13 @@ public final class BurnratePipeline {
                       PriceUpdateParser p = new PriceUpdateParser();
                       return r -> p.parse(r.value);
                     },
-                    s.maxRecordBytes(),
+                    s.limits(),
                     s.dlqMaxPayloadBytes()),
                 TypeInformation.of(PriceUpdate.class))
             .uid("parse-pricing")
-            .name("parse published prices")
+            .name("parse published prices");
+    SingleOutputStreamOperator<PriceUpdate> prices =
+        parsedPrices
             .assignTimestampsAndWatermarks(ConfigStreams.outsideEventTime())
             .uid("watermarks-pricing")
             .name("pricing takes no part in event time");
@@ -246,11 +265,22 @@ public final class BurnratePipeline {
             .name("workload cost windows (1 min)");
 
     // 7. anomalies: the production detector per workload series, alerts on state changes
+    DataStream<SeriesPoint> teamCostRate =
+        workloadWindows
+            .flatMap(new AnomalySeries.TeamCostRate(), TypeInformation.of(SeriesPoint.class))
+            .uid("team-cost-series")
+            .name("series: team cost rate")
+            .keyBy(p -> p.key)
+            .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
+            .reduce(AnomalySeries::sum)
+            .uid("team-cost-rate")
+            .name("team cost rate per minute");
     DataStream<Alert> alerts =
         workloadWindows
             .flatMap(new AnomalySeries(), TypeInformation.of(SeriesPoint.class))
             .uid("anomaly-series")
             .name("series: cost rate, utilisation, throughput, cost per sample")
+            .union(teamCostRate)
             .keyBy(p -> p.key)
             .process(new AnomalyFunction(s.anomalyDetector()), TypeInformation.of(Alert.class))
             .uid("detect-anomalies")
@@ -261,13 +291,15 @@ public final class BurnratePipeline {
     SingleOutputStreamOperator<BillingLineItem> billing =
         in.billing()
             .process(
-                new ParseFunction<>(
-                    () -> {
-                      BillingRowParser p = new BillingRowParser();
-                      return r -> p.parseJson(r.value);
-                    },
-                    s.maxRecordBytes(),
-                    s.dlqMaxPayloadBytes()),
+                new ParseFunction<BillingLineItem>(
+                        () -> {
+                          BillingRowParser p = new BillingRowParser();
+                          return r -> p.parseJson(r.value);
+                        },
+                        s.limits(),
+                        s.dlqMaxPayloadBytes())
+                    .withEventTime(b -> b.chargePeriodStart)
+                    .withTagCount(b -> b.tags == null ? 0 : b.tags.size()),
                 TypeInformation.of(BillingLineItem.class))
             .uid("parse-billing")
             .name("parse billing rows (FOCUS, CUR 2.0)");
@@ -343,7 +375,8 @@ public final class BurnratePipeline {
                 podMinutes.getSideOutput(NodeCostFunction.DLQ),
                 podWork.getSideOutput(PodProgressJoin.DLQ),
                 billing.getSideOutput(ParseFunction.DLQ),
-                prices.getSideOutput(ParseFunction.DLQ),
+                // the parser's side output: the watermark step after it has none
+                parsedPrices.getSideOutput(ParseFunction.DLQ),
                 decisions.deadLetters());
     return new Outputs(
         windows,

@@ -6,8 +6,10 @@ import io.burnrate.schemas.model.PodInfo;
 
 /**
  * Everything the node operator consumes, keyed by {@code cluster/node}: exactly one of a GPU
- * sample, a Node update or a Pod update (for the node the pod is bound to).
+ * sample, a Node update or a Pod update (for the node the pod is bound to). Serialised by {@link
+ * NodeEventSerializer} (no reflection: it is the busiest record on the wire).
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(NodeEventSerializer.Factory.class)
 public class NodeEvent {
   public GpuSample sample;
   public NodeInfo node;

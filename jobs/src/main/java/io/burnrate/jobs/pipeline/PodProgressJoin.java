@@ -152,7 +152,7 @@ public final class PodProgressJoin
     if (t > p.lastActivity) {
       p.lastActivity = t;
       progress.update(p);
-      ctx.timerService().registerEventTimeTimer(t + QUIET_MILLIS);
+      ctx.timerService().registerEventTimeTimer(QuietTimers.deadline(t, QUIET_MILLIS));
     }
   }
 

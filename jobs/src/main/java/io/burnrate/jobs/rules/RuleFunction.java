@@ -4,6 +4,7 @@ import io.burnrate.jobs.detection.AlertLatency;
 import io.burnrate.jobs.detection.Ids;
 import io.burnrate.jobs.detection.Resolutions;
 import io.burnrate.jobs.detection.WindowShape;
+import io.burnrate.jobs.pipeline.QuietTimers;
 import io.burnrate.jobs.rules.RuleEvaluator.Transition;
 import io.burnrate.schemas.model.Alert;
 import io.burnrate.schemas.model.CostWindow;
@@ -102,7 +103,7 @@ public final class RuleFunction extends KeyedProcessFunction<String, CostWindow,
     }
     s.lastWindowEnd = w.windowEnd;
     state.update(s);
-    ctx.timerService().registerEventTimeTimer(w.windowEnd + timeoutMillis);
+    ctx.timerService().registerEventTimeTimer(QuietTimers.deadline(w.windowEnd, timeoutMillis));
   }
 
   private void throughput(CostWindow w, SeriesRules s, Collector<Alert> out) {

@@ -36,7 +36,20 @@ public final class FleetSimulator {
       int nodes,
       String cluster,
       Duration scrapeInterval,
-      boolean incidents) {
+      boolean incidents,
+      boolean ownedSite) {
+    /** A cloud fleet only (no owned site). */
+    public Config(
+        long seed,
+        Instant start,
+        Duration duration,
+        int nodes,
+        String cluster,
+        Duration scrapeInterval,
+        boolean incidents) {
+      this(seed, start, duration, nodes, cluster, scrapeInterval, incidents, false);
+    }
+
     public Config {
       if (nodes < 1) {
         throw new IllegalArgumentException("nodes: must be >= 1");
@@ -52,6 +65,15 @@ public final class FleetSimulator {
     public static Config defaults(Instant start) {
       return new Config(
           42, start, Duration.ofHours(3), 12, "sim-cluster", Duration.ofSeconds(10), true);
+    }
+
+    /**
+     * The same fleet plus an owned site ({@link FleetSimulator#OWNED_SITE}): two 8-GPU nodes priced
+     * by energy and amortisation, running a fine-tuning job whose validation loss plateaus, an
+     * unstable run whose loss diverges, and an LLM inference service reporting tokens and requests.
+     */
+    public Config withOwnedSite() {
+      return new Config(seed, start, duration, nodes, cluster, scrapeInterval, incidents, true);
     }
   }
 
@@ -154,6 +176,9 @@ public final class FleetSimulator {
     boolean announced;
     int jitterMs;
     boolean cordoned; // spec.unschedulable: nothing is placed on it
+    String site; // owned (burnrate.io/site); null for cloud capacity
+    double[] energyMilliJoules; // DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION per GPU (owned nodes)
+    long energyResetAt = -1; // a driver reload resets GPU 0's counter
   }
 
   private final class SimWorkload {
@@ -173,6 +198,9 @@ public final class FleetSimulator {
     int scaleUpTo;
     boolean spotTolerant; // annotated burnrate.io/spot-tolerant=true
     boolean critical; // labelled burnrate.io/critical=true
+    boolean owned; // placed on the owned site only
+    long plateauAt = -1; // training: val_loss stops improving from here (reported every 5 min)
+    long divergeAt = -1; // training: the loss climbs from here and becomes NaN 5 minutes later
   }
 
   private final class SimPod {
@@ -189,6 +217,8 @@ public final class FleetSimulator {
     double tokensTotal;
     double requestsTotal;
     double loss = 4.0;
+    double valLoss = 4.2;
+    long lastEval = -1;
     long nextRestart = -1;
     int jitterMs;
     boolean deleted;
@@ -227,6 +257,9 @@ public final class FleetSimulator {
       idleNode();
       budgetTeam();
     }
+    if (cfg.ownedSite()) {
+      ownedSite();
+    }
   }
 
   public List<Incident> incidents() {
@@ -239,6 +272,11 @@ public final class FleetSimulator {
 
   public long endMillis() {
     return endMs;
+  }
+
+  /** Workloads (Jobs and Deployments) the simulation runs. */
+  public int workloadCount() {
+    return workloads.size();
   }
 
   /** Total GPUs in the fleet. */
@@ -438,6 +476,95 @@ public final class FleetSimulator {
         return;
       }
     }
+  }
+
+  /** The owned site's name: its nodes carry the label {@code burnrate.io/site=lab-berlin}. */
+  public static final String OWNED_SITE = "lab-berlin";
+
+  /** An owned 8-GPU A100 server (no cloud instance type, no bill). */
+  private static final NodeType OWNED_TYPE =
+      new NodeType("onprem", "dgx-a100", 8, "NVIDIA A100-SXM4-40GB", "", "", false, true, 40960);
+
+  /**
+   * The owned site: two DGX-class nodes labelled {@code burnrate.io/site=lab-berlin} reporting the
+   * energy counter (GPU 0 of the first is reset by a driver reload half-way), running team nlp's
+   * fine-tuning job (4 GPUs; validation loss every 5 minutes, improving until 35% of the run, then
+   * flat: a plateau), an unstable RL run (2 GPUs; its loss climbs from 55% of the run and is NaN 5
+   * minutes later: diverged) and an LLM inference service (2 replicas of 2 GPUs, tokens and
+   * requests). Built without drawing from the random sequence, after everything else, so the cloud
+   * fleet's plan is the same with or without it.
+   */
+  private void ownedSite() {
+    long dur = cfg.duration().toMillis();
+    for (int k = 0; k < 2; k++) {
+      SimNode n = new SimNode();
+      n.type = OWNED_TYPE;
+      n.name = "dgx-a100-lab-0" + (k + 1);
+      n.site = OWNED_SITE;
+      n.created = startMs;
+      n.gpuHolder = new String[OWNED_TYPE.gpus()];
+      n.jitterMs = (int) Math.min(step - 1, 2000 + 1500L * k);
+      n.energyMilliJoules = new double[OWNED_TYPE.gpus()];
+      for (int g = 0; g < n.energyMilliJoules.length; g++) {
+        n.energyMilliJoules[g] = 4.1e12 + g * 1.7e10; // months of use before the run
+      }
+      nodes.add(n);
+    }
+    SimNode first = nodes.get(nodes.size() - 2);
+    first.energyResetAt = startMs + dur / 2;
+    incidents.add(
+        new Incident(
+            "energy_counter_reset",
+            "node/" + first.name,
+            first.energyResetAt,
+            first.energyResetAt,
+            "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION of GPU 0 restarts from 0 (driver reload)"));
+
+    SimWorkload finetune = ownedWorkload("nlp", "train-llm-finetune-0", "Job", 4, 60_000L);
+    finetune.ratePerGpu = 55;
+    finetune.plateauAt = startMs + (long) (dur * 0.35);
+    incidents.add(
+        new Incident(
+            "training_plateau",
+            "workload/" + finetune.namespace + "/Job/" + finetune.name,
+            finetune.plateauAt,
+            -1,
+            "val_loss stops improving; 5 evaluations later early stopping would save the rest"));
+    SimWorkload rl = ownedWorkload("ml-infra", "train-rl-unstable-0", "Job", 2, 90_000L);
+    rl.ratePerGpu = 35;
+    rl.divergeAt = startMs + (long) (dur * 0.55);
+    incidents.add(
+        new Incident(
+            "training_diverged",
+            "workload/" + rl.namespace + "/Job/" + rl.name,
+            rl.divergeAt,
+            -1,
+            "the loss climbs 15% per scrape, then is NaN"));
+    SimWorkload serve = ownedWorkload("nlp", "serve-chat-llm", "Deployment", 2, 120_000L);
+    serve.inference = true;
+    serve.replicas = 2;
+    serve.ratePerGpu = 1400; // tokens per GPU-second at full speed
+  }
+
+  private SimWorkload ownedWorkload(
+      String team, String name, String kind, int gpus, long startAfter) {
+    SimWorkload w = new SimWorkload();
+    for (String[] t : TEAMS) {
+      if (t[0].equals(team)) {
+        w.team = t;
+      }
+    }
+    w.namespace = "team-" + team;
+    w.kind = kind;
+    w.name = name;
+    w.gpusPerPod = gpus;
+    w.replicas = 1;
+    w.start = startMs + startAfter;
+    w.end = -1;
+    w.behaviour = Behaviour.HEALTHY;
+    w.owned = true;
+    workloads.add(w);
+    return w;
   }
 
   /** The team heading for its budget: its own job, on node 0 (on-demand, priced). */
@@ -745,6 +872,9 @@ public final class FleetSimulator {
     // a runaway's extra replicas go to priced capacity: the cost it runs away with shows
     boolean runawayReplica = p.w.scaleUpAt >= 0 && p.created >= p.w.scaleUpAt;
     for (SimNode n : nodes) {
+      if ((n.site != null) != p.w.owned) {
+        continue; // owned capacity runs the owned site's workloads only
+      }
       if (n.cordoned
           || onDemandWithSpotPrice && !onDemandWithSpotPrice(n)
           || runawayReplica && n.type == UNPRICED_TYPE) {
@@ -839,7 +969,15 @@ public final class FleetSimulator {
       double fbUsed = Math.round(n.type.fbTotalMiB() * fbUsedFrac);
       j.num("DCGM_FI_DEV_FB_USED", fbUsed);
       j.num("DCGM_FI_DEV_FB_FREE", n.type.fbTotalMiB() - fbUsed);
-      j.num("DCGM_FI_DEV_POWER_USAGE", round4(60 + util * 330 + rnd.nextDouble() * 5));
+      double watts = round4(60 + util * 330 + rnd.nextDouble() * 5);
+      j.num("DCGM_FI_DEV_POWER_USAGE", watts);
+      if (n.energyMilliJoules != null) {
+        if (g == 0 && n.energyResetAt >= ts - step && n.energyResetAt < ts) {
+          n.energyMilliJoules[g] = 0; // the driver reloaded: the counter starts again
+        }
+        n.energyMilliJoules[g] += watts * step; // W x ms = mJ
+        j.num("DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", Math.round(n.energyMilliJoules[g]));
+      }
       j.num("DCGM_FI_DEV_MEM_COPY_UTIL", Math.round(util * 45));
       j.num("DCGM_FI_DEV_GPU_TEMP", Math.round(34 + util * 40));
       j.close();
@@ -884,8 +1022,23 @@ public final class FleetSimulator {
       p.samplesTotal += Math.floor(speed);
       p.loss = Math.max(0.8, p.loss * 0.9995);
       j.num("samples_total", p.samplesTotal);
-      j.num("loss", round4(p.loss));
+      if (p.w.divergeAt >= 0 && ts >= p.w.divergeAt + 5 * 60_000L) {
+        j.str("loss", "NaN"); // as PyTorch logs a diverged loss
+      } else if (p.w.divergeAt >= 0 && ts >= p.w.divergeAt) {
+        p.loss = p.loss * 1.15; // exploding gradients: the loss climbs every scrape
+        j.num("loss", round4(p.loss));
+      } else {
+        j.num("loss", round4(p.loss));
+      }
       j.num("step", Math.floor(p.samplesTotal / 256));
+      if (p.w.plateauAt >= 0 && (p.lastEval < 0 || ts - p.lastEval >= 5 * 60_000L)) {
+        // an evaluation every 5 minutes: improving until plateauAt, then flat within noise
+        p.lastEval = ts;
+        if (ts < p.w.plateauAt) {
+          p.valLoss = p.valLoss * 0.96;
+        }
+        j.num("val_loss", round4(p.valLoss * (1 + (rnd.nextDouble() - 0.5) * 0.0004)));
+      }
     }
     j.close();
     pending.add(
@@ -929,6 +1082,9 @@ public final class FleetSimulator {
     String deliveredAt = Instant.ofEpochMilli(at).toString();
     double total = 0;
     for (SimNode n : nodes) {
+      if (n.site != null) {
+        continue; // owned hardware has no bill
+      }
       long from = Math.max(n.created, h);
       long to = n.deleted >= 0 ? Math.min(n.deleted, hEnd) : hEnd;
       if (to <= from) {
@@ -1031,12 +1187,20 @@ public final class FleetSimulator {
     }
     j.open("labels");
     j.str("kubernetes.io/hostname", n.name);
-    j.str("node.kubernetes.io/instance-type", n.type.instanceType());
-    j.str("topology.kubernetes.io/region", n.type.region());
-    j.str("topology.kubernetes.io/zone", n.type.zone());
+    if (n.site == null) {
+      j.str("node.kubernetes.io/instance-type", n.type.instanceType());
+      j.str("topology.kubernetes.io/region", n.type.region());
+      j.str("topology.kubernetes.io/zone", n.type.zone());
+    }
     j.str("nvidia.com/gpu.product", n.type.gpuModel().replace(' ', '-'));
     j.str("nvidia.com/gpu.count", Integer.toString(n.type.gpus()));
-    switch (n.type.provider()) {
+    if (n.site != null) {
+      j.str("burnrate.io/site", n.site); // owned: no instance type, region or capacity type
+    }
+    switch (n.site != null ? "onprem" : n.type.provider()) {
+      case "onprem" -> {
+        // bare metal: no capacity-type label
+      }
       case "aws" -> j.str("karpenter.sh/capacity-type", n.type.spot() ? "spot" : "on-demand");
       case "gcp" -> {
         if (n.type.spot()) {
@@ -1047,7 +1211,10 @@ public final class FleetSimulator {
     }
     j.close(); // labels
     j.close(); // metadata
-    j.open("spec").str("providerID", n.providerId);
+    j.open("spec");
+    if (n.providerId != null) {
+      j.str("providerID", n.providerId);
+    }
     if (n.cordoned) {
       j.bool("unschedulable", true);
     }

@@ -2,6 +2,7 @@ package io.burnrate.jobs.training;
 
 import io.burnrate.jobs.detection.AlertLatency;
 import io.burnrate.jobs.detection.Ids;
+import io.burnrate.jobs.pipeline.QuietTimers;
 import io.burnrate.schemas.model.Action;
 import io.burnrate.schemas.model.Alert;
 import io.burnrate.schemas.model.CostWindow;
@@ -68,7 +69,7 @@ public final class TrainingFunction extends KeyedProcessFunction<String, CostWin
     }
     state.update(s);
     last.update(w);
-    ctx.timerService().registerEventTimeTimer(w.windowEnd + quietMillis);
+    ctx.timerService().registerEventTimeTimer(QuietTimers.deadline(w.windowEnd, quietMillis));
   }
 
   @Override

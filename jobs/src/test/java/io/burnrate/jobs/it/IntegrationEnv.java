@@ -110,6 +110,14 @@ final class IntegrationEnv {
     return JobConfig.from(jobSettings(kafka, warehouse, group));
   }
 
+  /** As above, with {@code extra} options on top. */
+  static JobConfig jobConfig(
+      EmbeddedKafka kafka, Path warehouse, String group, Configuration extra) {
+    Configuration c = jobSettings(kafka, warehouse, group);
+    c.addAll(extra);
+    return JobConfig.from(c);
+  }
+
   /** The settings of {@link #jobConfig}, for a test that changes some. */
   static Configuration jobSettings(EmbeddedKafka kafka, Path warehouse, String group) {
     Configuration c = new Configuration();

@@ -325,6 +325,9 @@ class PipelineEndToEndITCase {
   void theDemoQueriesAnswer() throws Exception {
     try (io.burnrate.jobs.demo.SqlRunner sql = new io.burnrate.jobs.demo.SqlRunner(cfg())) {
       for (String q : io.burnrate.jobs.demo.DemoQueries.ALL) {
+        if (q.equals(io.burnrate.jobs.demo.DemoQueries.PAYBACK)) {
+          continue; // needs the sites file: OwnedSiteITCase
+        }
         assertThat(sql.query(q).columns()).as(q).isNotEmpty();
       }
       var hours = sql.query(io.burnrate.jobs.demo.DemoQueries.ESTIMATE_VS_BILLED).rows();

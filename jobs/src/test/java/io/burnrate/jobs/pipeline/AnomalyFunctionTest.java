@@ -103,7 +103,7 @@ class AnomalyFunctionTest {
     assertThat(resolved.get(0).startsAt).isEqualTo(a.startsAt);
     assertThat(resolved.get(0).endsAt).isGreaterThan(a.startsAt);
 
-    harness.processWatermark(T0 + m * MINUTE + AnomalyFunction.QUIET_MILLIS + MINUTE);
+    harness.processWatermark(QuietTimers.deadline(T0 + m * MINUTE, AnomalyFunction.QUIET_MILLIS));
     assertThat(alerts()).isEmpty();
     assertThat(harness.numKeyedStateEntries()).isZero();
   }
@@ -118,11 +118,44 @@ class AnomalyFunctionTest {
     point(m++, 0.01); // utilisation collapses, then the workload disappears
     assertThat(alerts()).hasSize(1);
 
-    harness.processWatermark(T0 + m * MINUTE + AnomalyFunction.QUIET_MILLIS);
+    harness.processWatermark(QuietTimers.deadline(T0 + m * MINUTE, AnomalyFunction.QUIET_MILLIS));
     List<Alert> resolved = alerts();
     assertThat(resolved).hasSize(1);
     assertThat(resolved.get(0).status).isEqualTo(Alert.RESOLVED);
     assertThat(resolved.get(0).summary).contains("stopped reporting");
     assertThat(harness.numKeyedStateEntries()).isZero();
+  }
+
+  @Test
+  void aTeamCostRateAlertNamesTheTeamNotAWorkload() throws Exception {
+    SplittableRandom rnd = new SplittableRandom(3);
+    int m = 0;
+    for (; m < 300; m++) {
+      teamPoint(m, 60.0 + rnd.nextDouble());
+    }
+    teamPoint(m++, 240.0); // the team's spend quadruples
+    List<Alert> firing = alerts();
+    assertThat(firing).hasSize(1);
+    Alert a = firing.get(0);
+    assertThat(a.alertname).isEqualTo("TeamCostRateAnomaly");
+    assertThat(a.labels)
+        .containsEntry("team", "research")
+        .containsEntry("series", "team_cost_rate")
+        .containsEntry("cluster", "prod")
+        .doesNotContainKeys("workload");
+    assertThat(a.summary).isEqualTo("team cost rate of team research is above its expected range");
+  }
+
+  private void teamPoint(int minute, double value) throws Exception {
+    SeriesPoint p = new SeriesPoint();
+    p.series = AnomalySeries.TEAM_COST_RATE;
+    p.team = "research";
+    p.cluster = "prod";
+    p.key = "prod|team/research|" + p.series;
+    p.windowStart = T0 + minute * MINUTE;
+    p.windowEnd = p.windowStart + MINUTE;
+    p.value = value;
+    p.costBasis = "estimated";
+    harness.processElement(p, p.windowEnd - 1);
   }
 }

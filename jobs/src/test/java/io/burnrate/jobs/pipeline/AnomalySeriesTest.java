@@ -68,4 +68,36 @@ class AnomalySeriesTest {
     idle.kind = CostWindow.KIND_IDLE;
     assertThat(points(idle)).isEmpty();
   }
+
+  @Test
+  void aTeamCostRateSumsItsWorkloadsWindowsIncludingPartialOnes() {
+    CostWindow a = window(240);
+    a.team = "research";
+    CostWindow b = window(240 + 38); // a pod ended: not scored per workload, but spent by the team
+    b.workload = "ml/Job/other";
+    b.team = "research";
+    b.cost = 0.1;
+    CostWindow unowned = window(240);
+    List<SeriesPoint> pts = new ArrayList<>();
+    Collector<SeriesPoint> c =
+        new Collector<>() {
+          @Override
+          public void collect(SeriesPoint p) {
+            pts.add(p);
+          }
+
+          @Override
+          public void close() {}
+        };
+    AnomalySeries.TeamCostRate team = new AnomalySeries.TeamCostRate();
+    team.flatMap(a, c);
+    team.flatMap(b, c);
+    team.flatMap(unowned, c);
+    assertThat(pts).hasSize(2).allMatch(p -> p.key.equals("prod|team/research|team_cost_rate"));
+    SeriesPoint sum = AnomalySeries.sum(pts.get(0), pts.get(1));
+    assertThat(sum.value)
+        .isCloseTo((0.18298 + 0.1) * 60, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(sum.windowStart).isZero();
+    assertThat(sum.windowEnd).isEqualTo(60_000);
+  }
 }

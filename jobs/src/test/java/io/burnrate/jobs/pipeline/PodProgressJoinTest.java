@@ -189,7 +189,8 @@ class PodProgressJoinTest extends BurnrateTestBase {
         .isEqualTo(2);
 
     // last activity: the end of the minute [T0+60s, T0+120s)
-    long quietAt = t(120) - 1 + PodProgressJoin.QUIET_MILLIS;
+    // (the quiet timer sits on a whole-minute grid: QuietTimers)
+    long quietAt = QuietTimers.deadline(t(120) - 1, PodProgressJoin.QUIET_MILLIS);
     watermark(quietAt - 1);
     assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
 
@@ -202,12 +203,12 @@ class PodProgressJoinTest extends BurnrateTestBase {
   @Test
   void countersAreForgottenAfterQuiet() throws Exception {
     reading(t(10), 5000);
-    watermark(t(10) + PodProgressJoin.QUIET_MILLIS);
+    watermark(QuietTimers.deadline(t(10), PodProgressJoin.QUIET_MILLIS));
     output();
     assertThat(harness.numKeyedStateEntries()).isZero();
 
     // the pod is back: its first reading again has no increase (not 5000 -> 7000)
-    long later = t(10) + PodProgressJoin.QUIET_MILLIS + 1;
+    long later = QuietTimers.deadline(t(10), PodProgressJoin.QUIET_MILLIS) + 1;
     long minute = Math.floorDiv(later, MINUTE) * MINUTE;
     reading(later, 7000);
     reading(later + 20_000, 7300);

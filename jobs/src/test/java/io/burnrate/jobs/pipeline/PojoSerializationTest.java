@@ -41,7 +41,6 @@ class PojoSerializationTest {
 
   static Stream<Class<?>> types() {
     return Stream.of(
-        NodeEvent.class,
         PodMinute.class,
         NodeMeta.class,
         PodSpan.class,

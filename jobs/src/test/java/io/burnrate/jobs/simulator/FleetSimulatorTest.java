@@ -122,4 +122,100 @@ class FleetSimulatorTest {
             "budget_thresholds",
             "budget_forecast");
   }
+
+  @Test
+  void theOwnedSiteReportsEnergyHasNoBillAndItsRunsPlateauAndDiverge() throws Exception {
+    Duration span = Duration.ofMinutes(100);
+    FleetSimulator.Config cfg =
+        new FleetSimulator.Config(5, START, span, 6, "c", Duration.ofSeconds(10), true)
+            .withOwnedSite();
+    FleetSimulator sim = new FleetSimulator(cfg);
+    List<SimRecord> records = new ArrayList<>();
+    sim.run(records::add);
+    GpuSampleParser gpu = new GpuSampleParser("c");
+    WorkloadProgressParser work = new WorkloadProgressParser("c");
+    K8sEventParser k8s = new K8sEventParser("c", List.of("team", "project", "cost-center"));
+    Set<String> ownedNodes = new HashSet<>();
+    Map<String, Double> lastEnergy = new HashMap<>();
+    int resets = 0;
+    int valLossReadings = 0;
+    boolean nanLoss = false;
+    boolean tokens = false;
+    for (SimRecord r : records) {
+      switch (r.topic()) {
+        case Topics.K8S_EVENTS -> {
+          K8sObject o = k8s.parse(r.value(), r.timestamp());
+          if (o.node != null && FleetSimulator.OWNED_SITE.equals(o.node.site)) {
+            ownedNodes.add(o.node.name);
+            assertThat(o.node.instanceType).isNull();
+          }
+        }
+        case Topics.TELEMETRY_GPU -> {
+          var g = gpu.parse(r.value());
+          if (g.hostname.startsWith("dgx-")) {
+            assertThat(g.totalEnergy).as("energy counter on owned GPUs").isPositive();
+            String k = g.hostname + "/" + g.gpu;
+            Double before = lastEnergy.put(k, g.totalEnergy);
+            if (before != null && g.totalEnergy < before) {
+              resets++;
+            }
+          } else {
+            assertThat(Double.isNaN(g.totalEnergy)).isTrue();
+          }
+        }
+        case Topics.TELEMETRY_WORKLOAD -> {
+          var w = work.parse(r.value());
+          if (w.pod.startsWith("train-llm-finetune-0") && !Double.isNaN(w.valLoss)) {
+            valLossReadings++;
+          }
+          nanLoss |= w.pod.startsWith("train-rl-unstable-0") && w.lossNonFinite;
+          tokens |= w.pod.startsWith("serve-chat-llm") && w.tokensTotal > 0;
+        }
+        case Topics.BILLING_FOCUS ->
+            assertThat(new String(r.value(), java.nio.charset.StandardCharsets.UTF_8))
+                .doesNotContain("dgx-");
+        default -> {}
+      }
+    }
+    assertThat(ownedNodes).containsExactlyInAnyOrder("dgx-a100-lab-01", "dgx-a100-lab-02");
+    assertThat(resets).as("one driver reload").isEqualTo(1);
+    assertThat(valLossReadings).as("an evaluation every 5 minutes").isBetween(18, 20);
+    assertThat(nanLoss).isTrue();
+    assertThat(tokens).isTrue();
+    assertThat(sim.incidents())
+        .extracting(FleetSimulator.Incident::kind)
+        .contains("training_plateau", "training_diverged", "energy_counter_reset");
+  }
+
+  @Test
+  void theOwnedSiteLeavesTheCloudFleetsPlanAlone() throws Exception {
+    Duration span = Duration.ofMinutes(30);
+    List<SimRecord> cloud = run(3, 8, span);
+    List<SimRecord> both = new ArrayList<>();
+    new FleetSimulator(
+            new FleetSimulator.Config(3, START, span, 8, "c", Duration.ofSeconds(10), true)
+                .withOwnedSite())
+        .run(both::add);
+    // the same Node ADDED events for the cloud nodes: the owned site only adds
+    K8sEventParser k8s = new K8sEventParser("c", List.of("team"));
+    Set<String> cloudNodes = new HashSet<>();
+    Set<String> bothNodes = new HashSet<>();
+    for (SimRecord r : cloud) {
+      if (r.topic().equals(Topics.K8S_EVENTS)) {
+        K8sObject o = k8s.parse(r.value(), r.timestamp());
+        if (o.node != null) {
+          cloudNodes.add(o.node.name + "/" + o.node.instanceType);
+        }
+      }
+    }
+    for (SimRecord r : both) {
+      if (r.topic().equals(Topics.K8S_EVENTS)) {
+        K8sObject o = k8s.parse(r.value(), r.timestamp());
+        if (o.node != null && o.node.site == null) {
+          bothNodes.add(o.node.name + "/" + o.node.instanceType);
+        }
+      }
+    }
+    assertThat(bothNodes).isEqualTo(cloudNodes);
+  }
 }

@@ -49,8 +49,17 @@ public class DeadLetter {
     /** Event time older than the watermark allows: its window was already emitted. */
     public static final String LATE = "late";
 
-    /** The record exceeds a configured size limit. */
+    /**
+     * The record exceeds a configured size limit (input.max-record-bytes, input.max-string-bytes,
+     * input.max-tags).
+     */
     public static final String TOO_LARGE = "too_large";
+
+    /**
+     * Event time before input.min-event-time or further ahead of the wall clock than
+     * input.max-future-skew: it would drag event time far away (and make every other record late).
+     */
+    public static final String OUT_OF_RANGE = "timestamp_out_of_range";
 
     /** A node whose instance type has no price in the rate card: its cost cannot be estimated. */
     public static final String UNPRICED = "unpriced_instance_type";

@@ -113,11 +113,25 @@ public final class FocusRowParser {
             COMMITMENT_DISCOUNT_STATUSES,
             null);
     c.tags("tags", "Tags", b.tags);
+    // usage is consumed, never given back: a negative quantity on a Usage row that is not a
+    // correction is an error (credits, refunds and corrections are legitimately negative)
+    boolean correction = "Correction".equals(b.chargeClass);
+    if ("Usage".equals(b.chargeCategory) && !correction) {
+      requireNotNegative("ConsumedQuantity", b.consumedQuantity);
+      requireNotNegative("PricingQuantity", b.pricingQuantity);
+    }
     // Burnrate's own columns, when the row is one Burnrate wrote (ingest-billing --to-topic)
     b.instanceType = c.text("x_instancetype");
     b.usageType = c.text("x_usagetype");
     b.lineItemType = c.text("x_lineitemtype");
     return b;
+  }
+
+  private static void requireNotNegative(String column, double v) throws ParseException {
+    if (v < 0) {
+      throw new ParseException(
+          INVALID_VALUE, column + ": negative usage quantity " + v + " on a Usage row");
+    }
   }
 
   /** An ISO 4217 code, upper-cased; USD when absent. */

@@ -162,6 +162,10 @@ public final class Values {
     if (t.isEmpty()) {
       throw new ParseException(INVALID_VALUE, field + ": empty timestamp");
     }
+    long fast = rfc3339(t);
+    if (fast != Long.MIN_VALUE) {
+      return fast;
+    }
     if (isDecimal(t)) {
       return epochNumber(field, parseNumber(field, t));
     }
@@ -191,6 +195,91 @@ public final class Values {
     } catch (DateTimeParseException e) {
       throw new ParseException(INVALID_VALUE, field + ": not a timestamp: '" + abbreviate(t) + "'");
     }
+  }
+
+  /**
+   * The shape nearly every producer sends, {@code 2026-01-05T10:00:00[.fff][Z|+hh:mm]} (or a space
+   * for the {@code T}; no offset means UTC), parsed without a {@link DateTimeFormatter}: the
+   * formatter's optional sections copy their parse state, and that was a fifth of the time spent
+   * parsing a dcgm sample. Returns {@link Long#MIN_VALUE} for anything else, invalid dates
+   * included, which the formatters then parse or reject with their message. Same result as the
+   * formatters (tested on random timestamps).
+   */
+  static long rfc3339(String t) {
+    int n = t.length();
+    if (n < 19
+        || t.charAt(4) != '-'
+        || t.charAt(7) != '-'
+        || (t.charAt(10) != 'T' && t.charAt(10) != ' ')
+        || t.charAt(13) != ':'
+        || t.charAt(16) != ':') {
+      return Long.MIN_VALUE;
+    }
+    int year = digits(t, 0, 4);
+    int month = digits(t, 5, 2);
+    int day = digits(t, 8, 2);
+    int hour = digits(t, 11, 2);
+    int minute = digits(t, 14, 2);
+    int second = digits(t, 17, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) {
+      return Long.MIN_VALUE; // hour, minute, second < 0 when not digits
+    }
+    if (hour < 0
+        || minute < 0
+        || second < 0
+        || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+      return Long.MIN_VALUE;
+    }
+    int i = 19;
+    int millis = 0;
+    if (i < n && t.charAt(i) == '.') {
+      int start = ++i;
+      while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+        if (i - start < 3) {
+          millis = millis * 10 + (t.charAt(i) - '0');
+        }
+        i++;
+      }
+      int len = i - start;
+      if (len == 0 || len > 9) {
+        return Long.MIN_VALUE;
+      }
+      for (int k = len; k < 3; k++) {
+        millis *= 10;
+      }
+    }
+    int offsetSeconds = 0;
+    if (i < n) {
+      char c = t.charAt(i);
+      if (c == 'Z' && i + 1 == n) {
+        offsetSeconds = 0;
+      } else if ((c == '+' || c == '-') && i + 6 == n && t.charAt(i + 3) == ':') {
+        int oh = digits(t, i + 1, 2);
+        int om = digits(t, i + 4, 2);
+        if (oh < 0 || om < 0 || oh > 18 || om > 59 || (oh == 18 && om > 0)) {
+          return Long.MIN_VALUE;
+        }
+        offsetSeconds = (c == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+      } else {
+        return Long.MIN_VALUE;
+      }
+    }
+    long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+    long seconds = epochDay * 86_400L + hour * 3600L + minute * 60L + second - offsetSeconds;
+    return seconds * 1000L + millis;
+  }
+
+  /** The non-negative number of {@code len} ASCII digits at {@code from}; -1 if one is not. */
+  private static int digits(String t, int from, int len) {
+    int v = 0;
+    for (int k = from; k < from + len; k++) {
+      char c = t.charAt(k);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 
   /**

@@ -148,4 +148,62 @@ class ValuesTest {
     assertThat(Values.abbreviate("x".repeat(200))).hasSize(80).endsWith("...");
     assertThat(Values.abbreviate("short")).isEqualTo("short");
   }
+
+  @Test
+  void theFastTimestampPathAgreesWithTheFormattersOnRandomTimestamps() throws Exception {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(42);
+    for (int i = 0; i < 20_000; i++) {
+      long epochSecond = rnd.nextLong(-2_208_988_800L, 7_258_118_400L); // 1900..2200
+      int nanos = rnd.nextInt(1_000_000_000);
+      int digits = rnd.nextInt(10); // 0..9 fraction digits
+      int offsetMinutes = rnd.nextInt(-18 * 60, 18 * 60 + 1);
+      java.time.ZoneOffset off = java.time.ZoneOffset.ofTotalSeconds(offsetMinutes * 60);
+      java.time.LocalDateTime local =
+          java.time.LocalDateTime.ofEpochSecond(epochSecond, nanos, off);
+      String text =
+          local.toLocalDate()
+              + (rnd.nextBoolean() ? "T" : " ")
+              + String.format(
+                  java.util.Locale.ROOT,
+                  "%02d:%02d:%02d",
+                  local.getHour(),
+                  local.getMinute(),
+                  local.getSecond());
+      if (digits > 0) {
+        text += "." + String.format(java.util.Locale.ROOT, "%09d", nanos).substring(0, digits);
+      }
+      int kind = rnd.nextInt(3);
+      String withZone = kind == 0 ? text : kind == 1 ? text + off.getId() : text + "Z";
+      if (kind == 1 && off.getTotalSeconds() == 0) {
+        withZone = text + "+00:00";
+      }
+      long expected =
+          kind == 1
+              ? java.time.OffsetDateTime.parse(withZone.replace(' ', 'T'))
+                  .toInstant()
+                  .toEpochMilli()
+              : java.time.LocalDateTime.parse(text.replace(' ', 'T'))
+                  .toInstant(java.time.ZoneOffset.UTC)
+                  .toEpochMilli();
+      assertThat(Values.rfc3339(withZone)).as(withZone).isEqualTo(expected);
+      assertThat(Values.parseTimestamp("t", withZone)).as(withZone).isEqualTo(expected);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "2026-02-29T00:00:00Z",
+        "2026-01-05T24:00:00Z",
+        "2026-01-05T10:60:00Z",
+        "2026-13-05T10:00:00Z",
+        "2026-01-05T10:00:00.Z",
+        "2026-01-05T10:00:00+5:30",
+        "2026-01-05T10:00:00+19:00",
+        "2026-01-05t10:00:00Z",
+        "2026-01-05T10:00:00.1234567890Z"
+      })
+  void theFastTimestampPathLeavesEverythingElseToTheFormatters(String text) {
+    assertThat(Values.rfc3339(text)).isEqualTo(Long.MIN_VALUE);
+  }
 }
