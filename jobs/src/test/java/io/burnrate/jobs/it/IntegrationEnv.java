@@ -74,16 +74,28 @@ final class IntegrationEnv {
     List<JsonNode> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      c.subscribe(List.of(topic));
-      int empty = 0;
-      while (empty < 6) {
-        var batch = c.poll(Duration.ofMillis(500));
-        if (batch.isEmpty()) {
-          empty++;
-        } else {
-          empty = 0;
+      // read to the end offsets (for read_committed: the last stable offsets), not "until a few
+      // polls come back empty": on a loaded machine a fetch can take longer than any such pause
+      List<org.apache.kafka.common.TopicPartition> parts = new ArrayList<>();
+      for (var pi : c.partitionsFor(topic)) {
+        parts.add(new org.apache.kafka.common.TopicPartition(topic, pi.partition()));
+      }
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      var ends = c.endOffsets(parts);
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (true) {
+        boolean done = true;
+        for (var tp : parts) {
+          done &= c.position(tp) >= ends.get(tp);
         }
-        for (ConsumerRecord<byte[], byte[]> r : batch) {
+        if (done) {
+          break;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("could not read " + topic + " to its end " + ends);
+        }
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
           out.add(MAPPER.readTree(r.value()));
         }
       }
