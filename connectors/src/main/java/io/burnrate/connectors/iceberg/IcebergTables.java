@@ -6,24 +6,58 @@ import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.flink.CatalogLoader;
+import org.apache.iceberg.flink.FlinkCatalog;
 import org.apache.iceberg.flink.TableLoader;
 
-/** Loads the configured catalog and creates Burnrate's tables on first use. */
+/**
+ * The one place that builds Iceberg catalogs from a {@link CatalogConfig}: for the job's sinks
+ * ({@link #tableLoader}), for Flink SQL ({@link #flinkCatalog}) and for plain Iceberg access
+ * ({@link #catalogLoader}); creates Burnrate's tables on first use.
+ *
+ * <pre>{@code
+ * CatalogConfig config = ...; // e.g. io.burnrate.jobs.config.CatalogOptions.from(flinkConfiguration)
+ * Catalog catalog = IcebergTables.catalogLoader(config).loadCatalog();
+ * }</pre>
+ */
 public final class IcebergTables {
   private IcebergTables() {}
 
+  /**
+   * A serialisable loader of the configured catalog. JDBC and REST catalogs are loaded as custom
+   * catalogs: their loader prints only name and class, never the properties (which may hold
+   * passwords and S3 keys).
+   */
   public static CatalogLoader catalogLoader(CatalogConfig config) {
     Configuration hadoop = new Configuration();
     Map<String, String> props = config.catalogProperties();
     return switch (config.type()) {
       case HADOOP -> CatalogLoader.hadoop(config.name(), hadoop, props);
-      case JDBC ->
-          CatalogLoader.custom(config.name(), props, hadoop, "org.apache.iceberg.jdbc.JdbcCatalog");
+      case JDBC, REST ->
+          CatalogLoader.custom(config.name(), props, hadoop, props.get("catalog-impl"));
     };
+  }
+
+  /**
+   * The catalog for Flink SQL ({@code tEnv.registerCatalog(config.name(), ...)}), registered
+   * without a {@code CREATE CATALOG} statement, whose options would appear in Flink's error
+   * messages and would carry the catalog's secrets there. No table cache: queries see the latest
+   * snapshot.
+   */
+  public static org.apache.flink.table.catalog.Catalog flinkCatalog(
+      CatalogConfig config, String defaultDatabase) {
+    return new FlinkCatalog(
+        config.name(),
+        defaultDatabase,
+        Namespace.empty(),
+        catalogLoader(config),
+        config.catalogProperties(),
+        false,
+        -1);
   }
 
   /**

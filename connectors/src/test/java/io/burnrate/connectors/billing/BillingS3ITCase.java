@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.burnrate.connectors.iceberg.CatalogConfig;
 import io.burnrate.connectors.iceberg.IcebergTables;
+import io.burnrate.connectors.testing.S3ProxyServer;
 import io.burnrate.schemas.iceberg.TableSchemas;
 import io.burnrate.schemas.model.DeadLetter.Reasons;
 import java.math.BigDecimal;

@@ -2,10 +2,14 @@ package io.burnrate.connectors.iceberg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.burnrate.connectors.testing.PostgresServer;
+import io.burnrate.connectors.testing.RestCatalogServer;
+import io.burnrate.connectors.testing.S3ProxyServer;
 import io.burnrate.schemas.iceberg.TableSchemas;
 import io.burnrate.schemas.model.CostAllocation;
 import io.burnrate.schemas.model.CostWindow;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -35,6 +39,7 @@ import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * {@link BurnrateIceberg#append} on a MiniCluster at parallelism 2 with checkpointing: bounded
@@ -363,5 +368,49 @@ class BurnrateIcebergITCase {
   @Test
   void appendsExactlyOnceToAHadoopCatalog() throws Exception {
     roundTrip(CatalogConfig.hadoop(dir));
+  }
+
+  @Test
+  void appendsExactlyOnceToAJdbcCatalogOnPostgresql() throws Exception {
+    PostgresServer.assumeInstalled();
+    try (PostgresServer pg = new PostgresServer()) {
+      roundTrip(
+          new CatalogConfig(
+              "burnrate",
+              CatalogConfig.Type.JDBC,
+              dir.resolve("warehouse").toUri().toString(),
+              pg.jdbcUrl(),
+              Map.of("jdbc.user", pg.user(), "jdbc.password", pg.password())));
+    }
+  }
+
+  @Test
+  void appendsExactlyOnceThroughARestCatalogToS3() throws Exception {
+    try (S3ProxyServer s3 = new S3ProxyServer(Files.createDirectories(dir.resolve("s3")));
+        S3Client client = s3.settings().client()) {
+      client.createBucket(b -> b.bucket("lake"));
+      String warehouse = "s3://lake/warehouse";
+      try (RestCatalogServer rest =
+          RestCatalogServer.overSqlite(
+              dir.resolve("rest-catalog.db"), warehouse, s3.icebergProperties())) {
+        roundTrip(
+            new CatalogConfig(
+                "burnrate",
+                CatalogConfig.Type.REST,
+                warehouse,
+                rest.uri(),
+                s3.icebergProperties()));
+      }
+      // data and metadata went to the bucket through S3FileIO, nothing to the local disk
+      List<String> keys =
+          client
+              .listObjectsV2Paginator(b -> b.bucket("lake").prefix("warehouse/"))
+              .contents()
+              .stream()
+              .map(o -> o.key())
+              .toList();
+      assertThat(keys).anyMatch(k -> k.endsWith(".parquet")).anyMatch(k -> k.endsWith(".avro"));
+      assertThat(keys).anyMatch(k -> k.endsWith(".metadata.json"));
+    }
   }
 }

@@ -119,4 +119,78 @@ class CatalogConfigTest {
     assertThat(back.catalogProperties()).isEqualTo(c.catalogProperties());
     assertThat(back.type()).isEqualTo(CatalogConfig.Type.JDBC);
   }
+
+  @Test
+  void restCatalogWithAnS3WarehouseUsesS3FileIo() {
+    CatalogConfig c =
+        new CatalogConfig(
+            "burnrate",
+            CatalogConfig.Type.REST,
+            "s3://lake/warehouse",
+            "https://catalog.example.com/api",
+            Map.of("s3.endpoint", "http://127.0.0.1:9000", "s3.path-style-access", "true"));
+    assertThat(c.catalogProperties())
+        .containsEntry("catalog-impl", "org.apache.iceberg.rest.RESTCatalog")
+        .containsEntry("uri", "https://catalog.example.com/api")
+        .containsEntry("warehouse", "s3://lake/warehouse")
+        .containsEntry("io-impl", CatalogConfig.S3_FILE_IO)
+        .containsEntry("s3.endpoint", "http://127.0.0.1:9000")
+        .doesNotContainKey("jdbc.schema-version");
+  }
+
+  @Test
+  void jdbcCatalogWithAnS3WarehouseUsesS3FileIoUnlessOverridden() {
+    String pg = "jdbc:postgresql://127.0.0.1:5432/iceberg";
+    assertThat(
+            new CatalogConfig("burnrate", CatalogConfig.Type.JDBC, "s3a://lake/w", pg, Map.of())
+                .catalogProperties())
+        .containsEntry("io-impl", CatalogConfig.S3_FILE_IO);
+    assertThat(
+            new CatalogConfig(
+                    "burnrate",
+                    CatalogConfig.Type.JDBC,
+                    "s3://lake/w",
+                    pg,
+                    Map.of("io-impl", "org.apache.iceberg.io.ResolvingFileIO"))
+                .catalogProperties())
+        .containsEntry("io-impl", "org.apache.iceberg.io.ResolvingFileIO");
+    assertThat(CatalogConfig.sqlite(dir).catalogProperties()).doesNotContainKey("io-impl");
+  }
+
+  @ParameterizedTest
+  @NullSource
+  @ValueSource(strings = {"", "jdbc:sqlite:/tmp/x.db", "127.0.0.1:8181"})
+  void restWithoutAnHttpUriFailsNamingTheKey(String uri) {
+    assertThatThrownBy(
+            () ->
+                new CatalogConfig(
+                    "burnrate", CatalogConfig.Type.REST, "s3://lake/w", uri, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("iceberg.uri: an http:// or https:// URI is required");
+  }
+
+  @Test
+  void aFolderCatalogOnS3FailsNamingTheKey() {
+    assertThatThrownBy(
+            () ->
+                new CatalogConfig(
+                    "burnrate", CatalogConfig.Type.HADOOP, "s3://lake/w", null, Map.of()))
+        .hasMessageStartingWith("iceberg.warehouse: s3://lake/w is on S3")
+        .hasMessageContaining("jdbc or rest");
+  }
+
+  @Test
+  void toStringNeverPrintsProperties() {
+    CatalogConfig c =
+        new CatalogConfig(
+            "burnrate",
+            CatalogConfig.Type.JDBC,
+            "s3://lake/w",
+            "jdbc:postgresql://127.0.0.1:5432/iceberg",
+            Map.of("jdbc.password", "pg-pass-77", "s3.secret-access-key", "s3-secret-88"));
+    assertThat(c.toString()).doesNotContain("pg-pass-77").doesNotContain("s3-secret-88");
+    assertThat(IcebergTables.catalogLoader(c).toString())
+        .doesNotContain("pg-pass-77")
+        .doesNotContain("s3-secret-88");
+  }
 }

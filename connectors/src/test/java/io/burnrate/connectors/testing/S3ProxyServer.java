@@ -1,5 +1,6 @@
-package io.burnrate.connectors.billing;
+package io.burnrate.connectors.testing;
 
+import io.burnrate.connectors.billing.S3Settings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -12,10 +13,12 @@ import java.util.List;
  * A real S3 API on loopback for tests: S3Proxy (filesystem storage) in its own JVM, started from
  * the jar that the build copies to {@code target/s3proxy/s3proxy.jar} (its bundled dependencies
  * would clash with ours on one classpath). Binds 127.0.0.1 on a free port; {@link #close} stops it.
+ * The jar is {@code target/s3proxy/s3proxy.jar} of the module under test (each module's build
+ * copies it there), or the system property {@code s3proxy.jar}.
  */
-final class S3ProxyServer implements AutoCloseable {
-  static final String ACCESS_KEY = "local-identity";
-  static final String SECRET_KEY = "local-credential";
+public final class S3ProxyServer implements AutoCloseable {
+  public static final String ACCESS_KEY = "local-identity";
+  public static final String SECRET_KEY = "local-credential";
 
   static {
     // S3Proxy does not implement the SDK's newer default checksums (STACK.md)
@@ -26,7 +29,7 @@ final class S3ProxyServer implements AutoCloseable {
   private final Process process;
   private final int port;
 
-  S3ProxyServer(Path workDir) throws IOException, InterruptedException {
+  public S3ProxyServer(Path workDir) throws IOException, InterruptedException {
     Path jar = Path.of(System.getProperty("s3proxy.jar", "target/s3proxy/s3proxy.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("no S3Proxy jar at " + jar.toAbsolutePath());
@@ -78,12 +81,30 @@ final class S3ProxyServer implements AutoCloseable {
     }
   }
 
-  String endpoint() {
+  public String endpoint() {
     return "http://127.0.0.1:" + port;
   }
 
-  S3Settings settings() {
+  public S3Settings settings() {
     return new S3Settings(endpoint(), "us-east-1", true, ACCESS_KEY, SECRET_KEY);
+  }
+
+  /**
+   * The Iceberg properties (S3FileIO's) that reach this server: endpoint, path-style access, region
+   * and credentials.
+   */
+  public java.util.Map<String, String> icebergProperties() {
+    return java.util.Map.of(
+        "s3.endpoint",
+        endpoint(),
+        "s3.path-style-access",
+        "true",
+        "client.region",
+        "us-east-1",
+        "s3.access-key-id",
+        ACCESS_KEY,
+        "s3.secret-access-key",
+        SECRET_KEY);
   }
 
   @Override
