@@ -2,6 +2,9 @@ package io.burnrate.jobs.cli;
 
 import io.burnrate.connectors.iceberg.CatalogConfig;
 import io.burnrate.jobs.bench.Benchmark;
+import io.burnrate.jobs.config.BurnrateOptions;
+import io.burnrate.jobs.config.CatalogOptions;
+import io.burnrate.jobs.config.RunConfig;
 import io.burnrate.jobs.demo.DemoRunner;
 import io.burnrate.jobs.demo.EmbeddedKafka;
 import io.burnrate.jobs.demo.SqlRunner;
@@ -13,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -146,15 +150,29 @@ public final class BurnrateCli implements Callable<Integer> {
   static final class Sql implements Callable<Integer> {
     @Option(
         names = "--warehouse",
-        required = true,
-        description = "Warehouse folder (a 'hadoop' catalog) or data location for --catalog-uri.")
-    Path warehouse;
+        description =
+            "Warehouse folder (a 'hadoop' catalog), or the data location for --catalog-uri;"
+                + " overrides iceberg.warehouse of --config.")
+    String warehouse;
 
     @Option(
         names = "--catalog-uri",
         description =
             "JDBC catalog URI (e.g. jdbc:sqlite:FILE); default: the warehouse is a folder catalog.")
     String catalogUri;
+
+    @Option(
+        names = "--config",
+        description =
+            "The job's YAML configuration: its iceberg.* keys name the catalog (jdbc on"
+                + " PostgreSQL, rest, s3:// warehouses; docs/deployment.md).")
+    Path config;
+
+    @Option(
+        names = "--set",
+        paramLabel = "KEY=VALUE",
+        description = "An iceberg.* option over --config, e.g. --set iceberg.catalog-type=rest.")
+    List<String> sets = new java.util.ArrayList<>();
 
     @Option(names = "--json", description = "Print rows as JSON lines instead of a table.")
     boolean json;
@@ -176,16 +194,43 @@ public final class BurnrateCli implements Callable<Integer> {
     @Parameters(paramLabel = "QUERY", description = "The SQL statement.")
     String query;
 
+    /** The catalog of --config and --set, with --warehouse and --catalog-uri over them. */
+    CatalogConfig catalog() {
+      org.apache.flink.configuration.Configuration conf = RunConfig.load(config, sets);
+      if (warehouse != null) {
+        conf.set(BurnrateOptions.ICEBERG_WAREHOUSE, warehouse);
+      }
+      if (catalogUri != null) {
+        conf.set(BurnrateOptions.ICEBERG_URI, catalogUri);
+        if (!conf.contains(BurnrateOptions.ICEBERG_CATALOG_TYPE)) {
+          conf.set(BurnrateOptions.ICEBERG_CATALOG_TYPE, "jdbc");
+        }
+      }
+      return CatalogOptions.from(conf);
+    }
+
     @Override
     public Integer call() throws Exception {
-      if (catalogUri == null && !Files.isDirectory(warehouse)) {
+      CatalogConfig catalog;
+      try {
+        catalog = catalog();
+      } catch (IllegalArgumentException e) {
+        System.err.println("burnrate sql: " + e.getMessage());
+        return 2;
+      }
+      if (catalog == null) {
+        System.err.println("burnrate sql: no warehouse: give --warehouse DIR or --config FILE");
+        return 2;
+      }
+      if (catalog.type() == CatalogConfig.Type.HADOOP
+          && catalog.warehouse().startsWith("file:")
+          && !Files.isDirectory(Path.of(java.net.URI.create(catalog.warehouse())))) {
         System.err.println(
-            "burnrate sql: --warehouse "
-                + warehouse
+            "burnrate sql: warehouse "
+                + catalog.warehouse()
                 + " is not a folder (run ./burnrate demo first)");
         return 2;
       }
-      CatalogConfig catalog = IngestBilling.catalog(warehouse, catalogUri);
       io.burnrate.jobs.cost.SharedCost.Policy policy;
       try {
         policy = io.burnrate.jobs.cost.SharedCost.Policy.parse(sharedCost);

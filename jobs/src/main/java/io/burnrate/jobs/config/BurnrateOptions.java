@@ -117,20 +117,61 @@ public final class BurnrateOptions {
       key("iceberg.catalog-type")
           .stringType()
           .defaultValue("hadoop")
-          .withDescription("Iceberg catalog: 'hadoop' (a folder) or 'jdbc'.");
+          .withDescription(
+              "Iceberg catalog: 'hadoop' (a folder), 'jdbc' (SQLite, PostgreSQL) or 'rest'.");
 
   public static final ConfigOption<String> ICEBERG_WAREHOUSE =
       key("iceberg.warehouse")
           .stringType()
           .noDefaultValue()
-          .withDescription("Warehouse folder or URI. Without it, nothing is written to Iceberg.");
+          .withDescription(
+              "Warehouse folder, file: URI or s3://bucket/prefix (S3FileIO; jdbc and rest"
+                  + " catalogs). Without it, nothing is written to Iceberg.");
 
   public static final ConfigOption<String> ICEBERG_URI =
       key("iceberg.uri")
           .stringType()
           .noDefaultValue()
           .withDescription(
-              "JDBC URI of the catalog for catalog-type jdbc (jdbc:sqlite:FILE, ...).");
+              "Catalog URI: jdbc:sqlite:FILE or jdbc:postgresql://... for 'jdbc', http(s)://... for"
+                  + " 'rest'.");
+
+  public static final ConfigOption<String> ICEBERG_S3_ENDPOINT =
+      key("iceberg.s3.endpoint")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "S3 endpoint override for an s3:// warehouse on an S3-compatible store (MinIO, Ceph,"
+                  + " S3Proxy); default: AWS.");
+
+  public static final ConfigOption<Boolean> ICEBERG_S3_PATH_STYLE =
+      key("iceberg.s3.path-style-access")
+          .booleanType()
+          .noDefaultValue()
+          .withDescription(
+              "Bucket in the path instead of the host name; default: true with an endpoint"
+                  + " override, false on AWS.");
+
+  public static final ConfigOption<String> ICEBERG_S3_REGION =
+      key("iceberg.s3.region")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("S3 region; default: the AWS SDK's chain (AWS_REGION, profile).");
+
+  public static final ConfigOption<String> ICEBERG_S3_ACCESS_KEY_ID =
+      key("iceberg.s3.access-key-id")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "S3 access key id; with iceberg.s3.secret-access-key replaces the AWS SDK's default"
+                  + " chain. Give ${env:VAR} or ${file:PATH} rather than the value.");
+
+  public static final ConfigOption<String> ICEBERG_S3_SECRET_ACCESS_KEY =
+      key("iceberg.s3.secret-access-key")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "S3 secret access key, e.g. ${env:AWS_SECRET_ACCESS_KEY}; never printed.");
 
   public static final ConfigOption<String> ICEBERG_CATALOG_NAME =
       key("iceberg.catalog-name")

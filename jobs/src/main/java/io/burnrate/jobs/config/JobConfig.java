@@ -113,34 +113,7 @@ public final class JobConfig implements Serializable {
         transactionTimeout.compareTo(checkpointInterval) > 0,
         BurnrateOptions.KAFKA_TXN_TIMEOUT.key(),
         "must be longer than checkpoint.interval");
-    String warehouse = c.get(BurnrateOptions.ICEBERG_WAREHOUSE);
-    if (warehouse == null) {
-      this.iceberg = null;
-    } else {
-      String type = c.get(BurnrateOptions.ICEBERG_CATALOG_TYPE);
-      CatalogConfig.Type t;
-      switch (type.toLowerCase()) {
-        case "hadoop" -> t = CatalogConfig.Type.HADOOP;
-        case "jdbc" -> t = CatalogConfig.Type.JDBC;
-        default ->
-            throw new IllegalArgumentException(
-                BurnrateOptions.ICEBERG_CATALOG_TYPE.key()
-                    + ": must be 'hadoop' or 'jdbc', got '"
-                    + type
-                    + "'");
-      }
-      String wh =
-          warehouse.contains("://") || warehouse.startsWith("file:")
-              ? warehouse
-              : Path.of(warehouse).toAbsolutePath().toUri().toString();
-      this.iceberg =
-          new CatalogConfig(
-              c.get(BurnrateOptions.ICEBERG_CATALOG_NAME),
-              t,
-              wh,
-              c.get(BurnrateOptions.ICEBERG_URI),
-              Map.of());
-    }
+    this.iceberg = CatalogOptions.from(c);
     this.dlqMaxPayloadBytes = c.get(BurnrateOptions.DLQ_MAX_PAYLOAD);
     require(dlqMaxPayloadBytes >= 256, BurnrateOptions.DLQ_MAX_PAYLOAD.key(), "must be >= 256");
     this.maxRecordBytes = c.get(BurnrateOptions.MAX_RECORD_BYTES);

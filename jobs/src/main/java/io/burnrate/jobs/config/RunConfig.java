@@ -18,8 +18,9 @@ import org.apache.flink.configuration.Configuration;
  * flag over file over default. The file may be flat ({@code kafka.bootstrap-servers: ...}) or
  * nested ({@code kafka: {bootstrap-servers: ...}}); nested keys are joined with dots, lists become
  * {@code ;}-separated. Keys that are neither Burnrate options ({@link BurnrateOptions}), Kafka
- * client pass-through ({@code kafka.properties.*}) nor Flink options are rejected with their name,
- * so a typo fails at start-up instead of being ignored. Values are validated by {@link JobConfig}.
+ * client or Iceberg catalog pass-through ({@code kafka.properties.*}, {@code iceberg.properties.*})
+ * nor Flink options are rejected with their name, so a typo fails at start-up instead of being
+ * ignored. Values are validated by {@link JobConfig}.
  */
 public final class RunConfig {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -92,7 +93,7 @@ public final class RunConfig {
   }
 
   static boolean known(String key) {
-    if (key.startsWith("kafka.properties.")) {
+    if (key.startsWith("kafka.properties.") || key.startsWith(CatalogOptions.PROPERTIES_PREFIX)) {
       return true;
     }
     for (String p : FLINK_PREFIXES) {

@@ -2,6 +2,7 @@ package io.burnrate.jobs.demo;
 
 import io.burnrate.connectors.billing.BillingViews;
 import io.burnrate.connectors.iceberg.CatalogConfig;
+import io.burnrate.connectors.iceberg.IcebergTables;
 import io.burnrate.jobs.cost.SharedCost;
 import io.burnrate.jobs.onprem.Payback;
 import io.burnrate.jobs.onprem.Sites;
@@ -48,7 +49,9 @@ public final class SqlRunner implements AutoCloseable {
     tEnv =
         TableEnvironment.create(
             EnvironmentSettings.newInstance().inBatchMode().withConfiguration(conf).build());
-    tEnv.executeSql(catalog.createCatalogSql());
+    // registered as an object, not by CREATE CATALOG: the catalog's credentials (JDBC password,
+    // S3 keys) stay out of SQL text and out of Flink's error messages
+    tEnv.registerCatalog(catalog.name(), IcebergTables.flinkCatalog(catalog, "burnrate"));
     tEnv.useCatalog(catalog.name());
     tEnv.executeSql("CREATE DATABASE IF NOT EXISTS burnrate");
     tEnv.useDatabase("burnrate");
