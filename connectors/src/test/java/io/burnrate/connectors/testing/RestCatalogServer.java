@@ -7,6 +7,8 @@ import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.rest.RESTCatalogAdapter;
 import org.apache.iceberg.rest.RESTCatalogServlet;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -31,6 +33,9 @@ public final class RestCatalogServer implements AutoCloseable {
    *     {@code warehouse}, {@code io-impl}, {@code s3.*}, ...)
    */
   public RestCatalogServer(Map<String, String> backendProperties) throws Exception {
+    // the servlet logs every error response it sends (a 404 for each table that does not exist
+    // yet) with a stack trace at ERROR: the client receives them, the test log need not
+    Configurator.setLevel(RESTCatalogServlet.class.getName(), Level.OFF);
     backend =
         CatalogUtil.buildIcebergCatalog("rest_backend", backendProperties, new Configuration());
     server = new Server();

@@ -20,6 +20,15 @@ import org.apache.flink.util.CloseableIterator;
  * the current catalog and {@code burnrate} as the current database, so tables can be named bare.
  */
 public final class SqlRunner implements AutoCloseable {
+  /** The latest version of every allocation row (the bill once it arrived, else the estimate). */
+  public static final String ALLOCATIONS_CURRENT_VIEW = "cost_allocations_current";
+
+  /** The SQL of {@link #ALLOCATIONS_CURRENT_VIEW}; standard SQL that other engines run as well. */
+  public static final String ALLOCATIONS_CURRENT =
+      "SELECT * FROM ("
+          + " SELECT *, ROW_NUMBER() OVER (PARTITION BY id ORDER BY version DESC) AS rn"
+          + " FROM cost_allocations) WHERE rn = 1";
+
   private final TableEnvironment tEnv;
   private final SharedCost.Policy sharedCost;
   private final Sites sites;
@@ -74,9 +83,7 @@ public final class SqlRunner implements AutoCloseable {
     }
     if (tables.contains("cost_allocations")) {
       tEnv.executeSql(
-          "CREATE TEMPORARY VIEW cost_allocations_current AS SELECT * FROM ("
-              + " SELECT *, ROW_NUMBER() OVER (PARTITION BY id ORDER BY version DESC) AS rn"
-              + " FROM cost_allocations) WHERE rn = 1");
+          "CREATE TEMPORARY VIEW " + ALLOCATIONS_CURRENT_VIEW + " AS " + ALLOCATIONS_CURRENT);
     }
     if (tables.contains("billing_line_items") && tables.contains("billing_deliveries")) {
       tEnv.executeSql(

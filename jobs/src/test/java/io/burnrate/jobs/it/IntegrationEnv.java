@@ -1,5 +1,7 @@
 package io.burnrate.jobs.it;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.burnrate.connectors.iceberg.CatalogConfig;
@@ -116,6 +118,30 @@ final class IntegrationEnv {
       ac.close();
     }
     return rows;
+  }
+
+  /** Publishes the simulated fleet to its topics on {@code kafka}. */
+  static void publish(EmbeddedKafka kafka, io.burnrate.jobs.simulator.FleetSimulator sim)
+      throws Exception {
+    try (KafkaProducer<byte[], byte[]> p = producer(kafka)) {
+      sim.run(r -> send(p, r.topic(), r.timestamp(), r.key(), new String(r.value(), UTF_8)));
+      p.flush();
+    }
+  }
+
+  /**
+   * Runs the job with {@code cfg} on the test MiniCluster at parallelism 2 over bounded Kafka
+   * input, until it has drained (the final checkpoint commits Kafka transactions and Iceberg
+   * snapshots).
+   */
+  static void runBounded(JobConfig cfg, String name) throws Exception {
+    org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env =
+        org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
+            .getExecutionEnvironment(
+                Configuration.fromMap(java.util.Map.of("pipeline.generic-types", "false")));
+    env.setParallelism(2);
+    io.burnrate.jobs.pipeline.BurnrateJob.addTo(env, cfg, true);
+    env.execute(name);
   }
 
   static JobConfig jobConfig(EmbeddedKafka kafka, Path warehouse, String group) {
