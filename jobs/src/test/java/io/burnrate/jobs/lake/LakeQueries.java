@@ -54,12 +54,24 @@ public final class LakeQueries {
 
   /** One answer as sorted lines, from Flink rows. */
   public static List<String> lines(SqlRunner.Result r) {
-    List<String> out = new ArrayList<>();
+    List<List<Object>> rows = new ArrayList<>();
     for (Row row : r.rows()) {
+      List<Object> values = new ArrayList<>();
+      for (int i = 0; i < row.getArity(); i++) {
+        values.add(row.getField(i));
+      }
+      rows.add(values);
+    }
+    return lines(r.columns(), rows);
+  }
+
+  /** One answer as sorted lines of {@code column=value ...}. */
+  public static List<String> lines(List<String> columns, List<List<Object>> rows) {
+    List<String> out = new ArrayList<>();
+    for (List<Object> row : rows) {
       StringBuilder b = new StringBuilder();
-      for (int i = 0; i < r.columns().size(); i++) {
-        b.append(i == 0 ? "" : " ").append(r.columns().get(i)).append('=');
-        b.append(value(row.getField(i)));
+      for (int i = 0; i < columns.size(); i++) {
+        b.append(i == 0 ? "" : " ").append(columns.get(i)).append('=').append(value(row.get(i)));
       }
       out.add(b.toString());
     }
