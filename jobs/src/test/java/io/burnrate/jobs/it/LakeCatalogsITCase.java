@@ -17,6 +17,7 @@ import io.burnrate.schemas.Topics;
 import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -191,6 +192,35 @@ class LakeCatalogsITCase {
         }
       }
       assertThat(tables).contains("workload_windows", "cost_allocations", "alerts");
+
+      // ./burnrate sql with the job's YAML (the password from a file reference) answers the same
+      Path secret = tmp.resolve("pg-password");
+      Files.writeString(secret, pg.password() + "\n");
+      Path yaml = tmp.resolve("burnrate.yaml");
+      Files.writeString(
+          yaml,
+          "kafka.bootstrap-servers: 127.0.0.1:9\n"
+              + "iceberg:\n"
+              + "  catalog-type: jdbc\n"
+              + "  uri: "
+              + pg.jdbcUrl()
+              + "\n  warehouse: "
+              + tmp.resolve("pg-warehouse")
+              + "\n  properties:\n"
+              + "    jdbc.user: "
+              + pg.user()
+              + "\n    jdbc.password: \"${file:"
+              + secret
+              + "}\"\n");
+      String query = LakeQueries.QUERIES.get("windows by kind");
+      List<String> cli = new ArrayList<>();
+      for (String line : cli("sql", "--config", yaml.toString(), "--json", query).split("\n")) {
+        JsonNode row = IntegrationEnv.MAPPER.readTree(line);
+        cli.add("kind=" + row.get("kind").asText() + " windows=" + row.get("windows").asLong());
+      }
+      try (SqlRunner sql = new SqlRunner(run.cfg().iceberg)) {
+        assertThat(cli).containsExactlyInAnyOrderElementsOf(LakeQueries.lines(sql.query(query)));
+      }
       assertThat(log.toString()).contains("org.apache.iceberg").doesNotContain(pg.password());
     }
   }
@@ -310,6 +340,21 @@ class LakeCatalogsITCase {
       assertThat(((Number) residuals.get(0).getField(0)).longValue()).isZero();
       assertThat(sql.query(LakeQueries.QUERIES.get("alerts by rule")).rows()).isNotEmpty();
     }
+  }
+
+  /** What {@code ./burnrate ARGS} prints on standard output; fails unless it exits with 0. */
+  private static String cli(String... args) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream stdout = System.out;
+    int code;
+    try {
+      System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+      code = new picocli.CommandLine(new io.burnrate.jobs.cli.BurnrateCli()).execute(args);
+    } finally {
+      System.setOut(stdout);
+    }
+    assertThat(code).as("exit code of ./burnrate %s", args[0]).isZero();
+    return out.toString(StandardCharsets.UTF_8).trim();
   }
 
   private static String text(JsonNode n) {
