@@ -247,7 +247,20 @@ public final class BurnrateCli implements Callable<Integer> {
           return 2;
         }
       }
-      try (SqlRunner sql = new SqlRunner(catalog, policy, sites)) {
+      SqlRunner opened;
+      try {
+        opened = new SqlRunner(catalog, policy, sites);
+      } catch (RuntimeException e) {
+        // the catalog is unreachable or refuses us (no stack trace; no secret is in the message)
+        Throwable root = e;
+        while (root.getCause() != null) {
+          root = root.getCause();
+        }
+        System.err.println(
+            "burnrate sql: cannot open the catalog " + catalog + ": " + root.getMessage());
+        return 2;
+      }
+      try (SqlRunner sql = opened) {
         if (!json) {
           sql.print(query);
         } else {
