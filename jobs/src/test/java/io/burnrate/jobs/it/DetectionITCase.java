@@ -34,11 +34,8 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.data.Record;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -161,7 +158,7 @@ class DetectionITCase {
       publish(p, END_OF_PHASE1 + sim.stepMillis(), sim.endMillis());
 
       // (4) every input record is processed (its offset committed): drain and stop
-      awaitConsumed(cfg.groupId);
+      IntegrationEnv.awaitConsumed(kafka, cfg.groupId, WAIT);
       job.stopWithSavepoint(
               true, tmp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
           .get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -455,48 +452,5 @@ class DetectionITCase {
       }
     }
     return fail("no matching record on %s within %s", topic, WAIT);
-  }
-
-  /** Waits until the job's consumer groups have committed the end offset of every input. */
-  private static void awaitConsumed(String groupId) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    try (Admin admin = Admin.create(kafka.clientProperties())) {
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (String topic : Topics.INPUTS) {
-        admin
-            .describeTopics(List.of(topic))
-            .allTopicNames()
-            .get()
-            .get(topic)
-            .partitions()
-            .forEach(
-                pi -> latest.put(new TopicPartition(topic, pi.partition()), OffsetSpec.latest()));
-      }
-      for (String topic : Topics.CONFIG) {
-        latest.put(new TopicPartition(topic, 0), OffsetSpec.latest());
-      }
-      Map<TopicPartition, Long> ends = new HashMap<>();
-      admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
-      while (System.nanoTime() < deadline) {
-        boolean done = true;
-        for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
-          String topic = e.getKey().topic();
-          String group = groupId + "-" + topic.substring(topic.lastIndexOf('.') + 1);
-          OffsetAndMetadata committed =
-              admin
-                  .listConsumerGroupOffsets(group)
-                  .partitionsToOffsetAndMetadata()
-                  .get()
-                  .get(e.getKey());
-          long at = committed == null ? 0 : committed.offset();
-          done &= at >= e.getValue();
-        }
-        if (done) {
-          return;
-        }
-        Thread.sleep(200);
-      }
-    }
-    fail("the job did not consume every input within %s", WAIT);
   }
 }

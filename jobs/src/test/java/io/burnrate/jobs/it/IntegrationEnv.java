@@ -167,4 +167,50 @@ final class IntegrationEnv {
     c.set(BurnrateOptions.ICEBERG_WAREHOUSE, warehouse.toString());
     return c;
   }
+
+  /**
+   * Waits until the job's consumer groups ({@code <groupId>-<topic suffix>}, committed on each
+   * checkpoint) have committed the end offset of every input and configuration topic: everything
+   * published so far has been processed and checkpointed.
+   */
+  static void awaitConsumed(EmbeddedKafka kafka, String groupId, Duration wait) throws Exception {
+    long deadline = System.nanoTime() + wait.toNanos();
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(kafka.clientProperties())) {
+      java.util.Map<
+              org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>
+          latest = new java.util.HashMap<>();
+      List<String> topics = new ArrayList<>(io.burnrate.schemas.Topics.INPUTS);
+      topics.addAll(io.burnrate.schemas.Topics.CONFIG);
+      for (var d : admin.describeTopics(topics).allTopicNames().get().values()) {
+        d.partitions()
+            .forEach(
+                pi ->
+                    latest.put(
+                        new org.apache.kafka.common.TopicPartition(d.name(), pi.partition()),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest()));
+      }
+      java.util.Map<org.apache.kafka.common.TopicPartition, Long> ends = new java.util.HashMap<>();
+      admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+      while (System.nanoTime() < deadline) {
+        boolean done = true;
+        for (var e : ends.entrySet()) {
+          String topic = e.getKey().topic();
+          String group = groupId + "-" + topic.substring(topic.lastIndexOf('.') + 1);
+          var committed =
+              admin
+                  .listConsumerGroupOffsets(group)
+                  .partitionsToOffsetAndMetadata()
+                  .get()
+                  .get(e.getKey());
+          done &= e.getValue() == 0 || (committed != null && committed.offset() >= e.getValue());
+        }
+        if (done) {
+          return;
+        }
+        Thread.sleep(200);
+      }
+    }
+    throw new AssertionError("the job did not consume every input within " + wait);
+  }
 }
