@@ -5,6 +5,7 @@ import io.burnrate.jobs.config.JobConfig;
 import io.burnrate.jobs.config.RunConfig;
 import io.burnrate.jobs.metrics.PrometheusMetrics;
 import io.burnrate.jobs.pipeline.BurnrateJob;
+import io.burnrate.jobs.pipeline.HistoryJob;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,8 +45,13 @@ public final class RunJob {
     Configuration conf = configuration(file, flags, System::getenv);
     JobConfig cfg = JobConfig.from(conf);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    BurnrateJob.addTo(env, cfg, false);
-    env.execute(conf.getString("pipeline.name", "burnrate-analytics"));
+    if (cfg.mode == JobConfig.Mode.HISTORY) {
+      HistoryJob.addTo(env, cfg, false);
+      env.execute(conf.getString("pipeline.name", "burnrate-history"));
+    } else {
+      BurnrateJob.addTo(env, cfg, false);
+      env.execute(conf.getString("pipeline.name", "burnrate-analytics"));
+    }
   }
 
   /**

@@ -45,11 +45,27 @@ public final class BurnrateIceberg {
     var rowType = InternalTypeInfo.of(FlinkSchemaUtil.convert(schema));
     DataStream<RowData> rows =
         stream.map(mapper, rowType).uid(uidSuffix + "-rows").name("rows for " + table.name());
+    return append(rows, catalog, table, uidSuffix, null);
+  }
+
+  /**
+   * Appends rows already in the table's shape, with Iceberg's table maintenance after the commits
+   * when {@code maintenance} is not null.
+   */
+  public static DataStreamSink<RowData> append(
+      DataStream<RowData> rows,
+      CatalogConfig catalog,
+      TableIdentifier table,
+      String uidSuffix,
+      LakeMaintenance maintenance) {
     IcebergSink.Builder builder =
         IcebergSink.forRowData(rows)
             .tableLoader(IcebergTables.tableLoader(catalog, table))
             .uidSuffix(uidSuffix)
             .setAll(Map.of("write-format", "parquet"));
+    if (maintenance != null) {
+      builder = maintenance.applyTo(builder);
+    }
     return rows.sinkTo(RestoredCheckpointIdSink.of(builder, uidSuffix))
         .uid(uidSuffix)
         .name(uidSuffix)

@@ -164,27 +164,7 @@ class OutputJsonTest {
   @Test
   void costAllocationHasExactlyTheSchemaPropertiesAndExactMoney() throws Exception {
     JsonNode schema = schema("burnrate.cost.allocations.schema.json");
-    CostAllocation a = new CostAllocation();
-    a.id = "prod/node-a/" + START.toEpochMilli() + "/ml/train-0";
-    a.cluster = "prod";
-    a.node = "node-a";
-    a.providerInstanceId = "i-0abc";
-    a.hourStart = START.toEpochMilli();
-    a.hourEnd = START.plusSeconds(3600).toEpochMilli();
-    a.holderKind = CostAllocation.HOLDER_POD;
-    a.namespace = "ml";
-    a.pod = "train-0";
-    a.gpus = 4;
-    a.gpuSeconds = 14400;
-    a.nodeGpuSeconds = 28800;
-    a.nodeHourCost = new java.math.BigDecimal("32.772600");
-    a.cost = new java.math.BigDecimal("16.386300");
-    a.costBasis = "billed";
-    a.currency = "USD";
-    a.version = 2;
-    a.billedCost = new java.math.BigDecimal("40.000001");
-    a.effectiveCost = new java.math.BigDecimal("32.772600");
-    a.billingDelivery = "2026-01-06T03:00:00Z";
+    CostAllocation a = allocation();
     JsonNode doc = MAPPER.readTree(OutputJson.costAllocation(a));
     assertThat(names(doc)).containsExactlyElementsOf(names(schema.get("properties")));
     assertConforms(doc, schema);
@@ -359,7 +339,7 @@ class OutputJsonTest {
     assertThat(doc.get("payload_truncated").asBoolean()).isFalse();
   }
 
-  private static io.burnrate.schemas.model.Alert alert(String status) {
+  static io.burnrate.schemas.model.Alert alert(String status) {
     io.burnrate.schemas.model.Alert a = new io.burnrate.schemas.model.Alert();
     a.fingerprint = "0123456789abcdef0123456789abcdef";
     a.status = status;
@@ -405,6 +385,21 @@ class OutputJsonTest {
 
   @Test
   void actionAndBudgetStatusHaveExactlyTheSchemaProperties() throws Exception {
+    io.burnrate.schemas.model.Action a = action();
+    JsonNode schema = schema("burnrate.actions.schema.json");
+    JsonNode doc = MAPPER.readTree(OutputJson.action(a));
+    assertThat(names(doc)).containsExactlyElementsOf(names(schema.get("properties")));
+    assertThat(doc.get("resolved_at").isNull()).isTrue();
+
+    io.burnrate.schemas.model.BudgetStatus b = budgetStatus();
+    JsonNode bs = schema("burnrate.budget.status.schema.json");
+    JsonNode bdoc = MAPPER.readTree(OutputJson.budgetStatus(b));
+    assertThat(names(bdoc)).containsExactlyElementsOf(names(bs.get("properties")));
+    assertThat(bdoc.get("thresholds_crossed").get(0).asDouble()).isEqualTo(50.0);
+    assertThat(bdoc.get("projected_breach_at").isNull()).isTrue();
+  }
+
+  static io.burnrate.schemas.model.Action action() {
     io.burnrate.schemas.model.Action a = new io.burnrate.schemas.model.Action();
     a.id = "0123456789abcdef0123456789abcdef/1/open";
     a.fingerprint = "0123456789abcdef0123456789abcdef";
@@ -422,11 +417,10 @@ class OutputJsonTest {
     a.openedAt = START.toEpochMilli();
     a.windowStart = START.toEpochMilli();
     a.windowEnd = START.toEpochMilli() + 60_000;
-    JsonNode schema = schema("burnrate.actions.schema.json");
-    JsonNode doc = MAPPER.readTree(OutputJson.action(a));
-    assertThat(names(doc)).containsExactlyElementsOf(names(schema.get("properties")));
-    assertThat(doc.get("resolved_at").isNull()).isTrue();
+    return a;
+  }
 
+  static io.burnrate.schemas.model.BudgetStatus budgetStatus() {
     io.burnrate.schemas.model.BudgetStatus b = new io.burnrate.schemas.model.BudgetStatus();
     b.id = "ml/1/2";
     b.budgetId = "ml";
@@ -440,10 +434,31 @@ class OutputJsonTest {
     b.currency = "USD";
     b.thresholdsCrossed.add(50.0);
     b.status = "ok";
-    JsonNode bs = schema("burnrate.budget.status.schema.json");
-    JsonNode bdoc = MAPPER.readTree(OutputJson.budgetStatus(b));
-    assertThat(names(bdoc)).containsExactlyElementsOf(names(bs.get("properties")));
-    assertThat(bdoc.get("thresholds_crossed").get(0).asDouble()).isEqualTo(50.0);
-    assertThat(bdoc.get("projected_breach_at").isNull()).isTrue();
+    return b;
+  }
+
+  static CostAllocation allocation() {
+    CostAllocation a = new CostAllocation();
+    a.id = "prod/node-a/" + START.toEpochMilli() + "/ml/train-0";
+    a.cluster = "prod";
+    a.node = "node-a";
+    a.providerInstanceId = "i-0abc";
+    a.hourStart = START.toEpochMilli();
+    a.hourEnd = START.plusSeconds(3600).toEpochMilli();
+    a.holderKind = CostAllocation.HOLDER_POD;
+    a.namespace = "ml";
+    a.pod = "train-0";
+    a.gpus = 4;
+    a.gpuSeconds = 14400;
+    a.nodeGpuSeconds = 28800;
+    a.nodeHourCost = new java.math.BigDecimal("32.772600");
+    a.cost = new java.math.BigDecimal("16.386300");
+    a.costBasis = "billed";
+    a.currency = "USD";
+    a.version = 2;
+    a.billedCost = new java.math.BigDecimal("40.000001");
+    a.effectiveCost = new java.math.BigDecimal("32.772600");
+    a.billingDelivery = "2026-01-06T03:00:00Z";
+    return a;
   }
 }

@@ -376,6 +376,78 @@ public final class BurnrateOptions {
                   + " any free port) when the job runs on its own MiniCluster (./burnrate run,"
                   + " demo); off without it (docs/metrics.md).");
 
+  public static final ConfigOption<String> JOB_MODE =
+      key("job.mode")
+          .stringType()
+          .defaultValue("all")
+          .withDescription(
+              "What this job does (docs/deployment.md, Two speeds): 'all' (one job: Kafka outputs"
+                  + " and every Iceberg table, committed at each checkpoint: the demo, small"
+                  + " fleets), 'analytics' (the alerting path: Kafka outputs on short checkpoints;"
+                  + " of the lake only billing_line_items) or 'history' (lands the output topics"
+                  + " in Iceberg exactly-once on its own, long checkpoint interval, with Iceberg's"
+                  + " table maintenance).");
+
+  public static final ConfigOption<Boolean> LAKE_MAINTENANCE =
+      key("lake.maintenance")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "In the history job: Iceberg's Flink table maintenance after commits (compaction,"
+                  + " snapshot expiry, orphan-file clean-up), configured by the lake.* keys.");
+
+  public static final ConfigOption<Integer> LAKE_COMPACT_EVERY_COMMITS =
+      key("lake.compact-every-commits")
+          .intType()
+          .defaultValue(12)
+          .withDescription(
+              "Rewrite (compact) the small data files of a table after this many commits (12 at"
+                  + " a 5 min interval: hourly).");
+
+  public static final ConfigOption<Integer> LAKE_COMPACT_MIN_FILES =
+      key("lake.compact-min-files")
+          .intType()
+          .defaultValue(5)
+          .withDescription(
+              "Compact a partition when it has at least this many small data files (Iceberg's"
+                  + " min-input-files).");
+
+  public static final ConfigOption<Duration> LAKE_MAINTENANCE_MIN_INTERVAL =
+      key("lake.maintenance-min-interval")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(1))
+          .withDescription(
+              "At most one maintenance run per table in this interval (Iceberg's rate limit),"
+                  + " whatever the commit count.");
+
+  public static final ConfigOption<Duration> LAKE_SNAPSHOT_MAX_AGE =
+      key("lake.snapshot-max-age")
+          .durationType()
+          .defaultValue(Duration.ofDays(7))
+          .withDescription(
+              "Expire snapshots older than this (time travel reaches back this far); checked"
+                  + " after every lake.compact-every-commits commits.");
+
+  public static final ConfigOption<Integer> LAKE_SNAPSHOTS_RETAIN_LAST =
+      key("lake.snapshots-retain-last")
+          .intType()
+          .defaultValue(10)
+          .withDescription("Keep at least this many snapshots of each table, however old.");
+
+  public static final ConfigOption<Duration> LAKE_ORPHAN_MIN_AGE =
+      key("lake.orphan-min-age")
+          .durationType()
+          .defaultValue(Duration.ofDays(3))
+          .withDescription(
+              "Delete files in a table's location that no snapshot references once they are this"
+                  + " old (a crashed writer's files); must exceed the longest commit, never minutes.");
+
+  public static final ConfigOption<Duration> LAKE_ORPHAN_INTERVAL =
+      key("lake.orphan-cleanup-interval")
+          .durationType()
+          .defaultValue(Duration.ofDays(1))
+          .withDescription("How often to look for orphan files.");
+
   /** The keys of every option above (for the run mode's check of unknown keys). */
   public static java.util.Set<String> keys() {
     java.util.Set<String> keys = new java.util.TreeSet<>();

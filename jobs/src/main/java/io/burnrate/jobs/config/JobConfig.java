@@ -44,6 +44,22 @@ public final class JobConfig implements Serializable {
   public final String rateCardPath;
   public final Duration checkpointInterval;
   public final CatalogConfig iceberg;
+
+  /** What the job does ({@code job.mode}). */
+  public enum Mode {
+    /** Kafka outputs and every Iceberg table in one job. */
+    ALL,
+    /** The alerting path: Kafka outputs; of the lake only billing_line_items. */
+    ANALYTICS,
+    /** Output topics into Iceberg, with table maintenance. */
+    HISTORY
+  }
+
+  public final Mode mode;
+
+  /** The history job's table maintenance, or null ({@code lake.maintenance: false}). */
+  public final io.burnrate.connectors.iceberg.LakeMaintenance lakeMaintenance;
+
   public final int dlqMaxPayloadBytes;
   public final int maxRecordBytes;
 
@@ -114,6 +130,50 @@ public final class JobConfig implements Serializable {
         BurnrateOptions.KAFKA_TXN_TIMEOUT.key(),
         "must be longer than checkpoint.interval");
     this.iceberg = CatalogOptions.from(c);
+    String mode = c.get(BurnrateOptions.JOB_MODE).trim().toLowerCase(Locale.ROOT);
+    require(
+        mode.equals("all") || mode.equals("analytics") || mode.equals("history"),
+        BurnrateOptions.JOB_MODE.key(),
+        "must be 'all', 'analytics' or 'history', got '" + mode + "'");
+    this.mode = Mode.valueOf(mode.toUpperCase(Locale.ROOT));
+    require(
+        this.mode != Mode.HISTORY || iceberg != null,
+        BurnrateOptions.JOB_MODE.key(),
+        "'history' lands the topics in Iceberg: iceberg.warehouse (or a catalog) is required");
+    int compactEvery = c.get(BurnrateOptions.LAKE_COMPACT_EVERY_COMMITS);
+    require(compactEvery >= 1, BurnrateOptions.LAKE_COMPACT_EVERY_COMMITS.key(), "must be >= 1");
+    int minFiles = c.get(BurnrateOptions.LAKE_COMPACT_MIN_FILES);
+    require(minFiles >= 2, BurnrateOptions.LAKE_COMPACT_MIN_FILES.key(), "must be >= 2");
+    int retainLast = c.get(BurnrateOptions.LAKE_SNAPSHOTS_RETAIN_LAST);
+    require(retainLast >= 1, BurnrateOptions.LAKE_SNAPSHOTS_RETAIN_LAST.key(), "must be >= 1");
+    Duration orphanMinAge = c.get(BurnrateOptions.LAKE_ORPHAN_MIN_AGE);
+    require(
+        orphanMinAge.toMinutes() >= 60,
+        BurnrateOptions.LAKE_ORPHAN_MIN_AGE.key(),
+        "must be at least 1 hour (a younger file may belong to a commit in progress)");
+    Duration orphanInterval = c.get(BurnrateOptions.LAKE_ORPHAN_INTERVAL);
+    require(
+        orphanInterval.toSeconds() >= 1,
+        BurnrateOptions.LAKE_ORPHAN_INTERVAL.key(),
+        "must be >= 1s");
+    require(
+        c.get(BurnrateOptions.LAKE_MAINTENANCE_MIN_INTERVAL).toSeconds() >= 1,
+        BurnrateOptions.LAKE_MAINTENANCE_MIN_INTERVAL.key(),
+        "must be >= 1s");
+    Duration snapshotMaxAge = c.get(BurnrateOptions.LAKE_SNAPSHOT_MAX_AGE);
+    require(
+        !snapshotMaxAge.isNegative(), BurnrateOptions.LAKE_SNAPSHOT_MAX_AGE.key(), "must be >= 0");
+    this.lakeMaintenance =
+        c.get(BurnrateOptions.LAKE_MAINTENANCE)
+            ? new io.burnrate.connectors.iceberg.LakeMaintenance(
+                compactEvery,
+                minFiles,
+                snapshotMaxAge,
+                retainLast,
+                orphanMinAge,
+                orphanInterval,
+                c.get(BurnrateOptions.LAKE_MAINTENANCE_MIN_INTERVAL))
+            : null;
     this.dlqMaxPayloadBytes = c.get(BurnrateOptions.DLQ_MAX_PAYLOAD);
     require(dlqMaxPayloadBytes >= 256, BurnrateOptions.DLQ_MAX_PAYLOAD.key(), "must be >= 256");
     this.maxRecordBytes = c.get(BurnrateOptions.MAX_RECORD_BYTES);

@@ -49,6 +49,10 @@ public final class BurnrateJob {
    */
   public static BurnratePipeline.Outputs addTo(
       StreamExecutionEnvironment env, JobConfig cfg, boolean bounded, InputHook hook) {
+    if (cfg.mode == JobConfig.Mode.HISTORY) {
+      throw new IllegalArgumentException(
+          "job.mode history is the history job (HistoryJob.addTo), not the analytics job");
+    }
     env.enableCheckpointing(cfg.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
     env.setMaxParallelism(cfg.maxParallelism); // key groups: fixed for the life of the state
     // Every operator emits new objects and keeps copies, never its inputs, in state (a test
@@ -165,7 +169,9 @@ public final class BurnrateJob {
         OutputJson::budgetStatus,
         "budget-status");
     kafka(out.deadLetters(), cfg, Topics.DLQ, d -> d.sourceTopic, OutputJson::deadLetter, "dlq");
-    if (cfg.iceberg != null) {
+    // job.mode analytics: a history job (HistoryJob) lands the output topics in the lake on its
+    // own, longer checkpoint interval; this job keeps only billing_line_items (below)
+    if (cfg.iceberg != null && cfg.mode == JobConfig.Mode.ALL) {
       BurnrateIceberg.append(
               out.costWindows(),
               RowMappers::window,
@@ -193,22 +199,6 @@ public final class BurnrateJob {
               TableSchemas.ALERTS_SPEC,
               "iceberg-alerts")
           .name("iceberg: alerts");
-      // the deliveries of billing files (./burnrate ingest-billing) sit beside the streamed rows;
-      // the table exists from the start so that the current view works on either
-      io.burnrate.connectors.iceberg.IcebergTables.ensureTable(
-          cfg.iceberg,
-          TableSchemas.BILLING_DELIVERIES,
-          TableSchemas.BILLING_DELIVERIES_SCHEMA,
-          TableSchemas.BILLING_DELIVERIES_SPEC);
-      BurnrateIceberg.append(
-              out.billingLineItems(),
-              io.burnrate.connectors.billing.BillingRowData::of,
-              cfg.iceberg,
-              TableSchemas.BILLING_LINE_ITEMS,
-              TableSchemas.BILLING_LINE_ITEMS_SCHEMA,
-              TableSchemas.BILLING_LINE_ITEMS_SPEC,
-              "iceberg-billing-line-items")
-          .name("iceberg: billing_line_items");
       BurnrateIceberg.append(
               out.actions(),
               RowMappers::action,
@@ -227,6 +217,24 @@ public final class BurnrateJob {
               TableSchemas.BUDGET_STATUS_SPEC,
               "iceberg-budget-status")
           .name("iceberg: budget_status");
+    }
+    if (cfg.iceberg != null) {
+      // the deliveries of billing files (./burnrate ingest-billing) sit beside the streamed rows;
+      // the table exists from the start so that the current view works on either
+      io.burnrate.connectors.iceberg.IcebergTables.ensureTable(
+          cfg.iceberg,
+          TableSchemas.BILLING_DELIVERIES,
+          TableSchemas.BILLING_DELIVERIES_SCHEMA,
+          TableSchemas.BILLING_DELIVERIES_SPEC);
+      BurnrateIceberg.append(
+              out.billingLineItems(),
+              io.burnrate.connectors.billing.BillingRowData::of,
+              cfg.iceberg,
+              TableSchemas.BILLING_LINE_ITEMS,
+              TableSchemas.BILLING_LINE_ITEMS_SCHEMA,
+              TableSchemas.BILLING_LINE_ITEMS_SPEC,
+              "iceberg-billing-line-items")
+          .name("iceberg: billing_line_items");
     }
   }
 
@@ -250,7 +258,7 @@ public final class BurnrateJob {
   }
 
   /** An exactly-once Kafka sink of JSON records, keyed for ordering and compaction. */
-  private static <T> void kafka(
+  static <T> void kafka(
       DataStream<T> stream,
       JobConfig cfg,
       String topic,

@@ -174,14 +174,24 @@ final class IntegrationEnv {
    * published so far has been processed and checkpointed.
    */
   static void awaitConsumed(EmbeddedKafka kafka, String groupId, Duration wait) throws Exception {
+    List<String> topics = new ArrayList<>(io.burnrate.schemas.Topics.INPUTS);
+    topics.addAll(io.burnrate.schemas.Topics.CONFIG);
+    awaitConsumed(kafka, topics, t -> groupId + "-" + t.substring(t.lastIndexOf('.') + 1), wait);
+  }
+
+  /** As above for {@code topics}, each read by the consumer group {@code group(topic)}. */
+  static void awaitConsumed(
+      EmbeddedKafka kafka,
+      List<String> topics,
+      java.util.function.Function<String, String> groupOf,
+      Duration wait)
+      throws Exception {
     long deadline = System.nanoTime() + wait.toNanos();
     try (org.apache.kafka.clients.admin.Admin admin =
         org.apache.kafka.clients.admin.Admin.create(kafka.clientProperties())) {
       java.util.Map<
               org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>
           latest = new java.util.HashMap<>();
-      List<String> topics = new ArrayList<>(io.burnrate.schemas.Topics.INPUTS);
-      topics.addAll(io.burnrate.schemas.Topics.CONFIG);
       for (var d : admin.describeTopics(topics).allTopicNames().get().values()) {
         d.partitions()
             .forEach(
@@ -195,8 +205,7 @@ final class IntegrationEnv {
       while (System.nanoTime() < deadline) {
         boolean done = true;
         for (var e : ends.entrySet()) {
-          String topic = e.getKey().topic();
-          String group = groupId + "-" + topic.substring(topic.lastIndexOf('.') + 1);
+          String group = groupOf.apply(e.getKey().topic());
           var committed =
               admin
                   .listConsumerGroupOffsets(group)

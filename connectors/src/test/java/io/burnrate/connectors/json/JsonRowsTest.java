@@ -1,0 +1,94 @@
+package io.burnrate.connectors.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.burnrate.connectors.iceberg.JsonRows;
+import io.burnrate.connectors.iceberg.RowMappers;
+import io.burnrate.schemas.iceberg.TableSchemas;
+import io.burnrate.schemas.model.Alert;
+import io.burnrate.schemas.model.CostAllocation;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.flink.table.data.RowData;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The history job's reader: a record of an output topic, read back into its table's row, equals the
+ * row the analytics job writes directly (RowMappers), for every output and its edge cases.
+ */
+class JsonRowsTest {
+  private static final Map<String, String> NO_CLUSTER = Map.of("cluster", "");
+
+  @Test
+  void costWindowsRoundTrip() {
+    JsonRows rows = new JsonRows(TableSchemas.WORKLOAD_WINDOWS_SCHEMA);
+    for (var w :
+        java.util.List.of(OutputJsonTest.fullWindow(), OutputJsonTest.unpricedIdleWindow())) {
+      assertThat(rows.toRow(OutputJson.costWindow(w))).isEqualTo(RowMappers.window(w));
+    }
+  }
+
+  @Test
+  void costAllocationsRoundTripWithExactMoney() {
+    CostAllocation a = OutputJsonTest.allocation();
+    a.effectiveCost = null; // an estimate without a bill yet: nulls round-trip too
+    a.billingDelivery = null;
+    assertThat(
+            new JsonRows(TableSchemas.COST_ALLOCATIONS_SCHEMA).toRow(OutputJson.costAllocation(a)))
+        .isEqualTo(RowMappers.allocation(a));
+    a = OutputJsonTest.allocation();
+    JsonRows rows = new JsonRows(TableSchemas.COST_ALLOCATIONS_SCHEMA);
+    assertThat(rows.toRow(OutputJson.costAllocation(a))).isEqualTo(RowMappers.allocation(a));
+  }
+
+  @Test
+  void alertsRoundTripFromTheirLabelsAnnotationsAndEvidence() {
+    JsonRows rows = new JsonRows(TableSchemas.ALERTS_SCHEMA, NO_CLUSTER);
+    for (String status : java.util.List.of("firing", "resolved")) {
+      Alert a = OutputJsonTest.alert(status);
+      assertThat(rows.toRow(OutputJson.alert(a))).isEqualTo(RowMappers.alert(a));
+    }
+    Alert global = OutputJsonTest.alert("firing"); // a global budget's alert: no cluster label
+    global.labels.remove("cluster");
+    global.labels.put("threshold", "50"); // a budget alert's label beside its evidence's number
+    global.score = Double.NaN;
+    RowData row = rows.toRow(OutputJson.alert(global));
+    assertThat(row).isEqualTo(RowMappers.alert(global));
+    assertThat(row.getString(5).toString()).isEmpty();
+  }
+
+  @Test
+  void actionsAndBudgetStatusRoundTrip() {
+    var a = OutputJsonTest.action();
+    JsonRows actions = new JsonRows(TableSchemas.ACTIONS_SCHEMA, NO_CLUSTER);
+    assertThat(actions.toRow(OutputJson.action(a))).isEqualTo(RowMappers.action(a));
+    a.cluster = null; // a global budget's escalation
+    a.resolvedAt = a.openedAt + 60_000;
+    assertThat(actions.toRow(OutputJson.action(a))).isEqualTo(RowMappers.action(a));
+    var b = OutputJsonTest.budgetStatus();
+    b.projectedBreachAt = b.periodStart + 1_800_000;
+    JsonRows status = new JsonRows(TableSchemas.BUDGET_STATUS_SCHEMA);
+    assertThat(status.toRow(OutputJson.budgetStatus(b))).isEqualTo(RowMappers.budgetStatus(b));
+  }
+
+  @Test
+  void whatDoesNotFitNamesTheColumnAndTheReason() {
+    JsonRows rows = new JsonRows(TableSchemas.BUDGET_STATUS_SCHEMA);
+    assertThatThrownBy(() -> rows.toRow("[1]".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOfSatisfying(
+            JsonRows.Invalid.class, e -> assertThat(e.reason).isEqualTo("invalid_json"));
+    assertThatThrownBy(() -> rows.toRow("{\"id\":\"x\"}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOfSatisfying(
+            JsonRows.Invalid.class, e -> assertThat(e.reason).isEqualTo("missing_field"))
+        .hasMessageContaining("budget_id");
+    byte[] wrong =
+        new String(OutputJson.budgetStatus(OutputJsonTest.budgetStatus()), StandardCharsets.UTF_8)
+            .replace("\"amount\":100.0", "\"amount\":\"a lot\"")
+            .getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> rows.toRow(wrong))
+        .isInstanceOfSatisfying(
+            JsonRows.Invalid.class, e -> assertThat(e.reason).isEqualTo("invalid_value"))
+        .hasMessageStartingWith("amount: ");
+  }
+}
