@@ -69,7 +69,8 @@ class Session:
             bufsize=1,
         )
         # drained all the time, so that a chatty JVM never blocks on a full pipe
-        threading.Thread(target=self._drain_stderr, daemon=True).start()
+        self._drain = threading.Thread(target=self._drain_stderr, daemon=True)
+        self._drain.start()
 
     def _drain_stderr(self):
         for line in self._proc.stderr:
@@ -110,6 +111,7 @@ class Session:
             code = self._proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             code = None
+        self._drain.join(timeout=5)  # its last words
         return "burnrate sql ended (exit code %s): %s" % (code, "\n".join(self._stderr))
 
     def close(self):
