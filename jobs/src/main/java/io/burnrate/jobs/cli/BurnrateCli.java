@@ -191,7 +191,18 @@ public final class BurnrateCli implements Callable<Integer> {
             "The owned sites file (onprem.sites-file) for the view site_payback (docs/onprem.md).")
     Path sitesFile;
 
-    @Parameters(paramLabel = "QUERY", description = "The SQL statement.")
+    @Option(
+        names = "--statements",
+        paramLabel = "FILE",
+        description =
+            "Runs the statements of FILE ('-': standard input, answered one by one as they"
+                + " arrive) in one session; a statement ends at a line that ends with ';'. Prints"
+                + " one JSON line per statement: {\"statement\": N, \"columns\": [...],"
+                + " \"rows\": [{...}]}, or {\"statement\": N, \"error\": \"...\"} and goes on;"
+                + " exits with 1 if any failed.")
+    String statements;
+
+    @Parameters(paramLabel = "QUERY", arity = "0..1", description = "The SQL statement.")
     String query;
 
     /** The catalog of --config and --set, with --warehouse and --catalog-uri over them. */
@@ -211,6 +222,10 @@ public final class BurnrateCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+      if ((query == null) == (statements == null)) {
+        System.err.println("burnrate sql: give a QUERY or --statements FILE (not both)");
+        return 2;
+      }
       CatalogConfig catalog;
       try {
         catalog = catalog();
@@ -252,38 +267,25 @@ public final class BurnrateCli implements Callable<Integer> {
         opened = new SqlRunner(catalog, policy, sites);
       } catch (RuntimeException e) {
         // the catalog is unreachable or refuses us (no stack trace; no secret is in the message)
-        Throwable root = e;
-        while (root.getCause() != null) {
-          root = root.getCause();
-        }
+        Throwable root = rootCause(e);
         System.err.println(
             "burnrate sql: cannot open the catalog " + catalog + ": " + root.getMessage());
         return 2;
       }
       try (SqlRunner sql = opened) {
-        if (!json) {
+        if (statements != null) {
+          return runStatements(sql);
+        } else if (!json) {
           sql.print(query);
         } else {
           SqlRunner.Result r = sql.query(query);
-          com.fasterxml.jackson.databind.ObjectMapper m =
-              new com.fasterxml.jackson.databind.ObjectMapper();
           for (org.apache.flink.types.Row row : r.rows()) {
-            Map<String, Object> o = new java.util.LinkedHashMap<>();
-            for (int i = 0; i < r.columns().size(); i++) {
-              Object v = row.getField(i);
-              o.put(
-                  r.columns().get(i),
-                  v instanceof Number || v instanceof Boolean || v == null ? v : v.toString());
-            }
-            System.out.println(m.writeValueAsString(o));
+            System.out.println(JSON.writeValueAsString(jsonRow(r.columns(), row)));
           }
         }
       } catch (org.apache.flink.table.api.ValidationException
           | org.apache.flink.table.api.SqlParserException e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-          root = root.getCause();
-        }
+        Throwable root = rootCause(e);
         System.err.println("burnrate sql: " + root.getMessage());
         System.err.println(
             "burnrate sql: tables of the 'burnrate' database: workload_windows, cost_allocations,"
@@ -291,6 +293,62 @@ public final class BurnrateCli implements Callable<Integer> {
         return 2;
       }
       return 0;
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** Runs every statement of {@link #statements}, each answered on one JSON line. */
+    private int runStatements(SqlRunner sql) throws java.io.IOException {
+      java.io.Reader in =
+          statements.equals("-")
+              ? new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)
+              : Files.newBufferedReader(Path.of(statements));
+      int failed = 0;
+      try (in) {
+        io.burnrate.jobs.demo.SqlScript script = new io.burnrate.jobs.demo.SqlScript(in);
+        int n = 0;
+        for (String s = script.next(); s != null; s = script.next()) {
+          Map<String, Object> answer = new java.util.LinkedHashMap<>();
+          answer.put("statement", ++n);
+          try {
+            SqlRunner.Result r = sql.query(s);
+            List<Map<String, Object>> rows = new java.util.ArrayList<>();
+            for (org.apache.flink.types.Row row : r.rows()) {
+              rows.add(jsonRow(r.columns(), row));
+            }
+            answer.put("columns", r.columns());
+            answer.put("rows", rows);
+          } catch (Exception e) {
+            answer.put("error", String.valueOf(rootCause(e).getMessage()));
+            failed++;
+          }
+          System.out.println(JSON.writeValueAsString(answer));
+          System.out.flush();
+        }
+      }
+      return failed == 0 ? 0 : 1;
+    }
+
+    private static Throwable rootCause(Throwable e) {
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      return root;
+    }
+
+    /** A row as a JSON object: numbers, booleans, nulls and arrays as they are, else text. */
+    private static Map<String, Object> jsonRow(
+        List<String> columns, org.apache.flink.types.Row row) {
+      Map<String, Object> o = new java.util.LinkedHashMap<>();
+      for (int i = 0; i < columns.size(); i++) {
+        Object v = row.getField(i);
+        boolean plain =
+            v == null || v instanceof Number || v instanceof Boolean || v instanceof Object[];
+        o.put(columns.get(i), plain ? v : v.toString());
+      }
+      return o;
     }
   }
 
