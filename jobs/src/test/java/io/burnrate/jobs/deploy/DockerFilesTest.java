@@ -542,9 +542,9 @@ class DockerFilesTest {
     for (String module : List.of("schemas", "connectors", "jobs")) {
       assertThat(indexOf(build, "COPY " + module + "/pom.xml")).isBetween(0, firstSrc);
     }
-    String buildRun = build.get(indexOf(build, "RUN mvn -B -Pjob-jar"));
+    String buildRun = build.get(indexOf(build, "RUN mvn -B -Dquick -Pjob-jar"));
     assertThat(buildRun)
-        .contains("mvn -B -Pjob-jar -DskipTests package -pl jobs -am")
+        .contains("mvn -B -Dquick -Pjob-jar -DskipTests package -pl jobs -am")
         .contains("-DincludeArtifactIds=sqlite-jdbc,postgresql")
         .contains("cp " + jobJarGlob + " ");
     String jar = jobJarInImage();
