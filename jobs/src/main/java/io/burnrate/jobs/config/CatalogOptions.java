@@ -55,8 +55,10 @@ public final class CatalogOptions {
                       + type
                       + "'");
         };
+    // a REST catalog's warehouse is the server's business (a location, or a warehouse's name in
+    // Polaris or Lakekeeper): passed as written; others: a folder becomes a file: URI
     String wh =
-        warehouse.contains("://") || warehouse.startsWith("file:")
+        t == CatalogConfig.Type.REST || warehouse.contains("://") || warehouse.startsWith("file:")
             ? warehouse
             : Path.of(warehouse).toAbsolutePath().toUri().toString();
     Map<String, String> props = new HashMap<>();

@@ -36,13 +36,33 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final KafkaConfig config;
   private final String bootstrap;
   private final Path dataDir;
+  private final AutoCloseable owner;
 
   private EmbeddedKafka(
-      KafkaRaftServer server, KafkaConfig config, String bootstrap, Path dataDir) {
+      KafkaRaftServer server,
+      KafkaConfig config,
+      String bootstrap,
+      Path dataDir,
+      AutoCloseable owner) {
     this.server = server;
     this.config = config;
     this.bootstrap = bootstrap;
     this.dataDir = dataDir;
+    this.owner = owner;
+  }
+
+  /**
+   * A broker this JVM does not run (the integration tests against a broker named by property, or a
+   * container): the same client-side helpers, no {@link #restart}; {@link #close} closes {@code
+   * owner} (the container), if any.
+   */
+  public static EmbeddedKafka external(String bootstrap, AutoCloseable owner) {
+    return new EmbeddedKafka(null, null, bootstrap, null, owner);
+  }
+
+  /** Whether the broker runs in this JVM (it can then be restarted). */
+  public boolean inProcess() {
+    return config != null;
   }
 
   public static EmbeddedKafka start(Path dataDir) throws Exception {
@@ -102,7 +122,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
     server.startup();
     String bootstrap = "127.0.0.1:" + brokerPort;
-    EmbeddedKafka kafka = new EmbeddedKafka(server, config, bootstrap, dataDir);
+    EmbeddedKafka kafka = new EmbeddedKafka(server, config, bootstrap, dataDir, null);
     try {
       kafka.awaitReady(Duration.ofSeconds(60));
     } catch (Exception e) {
@@ -191,6 +211,9 @@ public final class EmbeddedKafka implements AutoCloseable {
    * offsets and transaction state survive.
    */
   public void restart(Duration down) throws Exception {
+    if (!inProcess()) {
+      throw new UnsupportedOperationException("the broker at " + bootstrap + " is not ours");
+    }
     server.shutdown();
     server.awaitShutdown();
     Thread.sleep(down.toMillis());
@@ -201,6 +224,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    if (!inProcess()) {
+      if (owner != null) {
+        owner.close();
+      }
+      return;
+    }
     server.shutdown();
     server.awaitShutdown();
     DemoRunner.deleteRecursively(dataDir);

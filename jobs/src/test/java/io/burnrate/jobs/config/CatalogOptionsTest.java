@@ -55,6 +55,21 @@ class CatalogOptionsTest {
   }
 
   @Test
+  void aRestCatalogsWarehouseNameIsPassedAsWritten() {
+    CatalogConfig c =
+        from(
+            Map.of(
+                "iceberg.catalog-type", "rest",
+                "iceberg.uri", "https://polaris.example:8181/api/catalog",
+                "iceberg.warehouse", "burnrate"));
+    assertThat(c.warehouse()).isEqualTo("burnrate");
+    assertThat(from(Map.of("iceberg.warehouse", "burnrate")).warehouse())
+        .as("a hadoop catalog's folder is still a file: URI")
+        .startsWith("file:/")
+        .endsWith("/burnrate");
+  }
+
+  @Test
   void restCatalogOnS3MapsTheS3OptionsToS3FileIo() {
     CatalogConfig c =
         from(

@@ -47,6 +47,28 @@ class JobConfigTest {
   }
 
   @Test
+  void jobModeAndLakeMaintenanceAreValidatedByName() {
+    Map<String, String> m = valid();
+    m.put("job.mode", "lake");
+    assertThatThrownBy(() -> from(m)).hasMessageContaining("job.mode").hasMessageContaining("lake");
+    m.put("job.mode", "history");
+    assertThatThrownBy(() -> from(m))
+        .hasMessageContaining("job.mode")
+        .hasMessageContaining("iceberg.warehouse");
+    m.put("iceberg.warehouse", dir.toString());
+    JobConfig history = from(m);
+    assertThat(history.mode).isEqualTo(JobConfig.Mode.HISTORY);
+    assertThat(history.lakeMaintenance.compactEveryCommits()).isEqualTo(12);
+    m.put("lake.orphan-min-age", "10 min");
+    assertThatThrownBy(() -> from(m)).hasMessageContaining("lake.orphan-min-age");
+    m.remove("lake.orphan-min-age");
+    m.put("lake.maintenance", "false");
+    assertThat(from(m).lakeMaintenance).isNull();
+    m.put("job.mode", "analytics");
+    assertThat(from(m).mode).isEqualTo(JobConfig.Mode.ANALYTICS);
+  }
+
+  @Test
   void unknownCatalogTypeNamesTheKey() {
     Map<String, String> m = valid();
     m.put("iceberg.warehouse", dir.toString());

@@ -13,7 +13,6 @@ import io.burnrate.schemas.model.DeadLetter.Reasons;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,8 +77,7 @@ class BadInputITCase {
                 17, START, Duration.ofMinutes(90), 4, "it", Duration.ofSeconds(10), false))
         .run(valid::add);
     // run 1: the valid input alone
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(Files.createDirectories(tmp.resolve("k1")))) {
-      kafka.createTopics(2);
+    try (EmbeddedKafka kafka = IntegrationEnv.kafka(tmp.resolve("k1"), 2)) {
       try (KafkaProducer<byte[], byte[]> p = IntegrationEnv.producer(kafka)) {
         for (SimRecord r : valid) {
           send(p, r.topic(), r.timestamp(), r.key(), r.value());
@@ -91,8 +89,7 @@ class BadInputITCase {
       cleanDlq = IntegrationEnv.readCommitted(kafka, Topics.DLQ);
     }
     // run 2: the corpus first, then the valid input (some records twice)
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(Files.createDirectories(tmp.resolve("k2")))) {
-      kafka.createTopics(2);
+    try (EmbeddedKafka kafka = IntegrationEnv.kafka(tmp.resolve("k2"), 2)) {
       try (KafkaProducer<byte[], byte[]> p = IntegrationEnv.producer(kafka)) {
         Corpus corpus = new Corpus(new SplittableRandom(7), valid);
         corpus.bad(p);

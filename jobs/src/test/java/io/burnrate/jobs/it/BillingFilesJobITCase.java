@@ -46,8 +46,7 @@ class BillingFilesJobITCase {
 
   @BeforeAll
   static void run() throws Exception {
-    kafka = EmbeddedKafka.start(Files.createDirectories(tmp.resolve("kafka")));
-    kafka.createTopics(1);
+    kafka = IntegrationEnv.kafka(tmp.resolve("kafka"), 1);
     Path exports = Files.createDirectories(tmp.resolve("exports/focus"));
     Files.writeString(
         exports.resolve("focus-2026-01.csv"),

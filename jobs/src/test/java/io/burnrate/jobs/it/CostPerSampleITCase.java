@@ -10,7 +10,6 @@ import io.burnrate.jobs.pipeline.BurnrateJob;
 import io.burnrate.schemas.Topics;
 import io.burnrate.schemas.iceberg.TableSchemas;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -52,8 +51,7 @@ class CostPerSampleITCase {
 
   @BeforeAll
   static void run() throws Exception {
-    kafka = EmbeddedKafka.start(Files.createDirectories(tmp.resolve("kafka")));
-    kafka.createTopics(2);
+    kafka = IntegrationEnv.kafka(tmp.resolve("kafka"), 2);
     try (KafkaProducer<byte[], byte[]> p = IntegrationEnv.producer(kafka)) {
       IntegrationEnv.send(p, Topics.K8S_EVENTS, ms(0), "node", node());
       IntegrationEnv.send(p, Topics.K8S_EVENTS, ms(0), "a", pod("trainer-a", "job-a"));

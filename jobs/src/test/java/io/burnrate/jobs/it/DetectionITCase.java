@@ -13,7 +13,6 @@ import io.burnrate.jobs.simulator.FleetSimulator;
 import io.burnrate.schemas.Topics;
 import io.burnrate.schemas.iceberg.TableSchemas;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,8 +104,7 @@ class DetectionITCase {
 
   @BeforeAll
   static void run() throws Exception {
-    kafka = EmbeddedKafka.start(Files.createDirectories(tmp.resolve("kafka")));
-    kafka.createTopics(2);
+    kafka = IntegrationEnv.kafka(tmp.resolve("kafka"), 2);
     sim =
         new FleetSimulator(
             new FleetSimulator.Config(7, START, RUN, 6, "it", Duration.ofSeconds(10), true));

@@ -37,7 +37,7 @@ class IngestBillingToTopicITCase {
             + "g5.12xlarge,i-0gpu2,{}\n"
             + "111122223333,Credit,2026-03-01 00:00:00,2026-04-01 00:00:00,-20,,,NULL,\n"
             + "111122223333,Usage,2026-03-01 02:00:00,2026-03-01 03:00:00,abc,OnDemand,,,\n");
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(tmp.resolve("kafka"))) {
+    try (EmbeddedKafka kafka = IntegrationEnv.kafka(tmp.resolve("kafka"), 2)) {
       int code =
           IngestBilling.run(
               "--from",

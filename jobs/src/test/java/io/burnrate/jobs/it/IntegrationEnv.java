@@ -222,4 +222,87 @@ final class IntegrationEnv {
     }
     throw new AssertionError("the job did not consume every input within " + wait);
   }
+
+  /** Where the integration tests' Kafka is: {@code -Dburnrate.it.kafka} and its companions. */
+  static final String KAFKA_TARGET = System.getProperty("burnrate.it.kafka", "in-process");
+
+  static final String KAFKA_BOOTSTRAP = System.getProperty("burnrate.it.bootstrap-servers");
+
+  /** The pinned image of {@code -Dburnrate.it.kafka=testcontainers} (the project's Kafka). */
+  static final String KAFKA_IMAGE = "apache/kafka:4.1.1";
+
+  /**
+   * The Kafka broker of one test class: in this JVM (default); the broker named by {@code
+   * -Dburnrate.it.bootstrap-servers=host:port} (a test broker: Burnrate's topics and idle consumer
+   * groups on it are deleted first, so that each class starts empty); or, with {@code
+   * -Dburnrate.it.kafka=testcontainers}, a container of {@link #KAFKA_IMAGE}, the class skipped
+   * when there is no Docker engine. The topics are created with {@code partitions}.
+   */
+  static EmbeddedKafka kafka(Path dir, int partitions) throws Exception {
+    EmbeddedKafka kafka;
+    if (KAFKA_BOOTSTRAP != null && !KAFKA_BOOTSTRAP.isBlank()) {
+      kafka = EmbeddedKafka.external(KAFKA_BOOTSTRAP, null);
+      emptyTestBroker(kafka);
+    } else if (KAFKA_TARGET.equals("testcontainers")) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(
+          dockerAvailable(), "-Dburnrate.it.kafka=testcontainers: no Docker engine here");
+      org.testcontainers.kafka.KafkaContainer c =
+          new org.testcontainers.kafka.KafkaContainer(KAFKA_IMAGE);
+      c.start();
+      kafka = EmbeddedKafka.external(c.getBootstrapServers(), c);
+    } else if (KAFKA_TARGET.equals("in-process")) {
+      kafka = EmbeddedKafka.start(java.nio.file.Files.createDirectories(dir));
+    } else {
+      throw new IllegalArgumentException(
+          "burnrate.it.kafka: 'in-process' or 'testcontainers', got '" + KAFKA_TARGET + "'");
+    }
+    kafka.createTopics(partitions);
+    return kafka;
+  }
+
+  private static boolean dockerAvailable() {
+    try {
+      return org.testcontainers.DockerClientFactory.instance().isDockerAvailable();
+    } catch (RuntimeException | LinkageError e) {
+      return false;
+    }
+  }
+
+  /** Deletes Burnrate's topics and the idle consumer groups on a test broker, and waits. */
+  private static void emptyTestBroker(EmbeddedKafka kafka) throws Exception {
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(kafka.clientProperties())) {
+      // every group without members (the jobs' offsets are committed, they never join): a group
+      // left from an earlier class would start the next one's sources mid-topic
+      List<String> groups = new ArrayList<>();
+      for (var g : admin.listConsumerGroups().all().get()) {
+        groups.add(g.groupId());
+      }
+      for (var f : admin.deleteConsumerGroups(groups).deletedGroups().values()) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (!(e.getCause() instanceof org.apache.kafka.common.errors.GroupNotEmptyException)) {
+            throw e;
+          }
+        }
+      }
+      java.util.Set<String> ours = new java.util.TreeSet<>();
+      for (String t : admin.listTopics().names().get()) {
+        if (t.startsWith("burnrate.")) {
+          ours.add(t);
+        }
+      }
+      if (!ours.isEmpty()) {
+        admin.deleteTopics(ours).all().get();
+      }
+      long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+      while (admin.listTopics().names().get().stream().anyMatch(ours::contains)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("topics not deleted on " + kafka.bootstrapServers());
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
 }

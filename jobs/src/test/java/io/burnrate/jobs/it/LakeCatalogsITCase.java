@@ -73,8 +73,7 @@ class LakeCatalogsITCase {
 
   @BeforeAll
   static void fleet() throws Exception {
-    kafka = EmbeddedKafka.start(Files.createDirectories(tmp.resolve("kafka")));
-    kafka.createTopics(2);
+    kafka = IntegrationEnv.kafka(tmp.resolve("kafka"), 2);
     FleetSimulator sim =
         new FleetSimulator(
             new FleetSimulator.Config(

@@ -72,8 +72,7 @@ class NotebooksITCase {
   static void writeWarehouse() throws Exception {
     warehouse = tmp.resolve("warehouse");
     long t0 = System.nanoTime();
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(Files.createDirectories(tmp.resolve("kafka")))) {
-      kafka.createTopics(2);
+    try (EmbeddedKafka kafka = IntegrationEnv.kafka(tmp.resolve("kafka"), 2)) {
       IntegrationEnv.publish(
           kafka,
           new FleetSimulator(

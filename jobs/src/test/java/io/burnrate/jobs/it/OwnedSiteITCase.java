@@ -51,8 +51,7 @@ class OwnedSiteITCase {
 
   @BeforeAll
   static void run() throws Exception {
-    kafka = EmbeddedKafka.start(Files.createDirectories(tmp.resolve("kafka")));
-    kafka.createTopics(2);
+    kafka = IntegrationEnv.kafka(tmp.resolve("kafka"), 2);
     FleetSimulator sim =
         new FleetSimulator(
             new FleetSimulator.Config(

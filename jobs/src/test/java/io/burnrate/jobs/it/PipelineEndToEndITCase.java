@@ -10,7 +10,6 @@ import io.burnrate.jobs.simulator.FleetSimulator;
 import io.burnrate.schemas.Topics;
 import io.burnrate.schemas.iceberg.TableSchemas;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,8 +49,7 @@ class PipelineEndToEndITCase {
 
   @BeforeAll
   static void produceAndRun() throws Exception {
-    kafka = EmbeddedKafka.start(Files.createDirectories(tmp.resolve("kafka")));
-    kafka.createTopics(2);
+    kafka = IntegrationEnv.kafka(tmp.resolve("kafka"), 2);
     sim =
         new FleetSimulator(
             new FleetSimulator.Config(

@@ -62,8 +62,7 @@ class PrometheusScrapeITCase {
         .isNotNull();
     long t0 = System.nanoTime();
 
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(Files.createDirectories(tmp.resolve("kafka")))) {
-      kafka.createTopics(2);
+    try (EmbeddedKafka kafka = IntegrationEnv.kafka(tmp.resolve("kafka"), 2)) {
       Configuration flink = new Configuration();
       flink.setString("pipeline.generic-types", "false");
       flink.setString("taskmanager.memory.network.fraction", "0.05");

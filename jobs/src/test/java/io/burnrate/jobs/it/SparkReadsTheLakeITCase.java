@@ -78,8 +78,7 @@ class SparkReadsTheLakeITCase {
     PostgresServer.assumeInstalled();
 
     try (PostgresServer pg = new PostgresServer();
-        EmbeddedKafka kafka = EmbeddedKafka.start(Files.createDirectories(tmp.resolve("kafka")))) {
-      kafka.createTopics(2);
+        EmbeddedKafka kafka = IntegrationEnv.kafka(tmp.resolve("kafka"), 2)) {
       IntegrationEnv.publish(
           kafka,
           new FleetSimulator(

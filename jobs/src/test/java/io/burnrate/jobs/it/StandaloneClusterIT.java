@@ -81,8 +81,7 @@ class StandaloneClusterIT {
     Assumptions.assumeTrue(
         jar != null && lib != null && Files.isRegularFile(Path.of(jar)),
         "needs the job jar and the cluster lib: mvn verify -Pjob-jar,flink-cluster");
-    kafka = EmbeddedKafka.start(Files.createDirectories(tmp.resolve("kafka")));
-    kafka.createTopics(2);
+    kafka = IntegrationEnv.kafka(tmp.resolve("kafka"), 2);
     FleetSimulator sim =
         new FleetSimulator(
             new FleetSimulator.Config(5, START, SPAN, 4, "it", Duration.ofSeconds(10), true));

@@ -12,7 +12,6 @@ import io.burnrate.jobs.pipeline.HistoryJob;
 import io.burnrate.jobs.simulator.FleetSimulator;
 import io.burnrate.schemas.Topics;
 import io.burnrate.schemas.iceberg.TableSchemas;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,8 +65,7 @@ class TwoSpeedITCase {
 
   @BeforeAll
   static void run() throws Exception {
-    kafka = EmbeddedKafka.start(Files.createDirectories(tmp.resolve("kafka")));
-    kafka.createTopics(2);
+    kafka = IntegrationEnv.kafka(tmp.resolve("kafka"), 2);
     IntegrationEnv.publish(
         kafka,
         new FleetSimulator(
