@@ -201,7 +201,37 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw e;
           }
         }
+        awaitLeaders(a, topics.stream().map(NewTopic::name).toList());
       }
+    }
+  }
+
+  /**
+   * Waits until every partition of {@code names} has a leader: a producer that writes to a topic
+   * the broker has not finished creating gets retriable errors, and an idempotent producer's
+   * retries then ended in OutOfOrderSequenceException here (records lost under load).
+   */
+  private static void awaitLeaders(Admin a, List<String> names)
+      throws ExecutionException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      boolean ready = true;
+      try {
+        for (var d : a.describeTopics(names).allTopicNames().get().values()) {
+          for (var p : d.partitions()) {
+            ready &= p.leader() != null && !p.leader().isEmpty();
+          }
+        }
+      } catch (ExecutionException e) {
+        ready = false; // not known to the broker yet
+      }
+      if (ready) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("topics without leaders after 60 s: " + names);
+      }
+      Thread.sleep(100);
     }
   }
 

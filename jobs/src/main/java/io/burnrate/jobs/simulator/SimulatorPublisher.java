@@ -18,6 +18,10 @@ public final class SimulatorPublisher implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicLong published = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong failed =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicReference<Exception> firstFailure =
+      new java.util.concurrent.atomic.AtomicReference<>();
   private final AtomicLong simTime = new AtomicLong(Long.MIN_VALUE);
 
   public SimulatorPublisher(Properties kafka) {
@@ -59,7 +63,13 @@ public final class SimulatorPublisher implements AutoCloseable {
           t,
           r -> {
             producer.send(
-                new ProducerRecord<>(r.topic(), null, r.timestamp(), bytes(r.key()), r.value()));
+                new ProducerRecord<>(r.topic(), null, r.timestamp(), bytes(r.key()), r.value()),
+                (meta, e) -> {
+                  if (e != null) {
+                    failed.incrementAndGet();
+                    firstFailure.compareAndSet(null, e);
+                  }
+                });
             published.incrementAndGet();
           });
       if (maxEventsPerSecond > 0
@@ -72,6 +82,16 @@ public final class SimulatorPublisher implements AutoCloseable {
       }
     }
     producer.flush();
+    if (failed.get() > 0) {
+      // never a silent gap in the input: the caller (demo, simulate, tests) stops with the reason
+      throw new IllegalStateException(
+          failed.get()
+              + " of "
+              + published.get()
+              + " simulated records could not be published: "
+              + firstFailure.get(),
+          firstFailure.get());
+    }
     return published.get();
   }
 

@@ -46,22 +46,67 @@ final class IntegrationEnv {
             .build());
   }
 
+  /**
+   * The tests' producer: idempotent, acks=all, and strict: {@code flush()} and {@code close()}
+   * throw when any record sent through {@link #send} failed, so a test never runs on input the
+   * broker did not take.
+   */
   static KafkaProducer<byte[], byte[]> producer(EmbeddedKafka kafka) {
     Properties p = kafka.clientProperties();
     p.setProperty("acks", "all");
     p.setProperty("enable.idempotence", "true");
-    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    return new StrictProducer(p);
+  }
+
+  /** A producer that remembers the first failed send and reports it on flush and close. */
+  static final class StrictProducer extends KafkaProducer<byte[], byte[]> {
+    final java.util.concurrent.atomic.AtomicReference<Exception> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+
+    StrictProducer(Properties p) {
+      super(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public void flush() {
+      super.flush();
+      check();
+    }
+
+    @Override
+    public void close() {
+      super.close();
+      check();
+    }
+
+    private void check() {
+      Exception e = failure.get();
+      if (e != null) {
+        throw new IllegalStateException("a test record was not taken by the broker: " + e, e);
+      }
+    }
   }
 
   static void send(
       KafkaProducer<byte[], byte[]> p, String topic, long ts, String key, String json) {
-    p.send(
+    ProducerRecord<byte[], byte[]> r =
         new ProducerRecord<>(
             topic,
             null,
             ts,
             key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-            json.getBytes(StandardCharsets.UTF_8)));
+            json.getBytes(StandardCharsets.UTF_8));
+    if (p instanceof StrictProducer strict) {
+      p.send(
+          r,
+          (meta, e) -> {
+            if (e != null) {
+              strict.failure.compareAndSet(null, e);
+            }
+          });
+    } else {
+      p.send(r);
+    }
   }
 
   /**
