@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
     name = "run",
     mixinStandardHelpOptions = true,
     description =
-        "Runs the analytics job against your Kafka (and Iceberg) on a local Flink MiniCluster,"
+        "Runs the job against your Kafka (and Iceberg) on a local Flink MiniCluster: the whole"
+            + " job, or with job.mode analytics or history one of the two speeds (docs/deployment.md),"
             + " configured by a YAML file plus --set flags (flag over file over default; every key"
             + " in docs/configuration.md). Bad configuration stops it at start-up, naming the key.")
 final class Run implements Callable<Integer> {
