@@ -33,25 +33,11 @@ final class FlinkSessionCluster implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
-   * Flink's module openings for Java 17 (as its {@code config.yaml} and our launcher have them).
+   * Flink's module openings for Java 17, from the build ({@code flink.jvm.opens} in the root pom,
+   * the same list the test JVMs get).
    */
   static final List<String> OPENS =
-      List.of(
-          "--add-opens=java.base/java.lang=ALL-UNNAMED",
-          "--add-opens=java.base/java.util=ALL-UNNAMED",
-          "--add-opens=java.base/java.nio=ALL-UNNAMED",
-          "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-          "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-          "--add-opens=java.base/java.io=ALL-UNNAMED",
-          "--add-opens=java.base/java.net=ALL-UNNAMED",
-          "--add-opens=java.base/java.text=ALL-UNNAMED",
-          "--add-opens=java.base/java.time=ALL-UNNAMED",
-          "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-          "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-          "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED",
-          "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
-          "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
-          "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED");
+      List.of(System.getProperty("burnrate.jvm.opens", "").trim().split("\\s+"));
 
   final Path home;
   final int restPort;
@@ -68,6 +54,10 @@ final class FlinkSessionCluster implements AutoCloseable {
    */
   static FlinkSessionCluster start(Path lib, Path home, int slots, Duration timeout)
       throws Exception {
+    if (OPENS.get(0).isEmpty()) {
+      throw new IllegalStateException(
+          "burnrate.jvm.opens is not set: run through Maven (failsafe passes flink.jvm.opens)");
+    }
     FlinkSessionCluster c = new FlinkSessionCluster(lib, home, slots);
     try {
       c.startJobManager();
