@@ -54,7 +54,11 @@ final class IntegrationEnv {
   static KafkaProducer<byte[], byte[]> producer(EmbeddedKafka kafka) {
     Properties p = kafka.clientProperties();
     p.setProperty("acks", "all");
-    p.setProperty("enable.idempotence", "true");
+    // not idempotent: on the loaded 2-core machine the in-process broker rejected an idempotent
+    // producer's batches with OutOfOrderSequenceException (its sequence restarted at 0), which lost
+    // test input or, with the checks below, failed the test; one request in flight keeps the order
+    p.setProperty("enable.idempotence", "false");
+    p.setProperty("max.in.flight.requests.per.connection", "1");
     return new StrictProducer(p);
   }
 
