@@ -18,6 +18,13 @@ public class RawRecord {
   /** Value of the {@code cluster} header, if the producer set one. */
   public String clusterHeader;
 
+  /**
+   * What the source task made of the value when it assigned the record's event time (the parse
+   * outcome), handed to the chained parse step so that a record is parsed once. Transient: never
+   * serialised, so a step that is not chained to the source parses again.
+   */
+  public transient Object decoded;
+
   public RawRecord() {}
 
   @Override

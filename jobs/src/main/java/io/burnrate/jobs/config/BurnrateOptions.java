@@ -96,7 +96,29 @@ public final class BurnrateOptions {
           .defaultValue(Duration.ofMinutes(15))
           .withDescription(
               "A node with no telemetry and no Kubernetes event for this long (event time) is"
-                  + " considered gone: its costing stops and its state is released.");
+                  + " considered silent: its minutes stop being costed, its open hour is settled"
+                  + " once at the hour's end, and its pods are kept: when it is heard of again"
+                  + " its costing resumes (never a second allocation for an hour already"
+                  + " settled).");
+
+  public static final ConfigOption<Duration> NODE_RETENTION =
+      key("cost.node-retention")
+          .durationType()
+          .defaultValue(Duration.ofHours(24))
+          .withDescription(
+              "How long (event time) a silent node's state (its pods, its price) is kept after"
+                  + " it was last heard of; then it is released, and a node heard of again"
+                  + " starts afresh. At least cost.node-staleness.");
+
+  public static final ConfigOption<Duration> POD_GHOST_TIMEOUT =
+      key("cost.pod-ghost-timeout")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(15))
+          .withDescription(
+              "Resync from telemetry for a missed pod DELETE: on a node whose dcgm-exporter"
+                  + " labels GPUs with their pods, a running pod that no GPU sample has named"
+                  + " for this long (event time), while the exporter names other pods or"
+                  + " none, is ended (its GPUs become idle). 0 turns the resync off.");
 
   public static final ConfigOption<String> RATE_CARD =
       key("pricing.rate-card")

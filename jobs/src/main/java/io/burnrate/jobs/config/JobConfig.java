@@ -41,6 +41,8 @@ public final class JobConfig implements Serializable {
   public final Duration outOfOrderness;
   public final Duration sourceIdleness;
   public final Duration nodeStaleness;
+  public final Duration nodeRetention;
+  public final Duration podGhostTimeout;
   public final String rateCardPath;
   public final Duration checkpointInterval;
   public final CatalogConfig iceberg;
@@ -113,6 +115,16 @@ public final class JobConfig implements Serializable {
         nodeStaleness.toMinutes() >= 2,
         BurnrateOptions.NODE_STALENESS.key(),
         "must be at least 2 minutes");
+    this.nodeRetention = c.get(BurnrateOptions.NODE_RETENTION);
+    require(
+        nodeRetention.compareTo(nodeStaleness) >= 0,
+        BurnrateOptions.NODE_RETENTION.key(),
+        "must be at least cost.node-staleness (" + nodeStaleness + ")");
+    this.podGhostTimeout = c.get(BurnrateOptions.POD_GHOST_TIMEOUT);
+    require(
+        podGhostTimeout.isZero() || podGhostTimeout.toMinutes() >= 2,
+        BurnrateOptions.POD_GHOST_TIMEOUT.key(),
+        "must be 0 (off) or at least 2 minutes");
     this.rateCardPath = c.get(BurnrateOptions.RATE_CARD);
     if (rateCardPath != null) {
       require(

@@ -59,6 +59,15 @@ public class NodeMeta {
   /** Newest event time seen for this node (telemetry or Kubernetes). */
   public long lastSeen = Long.MIN_VALUE;
 
+  /**
+   * Silent for longer than the staleness: no minute is being settled (no timer chain) until the
+   * node is heard of again; its pods and open hour are kept.
+   */
+  public boolean paused;
+
+  /** Start of the last minute in which the node's exporter labelled GPUs with pods. */
+  public long lastPodLabels = Long.MIN_VALUE;
+
   public NodeMeta() {}
 
   public void update(NodeInfo n) {

@@ -114,6 +114,32 @@ public class PodMinute {
     return c;
   }
 
+  /**
+   * Adds another holding of the same pod name in the same minute (a pod re-created under its name,
+   * or moved to another node, within the minute): GPU-seconds, utilisation weights and money add
+   * up; the identity and labels stay this one's (the earlier holder's).
+   */
+  public void add(PodMinute o) {
+    gpus = Math.max(gpus, o.gpus);
+    gpuSeconds += o.gpuSeconds;
+    utilWeighted += o.utilWeighted;
+    utilWeight += o.utilWeight;
+    memoryUsedMax = Math.max(memoryUsedMax, o.memoryUsedMax);
+    cost = sum(cost, o.cost);
+    idleShareCost = sum(idleShareCost, o.idleShareCost);
+    energyCost = sum(energyCost, o.energyCost);
+    cloudOnDemandCost = sum(cloudOnDemandCost, o.cloudOnDemandCost);
+    cloudSpotCost = sum(cloudSpotCost, o.cloudSpotCost);
+    if (costBasis == null) {
+      costBasis = o.costBasis;
+      currency = o.currency;
+    }
+  }
+
+  private static double sum(double a, double b) {
+    return Double.isNaN(a) ? b : Double.isNaN(b) ? a : a + b;
+  }
+
   @Override
   public String toString() {
     return "PodMinute{"

@@ -5,6 +5,10 @@ import io.burnrate.schemas.model.PodInfo;
 /** A pod's hold on a node's GPUs: how many, from when, until when; plus attribution labels. */
 public class PodSpan {
   public String podKey;
+
+  /** The pod's {@code metadata.uid}: a pod re-created under the same name is a new holder. */
+  public String uid;
+
   public String namespace;
   public String name;
   public String workload;
@@ -29,6 +33,9 @@ public class PodSpan {
   /** True when known only from telemetry pod labels (no Kubernetes event seen). */
   public boolean fromTelemetry;
 
+  /** Newest event time at which Kubernetes or a pod-labelled GPU sample confirmed the pod. */
+  public long confirmed = -1;
+
   public PodSpan() {}
 
   public static PodSpan of(PodInfo p) {
@@ -37,8 +44,15 @@ public class PodSpan {
     return s;
   }
 
+  /** The key of a pod's span on its node: namespace/name, and the uid when the event has one. */
+  public static String key(PodInfo p) {
+    return p.uid == null || p.uid.isEmpty() ? p.podKey() : p.podKey() + "#" + p.uid;
+  }
+
   public void update(PodInfo p) {
     podKey = p.podKey();
+    uid = p.uid;
+    confirmed = Math.max(confirmed, p.timestamp);
     namespace = p.namespace;
     name = p.name;
     workload = p.workload();

@@ -8,6 +8,7 @@ import io.burnrate.jobs.budget.BudgetConfigParse;
 import io.burnrate.jobs.budget.BudgetControl;
 import io.burnrate.jobs.budget.BudgetDefinitions;
 import io.burnrate.jobs.budget.BudgetFunction;
+import io.burnrate.jobs.pipeline.OutsideEventTime;
 import io.burnrate.jobs.rules.RuleFunction;
 import io.burnrate.schemas.model.Action;
 import io.burnrate.schemas.model.Alert;
@@ -17,10 +18,6 @@ import io.burnrate.schemas.model.CostWindow;
 import io.burnrate.schemas.model.DeadLetter;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -110,9 +107,11 @@ public final class DetectionSteps {
     }
     DataStream<BudgetControl> routed =
         definitions
-            .assignTimestampsAndWatermarks(neverHoldsBackTime())
+            .transform(
+                "budget definitions take no part in event time",
+                TypeInformation.of(BudgetControl.class),
+                new OutsideEventTime<>())
             .uid("watermarks-budgets")
-            .name("budget definitions: no event time")
             .keyBy(c -> c.budgetId)
             .process(new BudgetDefinitions(), TypeInformation.of(BudgetControl.class))
             .uid("route-budgets")
@@ -133,23 +132,5 @@ public final class DetectionSteps {
         found.union(status.getSideOutput(BudgetFunction.ACTIONS)),
         status,
         parsed.getSideOutput(BudgetConfigParse.DLQ));
-  }
-
-  /** Definitions carry no event time: their watermark is always the maximum. */
-  static WatermarkStrategy<BudgetControl> neverHoldsBackTime() {
-    return WatermarkStrategy.<BudgetControl>forGenerator(ctx -> new MaxWatermark())
-        .withTimestampAssigner((c, t) -> Long.MIN_VALUE);
-  }
-
-  private static final class MaxWatermark implements WatermarkGenerator<BudgetControl> {
-    @Override
-    public void onEvent(BudgetControl event, long timestamp, WatermarkOutput output) {
-      output.emitWatermark(new Watermark(Long.MAX_VALUE - 1));
-    }
-
-    @Override
-    public void onPeriodicEmit(WatermarkOutput output) {
-      output.emitWatermark(new Watermark(Long.MAX_VALUE - 1));
-    }
   }
 }

@@ -70,13 +70,12 @@ public final class BurnrateJob {
             : RateCard.bundledWithOverride(Path.of(cfg.rateCardPath));
     BurnratePipeline.Inputs inputs =
         new BurnratePipeline.Inputs(
-            hook.apply(Topics.TELEMETRY_GPU, source(env, cfg, Topics.TELEMETRY_GPU, bounded)),
-            hook.apply(
-                Topics.TELEMETRY_WORKLOAD, source(env, cfg, Topics.TELEMETRY_WORKLOAD, bounded)),
-            hook.apply(Topics.K8S_EVENTS, source(env, cfg, Topics.K8S_EVENTS, bounded)),
-            hook.apply(Topics.BILLING_FOCUS, billing(env, cfg, bounded)),
-            hook.apply(Topics.CONFIG_PRICING, source(env, cfg, Topics.CONFIG_PRICING, bounded)),
-            hook.apply(Topics.CONFIG_BUDGETS, source(env, cfg, Topics.CONFIG_BUDGETS, bounded)));
+            input(env, cfg, Topics.TELEMETRY_GPU, bounded, hook),
+            input(env, cfg, Topics.TELEMETRY_WORKLOAD, bounded, hook),
+            input(env, cfg, Topics.K8S_EVENTS, bounded, hook),
+            time -> hook.apply(Topics.BILLING_FOCUS, billing(env, cfg, bounded, time)),
+            input(env, cfg, Topics.CONFIG_PRICING, bounded, hook),
+            input(env, cfg, Topics.CONFIG_BUDGETS, bounded, hook));
     BurnratePipeline.Settings settings =
         new BurnratePipeline.Settings(
             cfg.cluster,
@@ -84,6 +83,8 @@ public final class BurnrateJob {
             cfg.outOfOrderness,
             cfg.sourceIdleness,
             cfg.nodeStaleness,
+            cfg.nodeRetention,
+            cfg.podGhostTimeout,
             cfg.inputLimits,
             cfg.dlqMaxPayloadBytes,
             rateCard,
@@ -99,17 +100,31 @@ public final class BurnrateJob {
     return out;
   }
 
+  private static BurnratePipeline.Input input(
+      StreamExecutionEnvironment env,
+      JobConfig cfg,
+      String topic,
+      boolean bounded,
+      InputHook hook) {
+    return time -> hook.apply(topic, source(env, cfg, topic, bounded, time));
+  }
+
   /**
    * One Kafka source per input topic, each with its own consumer group ({@code <group>-<topic>}):
    * sources sharing one group id were measured to lose records in bounded runs here, and per-source
-   * groups also keep their committed offsets apart for operators.
+   * groups also keep their committed offsets apart for operators. Event time is assigned in the
+   * source, per partition, by the topology's strategy ({@link SourceEventTime}).
    */
   private static DataStream<RawRecord> source(
-      StreamExecutionEnvironment env, JobConfig cfg, String topic, boolean bounded) {
+      StreamExecutionEnvironment env,
+      JobConfig cfg,
+      String topic,
+      boolean bounded,
+      WatermarkStrategy<RawRecord> time) {
     String group = cfg.groupId + "-" + topic.substring(topic.lastIndexOf('.') + 1);
     return env.fromSource(
             BurnrateKafka.source(cfg.kafka, group, List.of(topic), bounded),
-            WatermarkStrategy.noWatermarks(),
+            time,
             "kafka: " + topic)
         .uid("source-" + topic);
   }
@@ -119,8 +134,11 @@ public final class BurnrateJob {
    * (each object once; rows as JSON, dead letters name the object and row).
    */
   private static DataStream<RawRecord> billing(
-      StreamExecutionEnvironment env, JobConfig cfg, boolean bounded) {
-    DataStream<RawRecord> topic = source(env, cfg, Topics.BILLING_FOCUS, bounded);
+      StreamExecutionEnvironment env,
+      JobConfig cfg,
+      boolean bounded,
+      WatermarkStrategy<RawRecord> time) {
+    DataStream<RawRecord> topic = source(env, cfg, Topics.BILLING_FOCUS, bounded, time);
     if (cfg.billingFiles == null) {
       return topic;
     }
@@ -133,8 +151,7 @@ public final class BurnrateJob {
       b.bounded();
     }
     DataStream<RawRecord> files =
-        env.fromSource(b.build(), WatermarkStrategy.noWatermarks(), "billing files")
-            .uid("source-billing-files");
+        env.fromSource(b.build(), time, "billing files").uid("source-billing-files");
     return topic.union(files);
   }
 

@@ -58,14 +58,24 @@ import org.apache.flink.util.Collector;
 public final class BurnratePipeline {
   private BurnratePipeline() {}
 
-  /** The raw input streams (each from its topic). */
+  /**
+   * One input: opens its source with the event-time strategy the topology gives it, so that
+   * timestamps and watermarks are assigned in the source task, per Kafka partition ({@link
+   * SourceEventTime}).
+   */
+  @FunctionalInterface
+  public interface Input {
+    DataStream<RawRecord> open(WatermarkStrategy<RawRecord> eventTime);
+  }
+
+  /** The raw inputs (each from its topic). */
   public record Inputs(
-      DataStream<RawRecord> gpuTelemetry,
-      DataStream<RawRecord> workloadProgress,
-      DataStream<RawRecord> k8sEvents,
-      DataStream<RawRecord> billing,
-      DataStream<RawRecord> pricing,
-      DataStream<RawRecord> budgets) {}
+      Input gpuTelemetry,
+      Input workloadProgress,
+      Input k8sEvents,
+      Input billing,
+      Input pricing,
+      Input budgets) {}
 
   /** What the topology produces. */
   public record Outputs(
@@ -84,6 +94,8 @@ public final class BurnratePipeline {
       Duration outOfOrderness,
       Duration sourceIdleness,
       Duration nodeStaleness,
+      Duration nodeRetention,
+      Duration podGhostTimeout,
       InputLimits limits,
       int dlqMaxPayloadBytes,
       RateCard rateCard,
@@ -107,113 +119,96 @@ public final class BurnratePipeline {
     if (o.job != null) {
       return o.job.timestamp;
     }
-    return System.currentTimeMillis(); // a kind Burnrate ignores: no time to check
+    return Long.MIN_VALUE; // a kind Burnrate ignores: no event time of its own
   }
 
   public static Outputs build(Inputs in, Settings s) {
-    // 1. parse each input; what cannot be used goes to the dead-letter stream
+    // 1. parse each input in its source task, where event time is assigned per Kafka partition
+    //    (bounded out-of-orderness within a partition; a silent partition stops holding back the
+    //    others after the idleness timeout); what cannot be used goes to the dead-letter stream
+    Duration ooo = s.outOfOrderness();
+    Duration idle = s.sourceIdleness();
     String cluster = s.cluster();
     List<String> labelKeys = List.copyOf(s.labelKeys());
-    SingleOutputStreamOperator<NodeEvent> gpu =
+    ParseFunction<NodeEvent> parseGpu =
+        new ParseFunction<NodeEvent>(
+                () -> {
+                  GpuSampleParser p = new GpuSampleParser(cluster);
+                  return r -> {
+                    // keep the Kafka coordinates: a late sample's dead letter names them
+                    NodeEvent e = new NodeEvent();
+                    e.sample = p.parse(r.value);
+                    e.sourceTopic = r.topic;
+                    e.sourcePartition = r.partition;
+                    e.sourceOffset = r.offset;
+                    return e;
+                  };
+                },
+                s.limits(),
+                s.dlqMaxPayloadBytes())
+            .withEventTime(e -> e.sample.timestamp);
+    SingleOutputStreamOperator<NodeEvent> samples =
         in.gpuTelemetry()
-            .process(
-                new ParseFunction<NodeEvent>(
-                        () -> {
-                          GpuSampleParser p = new GpuSampleParser(cluster);
-                          return r -> {
-                            // keep the Kafka coordinates: a late sample's dead letter names them
-                            NodeEvent e = new NodeEvent();
-                            e.sample = p.parse(r.value);
-                            e.sourceTopic = r.topic;
-                            e.sourcePartition = r.partition;
-                            e.sourceOffset = r.offset;
-                            return e;
-                          };
-                        },
-                        s.limits(),
-                        s.dlqMaxPayloadBytes())
-                    .withEventTime(e -> e.sample.timestamp),
-                TypeInformation.of(NodeEvent.class))
+            .open(SourceEventTime.data(parseGpu, ooo, idle))
+            .process(parseGpu, TypeInformation.of(NodeEvent.class))
             .uid("parse-gpu-telemetry")
             .name("parse GPU telemetry");
+    ParseFunction<WorkloadProgress> parseProgress =
+        new ParseFunction<WorkloadProgress>(
+                () -> {
+                  WorkloadProgressParser p = new WorkloadProgressParser(cluster);
+                  return r -> p.parse(r.value);
+                },
+                s.limits(),
+                s.dlqMaxPayloadBytes())
+            .withEventTime(w -> w.timestamp);
     SingleOutputStreamOperator<WorkloadProgress> progress =
         in.workloadProgress()
-            .process(
-                new ParseFunction<WorkloadProgress>(
-                        () -> {
-                          WorkloadProgressParser p = new WorkloadProgressParser(cluster);
-                          return r -> p.parse(r.value);
-                        },
-                        s.limits(),
-                        s.dlqMaxPayloadBytes())
-                    .withEventTime(w -> w.timestamp),
-                TypeInformation.of(WorkloadProgress.class))
+            .open(SourceEventTime.data(parseProgress, ooo, idle))
+            .process(parseProgress, TypeInformation.of(WorkloadProgress.class))
             .uid("parse-workload-progress")
             .name("parse workload progress");
+    ParseFunction<K8sObject> parseK8s =
+        new ParseFunction<K8sObject>(
+                () -> {
+                  K8sEventParser p = new K8sEventParser(cluster, labelKeys);
+                  return r -> {
+                    K8sObject o = p.parse(r.value, r.timestamp);
+                    if (r.clusterHeader != null && !r.clusterHeader.isEmpty()) {
+                      if (o.pod != null) {
+                        o.pod.cluster = r.clusterHeader;
+                      }
+                      if (o.node != null) {
+                        o.node.cluster = r.clusterHeader;
+                      }
+                      if (o.job != null) {
+                        o.job.cluster = r.clusterHeader;
+                      }
+                    }
+                    return o;
+                  };
+                },
+                s.limits(),
+                s.dlqMaxPayloadBytes())
+            .withEventTime(BurnratePipeline::k8sEventTime);
     SingleOutputStreamOperator<K8sObject> k8s =
         in.k8sEvents()
-            .process(
-                new ParseFunction<K8sObject>(
-                        () -> {
-                          K8sEventParser p = new K8sEventParser(cluster, labelKeys);
-                          return r -> {
-                            K8sObject o = p.parse(r.value, r.timestamp);
-                            if (r.clusterHeader != null && !r.clusterHeader.isEmpty()) {
-                              if (o.pod != null) {
-                                o.pod.cluster = r.clusterHeader;
-                              }
-                              if (o.node != null) {
-                                o.node.cluster = r.clusterHeader;
-                              }
-                              if (o.job != null) {
-                                o.job.cluster = r.clusterHeader;
-                              }
-                            }
-                            return o;
-                          };
-                        },
-                        s.limits(),
-                        s.dlqMaxPayloadBytes())
-                    .withEventTime(BurnratePipeline::k8sEventTime),
-                TypeInformation.of(K8sObject.class))
+            .open(SourceEventTime.data(parseK8s, ooo, idle))
+            .process(parseK8s, TypeInformation.of(K8sObject.class))
             .uid("parse-k8s-events")
             .name("parse Kubernetes watch events");
 
-    // 2. event time: bounded out-of-orderness, idle sources do not hold time back
-    Duration ooo = s.outOfOrderness();
-    Duration idle = s.sourceIdleness();
-    DataStream<NodeEvent> samples =
-        gpu.assignTimestampsAndWatermarks(
-                WatermarkStrategy.<NodeEvent>forBoundedOutOfOrderness(ooo)
-                    .withTimestampAssigner((e, t) -> e.sample.timestamp)
-                    .withIdleness(idle))
-            .uid("watermarks-gpu-telemetry")
-            .name("event time: GPU telemetry");
-    DataStream<WorkloadProgress> progressTimed =
-        progress
-            .assignTimestampsAndWatermarks(
-                WatermarkStrategy.<WorkloadProgress>forBoundedOutOfOrderness(ooo)
-                    .withTimestampAssigner((e, t) -> e.timestamp)
-                    .withIdleness(idle))
-            .uid("watermarks-workload-progress")
-            .name("event time: workload progress");
-
-    // 3. Kubernetes state: pods (bound to a node) and nodes, keyed by node with the telemetry
+    // 2. Kubernetes state: pods (bound to a node) and nodes, keyed by node with the telemetry
     DataStream<NodeEvent> k8sNodeEvents =
         k8s.flatMap(new K8sToNodeEvents(), TypeInformation.of(NodeEvent.class))
             .uid("k8s-node-events")
-            .name("Kubernetes state: pods and nodes by node")
-            .assignTimestampsAndWatermarks(
-                WatermarkStrategy.<NodeEvent>forBoundedOutOfOrderness(ooo)
-                    .withTimestampAssigner((e, t) -> e.timestamp())
-                    .withIdleness(idle))
-            .uid("watermarks-k8s-events")
-            .name("event time: Kubernetes events");
+            .name("Kubernetes state: pods and nodes by node");
 
-    // 4. allocation: node-minutes split over pods by GPU-seconds, idle, node-hours; prices from
+    // 3. allocation: node-minutes split over pods by GPU-seconds, idle, node-hours; prices from
     //    the rate card, superseded by prices published on the pricing topic (broadcast)
-    SingleOutputStreamOperator<PriceUpdate> parsedPrices =
+    SingleOutputStreamOperator<PriceUpdate> prices =
         in.pricing()
+            .open(SourceEventTime.configuration())
             .process(
                 new ParseFunction<>(
                     () -> {
@@ -225,32 +220,39 @@ public final class BurnratePipeline {
                 TypeInformation.of(PriceUpdate.class))
             .uid("parse-pricing")
             .name("parse published prices");
-    SingleOutputStreamOperator<PriceUpdate> prices =
-        parsedPrices
-            .assignTimestampsAndWatermarks(ConfigStreams.outsideEventTime())
-            .uid("watermarks-pricing")
-            .name("pricing takes no part in event time");
+    DataStream<PriceUpdate> priceUpdates =
+        prices
+            .transform(
+                "prices take no part in event time",
+                TypeInformation.of(PriceUpdate.class),
+                new OutsideEventTime<>())
+            .uid("watermarks-pricing");
     SingleOutputStreamOperator<PodMinute> podMinutes =
         samples
             .union(k8sNodeEvents)
             .keyBy(NodeEvent::nodeKey)
-            .connect(prices.broadcast(NodeCostFunction.PRICES))
+            .connect(priceUpdates.broadcast(NodeCostFunction.PRICES))
             .process(
-                new NodeCostFunction(s.rateCard(), s.sites(), s.nodeStaleness().toMillis()),
+                new NodeCostFunction(
+                    s.rateCard(),
+                    s.sites(),
+                    s.nodeStaleness().toMillis(),
+                    s.nodeRetention().toMillis(),
+                    s.podGhostTimeout().toMillis()),
                 TypeInformation.of(PodMinute.class))
             .uid("allocate-node-cost")
             .name("allocate node cost to pods");
 
-    // 5. work: join pod-minutes with progress counters
+    // 4. work: join pod-minutes with progress counters
     SingleOutputStreamOperator<PodMinute> podWork =
         podMinutes
             .keyBy(m -> m.podKey)
-            .connect(progressTimed.keyBy(WorkloadProgress::podKey))
+            .connect(progress.keyBy(WorkloadProgress::podKey))
             .process(new PodProgressJoin(), TypeInformation.of(PodMinute.class))
             .uid("join-pod-progress")
             .name("join pod-minutes with progress");
 
-    // 6. windows: per workload per minute
+    // 5. windows: per workload per minute
     SingleOutputStreamOperator<CostWindow> workloadWindows =
         podWork
             .keyBy(m -> m.workload)
@@ -264,7 +266,7 @@ public final class BurnratePipeline {
             .uid("workload-windows")
             .name("workload cost windows (1 min)");
 
-    // 7. anomalies: the production detector per workload series, alerts on state changes
+    // 6. anomalies: the production detector per workload series, alerts on state changes
     DataStream<SeriesPoint> teamCostRate =
         workloadWindows
             .flatMap(new AnomalySeries.TeamCostRate(), TypeInformation.of(SeriesPoint.class))
@@ -286,10 +288,11 @@ public final class BurnratePipeline {
             .uid("detect-anomalies")
             .name("detect anomalies per series");
 
-    // 8. reconciliation: billed usage of an instance-hour re-splits its allocation (cost_basis
+    // 7. reconciliation: billed usage of an instance-hour re-splits its allocation (cost_basis
     // billed)
     SingleOutputStreamOperator<BillingLineItem> billing =
         in.billing()
+            .open(SourceEventTime.configuration())
             .process(
                 new ParseFunction<BillingLineItem>(
                         () -> {
@@ -305,6 +308,11 @@ public final class BurnratePipeline {
             .name("parse billing rows (FOCUS, CUR 2.0)");
     DataStream<BillingCharge> charges =
         billing
+            .transform(
+                "billing takes no part in event time",
+                TypeInformation.of(BillingLineItem.class),
+                new OutsideEventTime<>())
+            .uid("watermarks-billing")
             .flatMap(
                 (BillingLineItem item, Collector<BillingCharge> out) -> {
                   long at = item.deliveredAt >= 0 ? item.deliveredAt : Long.MIN_VALUE;
@@ -314,13 +322,7 @@ public final class BurnratePipeline {
                 },
                 TypeInformation.of(BillingCharge.class))
             .uid("billing-charges")
-            .name("billed usage per resource-hour")
-            .assignTimestampsAndWatermarks(
-                WatermarkStrategy.<BillingCharge>forBoundedOutOfOrderness(ooo)
-                    .withTimestampAssigner((c, t) -> c.hourStart)
-                    .withIdleness(idle))
-            .uid("watermarks-billing")
-            .name("event time: billing");
+            .name("billed usage per resource-hour");
     DataStream<CostAllocation> estimates = podMinutes.getSideOutput(NodeCostFunction.ALLOCATIONS);
     SingleOutputStreamOperator<CostAllocation> corrections =
         estimates
@@ -341,7 +343,7 @@ public final class BurnratePipeline {
     DataStream<CostWindow> windows =
         workloadWindows.union(podMinutes.getSideOutput(NodeCostFunction.IDLE));
 
-    // 9. training runs: plateau (early stop), divergence, throughput collapse after a restart
+    // 8. training runs: plateau (early stop), divergence, throughput collapse after a restart
     SingleOutputStreamOperator<Alert> training =
         workloadWindows
             .keyBy(TrainingFunction::key)
@@ -351,24 +353,27 @@ public final class BurnratePipeline {
             .uid("detect-training")
             .name("training signals: plateau, divergence, collapse after restart");
 
-    // 10. scheduling advice for deferrable work: time-of-use tariffs, spot price history
+    // 9. scheduling advice for deferrable work: time-of-use tariffs, spot price history
     SingleOutputStreamOperator<Action> reschedule =
         workloadWindows
             .filter(SchedulingFunction::deferrable)
             .uid("deferrable-windows")
             .name("deferrable workloads")
             .keyBy(TrainingFunction::key)
-            .connect(prices.broadcast(NodeCostFunction.PRICES))
+            .connect(priceUpdates.broadcast(NodeCostFunction.PRICES))
             .process(
                 new SchedulingFunction(s.sites(), Duration.ofMinutes(15).toMillis()),
                 TypeInformation.of(Action.class))
             .uid("advise-scheduling")
             .name("scheduling advice: cheapest hours");
 
-    // 11. decisions: rules, budgets with forecasts, optimisation actions
-    DetectionSteps.Outputs decisions = DetectionSteps.build(windows, in.budgets(), s.detection());
+    // 10. decisions: rules, budgets with forecasts, optimisation actions
+    DetectionSteps.Outputs decisions =
+        DetectionSteps.build(
+            windows, in.budgets().open(SourceEventTime.configuration()), s.detection());
     DataStream<DeadLetter> dlq =
-        gpu.getSideOutput(ParseFunction.DLQ)
+        samples
+            .getSideOutput(ParseFunction.DLQ)
             .union(
                 progress.getSideOutput(ParseFunction.DLQ),
                 k8s.getSideOutput(ParseFunction.DLQ),
@@ -376,7 +381,7 @@ public final class BurnratePipeline {
                 podWork.getSideOutput(PodProgressJoin.DLQ),
                 billing.getSideOutput(ParseFunction.DLQ),
                 // the parser's side output: the watermark step after it has none
-                parsedPrices.getSideOutput(ParseFunction.DLQ),
+                prices.getSideOutput(ParseFunction.DLQ),
                 decisions.deadLetters());
     return new Outputs(
         windows,

@@ -30,6 +30,7 @@ import io.burnrate.schemas.model.PodInfo;
 import io.burnrate.schemas.parse.Values;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -72,6 +73,14 @@ public final class NodeCostFunction
   private final RateCard rateCard;
   private final Sites sites;
   private final long stalenessMillis;
+  private final long retentionMillis;
+  private final long ghostMillis;
+
+  /** The default of {@code cost.node-retention}. */
+  public static final long DEFAULT_RETENTION_MILLIS = 24 * HOUR;
+
+  /** The default of {@code cost.pod-ghost-timeout}. */
+  public static final long DEFAULT_GHOST_MILLIS = 15 * MINUTE;
 
   /** The bound of clusters in {@code burnrate_idle_cost_per_hour} per subtask. */
   public static final int MAX_CLUSTER_SERIES = 100;
@@ -82,6 +91,8 @@ public final class NodeCostFunction
   private transient ValueState<HourAcc> hour;
   private transient Counter late;
   private transient Counter unpriced;
+  private transient Counter ghosts;
+  private transient Counter resumed;
   private transient LabelledGauges idleCostPerHour;
 
   public NodeCostFunction(RateCard rateCard, long stalenessMillis) {
@@ -89,9 +100,28 @@ public final class NodeCostFunction
   }
 
   public NodeCostFunction(RateCard rateCard, Sites sites, long stalenessMillis) {
+    this(rateCard, sites, stalenessMillis, DEFAULT_RETENTION_MILLIS, DEFAULT_GHOST_MILLIS);
+  }
+
+  /**
+   * @param stalenessMillis silence after which a node's minutes stop being settled ({@code
+   *     cost.node-staleness})
+   * @param retentionMillis silence after which a node's state is released ({@code
+   *     cost.node-retention})
+   * @param ghostMillis a running pod no pod-labelled GPU sample named for this long is ended
+   *     ({@code cost.pod-ghost-timeout}); 0: never
+   */
+  public NodeCostFunction(
+      RateCard rateCard,
+      Sites sites,
+      long stalenessMillis,
+      long retentionMillis,
+      long ghostMillis) {
     this.rateCard = rateCard;
     this.sites = sites;
     this.stalenessMillis = stalenessMillis;
+    this.retentionMillis = Math.max(retentionMillis, stalenessMillis);
+    this.ghostMillis = ghostMillis;
   }
 
   @Override
@@ -109,6 +139,8 @@ public final class NodeCostFunction
     hour = getRuntimeContext().getState(new ValueStateDescriptor<>("hour", HourAcc.class));
     late = getRuntimeContext().getMetricGroup().counter("lateSamples");
     unpriced = getRuntimeContext().getMetricGroup().counter("unpricedNodes");
+    ghosts = getRuntimeContext().getMetricGroup().counter("ghostPodsEnded");
+    resumed = getRuntimeContext().getMetricGroup().counter("silentNodesResumed");
     idleCostPerHour =
         new LabelledGauges(
             getRuntimeContext().getMetricGroup(),
@@ -141,6 +173,9 @@ public final class NodeCostFunction
       pod(e.pod, m);
     }
     m.lastSeen = Math.max(m.lastSeen, ts);
+    if (m.paused) {
+      resume(m, ctx);
+    }
     if (!m.settledAny) {
       // the first minute to settle is the earliest one seen that starts after the watermark
       long wm = ctx.timerService().currentWatermark();
@@ -154,6 +189,31 @@ public final class NodeCostFunction
       }
     }
     meta.update(m);
+  }
+
+  /**
+   * A silent node is heard of again: its minutes are settled again from the first one after the
+   * watermark (the silent minutes are not costed), in the same open hour when that hour has not
+   * been settled yet, so that no hour gets a second allocation.
+   */
+  private void resume(NodeMeta m, ReadOnlyContext ctx) throws Exception {
+    m.paused = false;
+    resumed.inc();
+    long wm = ctx.timerService().currentWatermark();
+    // the first minute whose end the watermark has not passed yet
+    long next =
+        wm == Long.MIN_VALUE ? m.nextMinute : Math.max(m.nextMinute, Intervals.floorMinute(wm + 1));
+    List<Long> old = new ArrayList<>();
+    for (Long k : usage.keys()) {
+      if (k < next) {
+        old.add(k);
+      }
+    }
+    for (Long k : old) {
+      usage.remove(k);
+    }
+    m.nextMinute = next;
+    ctx.timerService().registerEventTimeTimer(next + MINUTE - 1);
   }
 
   /** Returns false when the sample was late (sent to the DLQ). */
@@ -362,7 +422,7 @@ public final class NodeCostFunction
   }
 
   private void pod(PodInfo p, NodeMeta m) throws Exception {
-    String key = p.podKey();
+    String key = PodSpan.key(p);
     PodSpan s = pods.get(key);
     boolean endedBeforeUnsettled = p.endTime >= 0 && m.settledAny && p.endTime <= m.nextMinute;
     if (endedBeforeUnsettled) {
@@ -390,6 +450,10 @@ public final class NodeCostFunction
     if (m == null) {
       return;
     }
+    if (m.paused) {
+      onPausedTimer(m, timestamp, ctx);
+      return;
+    }
     long minute = timestamp + 1 - MINUTE;
     if (minute != m.nextMinute) {
       return; // a stale timer of a previous chain
@@ -410,11 +474,16 @@ public final class NodeCostFunction
     } else if (m.known) {
       applyPrice(m, minute, ctx); // a published price applies from its valid-from minute on
     }
+    MinuteUsage minuteUsage = usage.get(minute);
     List<PodSpan> spans = new ArrayList<>();
-    for (PodSpan s : pods.values()) {
+    for (Map.Entry<String, PodSpan> e : pods.entries()) {
+      PodSpan s = e.getValue();
+      if (confirm(m, s, minuteUsage, minute)) {
+        pods.put(e.getKey(), s);
+      }
       spans.add(s);
     }
-    MinuteAllocator.Result r = MinuteAllocator.settle(m, spans, usage.get(minute), minute);
+    MinuteAllocator.Result r = MinuteAllocator.settle(m, spans, minuteUsage, minute);
     if (m.site != null && m.priced()) {
       ownVersusCloud(m, r);
     }
@@ -432,9 +501,10 @@ public final class NodeCostFunction
     usage.remove(minute);
     long minuteEnd = minute + MINUTE;
     List<String> ended = new ArrayList<>();
-    for (PodSpan s : spans) {
+    for (Map.Entry<String, PodSpan> e : pods.entries()) {
+      PodSpan s = e.getValue();
       if (s.end >= 0 && s.end <= minuteEnd) {
-        ended.add(s.podKey);
+        ended.add(e.getKey());
       }
     }
     if (!ended.isEmpty() && ended.size() == spans.size()) {
@@ -451,16 +521,81 @@ public final class NodeCostFunction
     // end of input (bounded run or stop with drain): cost only what was observed
     boolean endOfInput =
         ctx.timerService().currentWatermark() == Long.MAX_VALUE && minuteEnd > m.lastSeen;
-    if (deleted || stale || endOfInput) {
-      settleHour(m, ctx);
-      meta.clear();
-      pods.clear();
-      usage.clear();
-      hour.clear();
+    if (deleted || endOfInput) {
+      release(m, ctx);
+      return;
+    }
+    if (stale) {
+      // silent: stop settling minutes, keep the pods; the open hour is settled once at its end
+      // unless the node is heard of again before; the state goes after cost.node-retention
+      m.paused = true;
+      meta.update(m);
+      HourAcc acc = hour.value();
+      if (acc != null) {
+        ctx.timerService().registerEventTimeTimer(acc.hourStart + HOUR - 1);
+      }
+      ctx.timerService().registerEventTimeTimer(releaseAt(m));
       return;
     }
     meta.update(m);
     ctx.timerService().registerEventTimeTimer(minuteEnd + MINUTE - 1);
+  }
+
+  private long releaseAt(NodeMeta m) {
+    return Intervals.floorMinute(m.lastSeen) + retentionMillis + MINUTE - 1;
+  }
+
+  /** Timers of a silent node: the end of its open hour, then the end of its retention. */
+  private void onPausedTimer(NodeMeta m, long timestamp, OnTimerContext ctx) throws Exception {
+    HourAcc acc = hour.value();
+    if (acc != null && timestamp >= acc.hourStart + HOUR - 1) {
+      settleHour(m, ctx);
+    }
+    boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+    if (timestamp >= releaseAt(m) || endOfInput) {
+      release(m, ctx);
+    }
+  }
+
+  /** Settles the open hour and releases all state of the node. */
+  private void release(NodeMeta m, OnTimerContext ctx) throws Exception {
+    settleHour(m, ctx);
+    meta.clear();
+    pods.clear();
+    usage.clear();
+    hour.clear();
+  }
+
+  /**
+   * Keeps track of when each pod was last confirmed, and ends a ghost: a running pod that no
+   * pod-labelled GPU sample named for {@code ghostMillis} while the node's exporter labels its GPUs
+   * with pods (a missed DELETE). Returns whether the span changed.
+   */
+  private boolean confirm(NodeMeta m, PodSpan s, MinuteUsage u, long minute) {
+    long minuteEnd = minute + MINUTE;
+    boolean labels = u != null && !u.byPod.isEmpty();
+    if (labels) {
+      m.lastPodLabels = minute;
+      if (u.byPod.containsKey(s.podKey) && s.confirmed < minuteEnd) {
+        s.confirmed = minuteEnd;
+        return true;
+      }
+    }
+    if (ghostMillis <= 0
+        || s.fromTelemetry
+        || s.end >= 0
+        || s.start < 0
+        || !s.holdsGpus()
+        || m.lastPodLabels < minute - ghostMillis) {
+      return false; // the exporter does not label pods (recently): nothing to resync from
+    }
+    long since = Math.max(s.confirmed, s.start);
+    if (minute - since >= ghostMillis) {
+      s.end = minute; // its GPUs are free from this minute on: the settled minutes stay as they are
+      ghosts.inc();
+      return true;
+    }
+    return false;
   }
 
   /**

@@ -95,86 +95,121 @@ public final class ParseFunction<T> extends ProcessFunction<RawRecord, T> {
       getRuntimeContext().addAccumulator(INPUT_RECORDS + "." + r.topic, inputRecords);
     }
     inputRecords.add(1L);
+    // parsed already in the source task when event time is assigned there (SourceEventTime)
+    Object cached = r.decoded;
+    r.decoded = null;
+    @SuppressWarnings("unchecked")
+    Decoded<T> d = cached instanceof Decoded<?> c ? (Decoded<T>) c : decode(r, parser);
+    if (d.reason != null) {
+      dead(r, d.reason, d.detail, ctx);
+    } else if (d.value != null) {
+      out.collect(d.value);
+    }
+  }
+
+  /**
+   * The outcome of parsing one record: the value (null when the parser skips the record) with its
+   * event time ({@link Long#MIN_VALUE} when it has none), or the reason it cannot be used.
+   */
+  public static final class Decoded<T> {
+    final T value;
+    final long eventTime;
+    final String reason;
+    final String detail;
+
+    private Decoded(T value, long eventTime, String reason, String detail) {
+      this.value = value;
+      this.eventTime = eventTime;
+      this.reason = reason;
+      this.detail = detail;
+    }
+
+    static <T> Decoded<T> dead(String reason, String detail) {
+      return new Decoded<>(null, Long.MIN_VALUE, reason, detail);
+    }
+
+    /** The record's event time, or {@link Long#MIN_VALUE} (dead letters, records without one). */
+    public long eventTime() {
+      return eventTime;
+    }
+  }
+
+  /** Creates this step's parser (one per task or source reader: parsers are not thread-safe). */
+  RecordParser<T> newParser() {
+    return factory.create();
+  }
+
+  /**
+   * Parses and checks one record against the input limits, without side effects: the same code runs
+   * in the source task (to assign event time per partition) and in this function.
+   */
+  Decoded<T> decode(RawRecord r, RecordParser<T> parser) {
     if (r.value == null || r.value.length == 0) {
-      dead(r, DeadLetter.Reasons.EMPTY, "record has no value", ctx);
-      return;
+      return Decoded.dead(DeadLetter.Reasons.EMPTY, "record has no value");
     }
     if (r.value.length > maxRecordBytes) {
-      dead(
-          r,
+      return Decoded.dead(
           DeadLetter.Reasons.TOO_LARGE,
-          "record of " + r.value.length + " bytes exceeds input.max-record-bytes=" + maxRecordBytes,
-          ctx);
-      return;
+          "record of "
+              + r.value.length
+              + " bytes exceeds input.max-record-bytes="
+              + maxRecordBytes);
     }
     if (limits.maxStringBytes() < maxRecordBytes) {
       int longest = InputLimits.longestString(r.value);
       if (longest > limits.maxStringBytes()) {
-        dead(
-            r,
+        return Decoded.dead(
             DeadLetter.Reasons.TOO_LARGE,
             "a JSON string of "
                 + longest
                 + " bytes exceeds input.max-string-bytes="
-                + limits.maxStringBytes(),
-            ctx);
-        return;
+                + limits.maxStringBytes());
       }
     }
     T v;
     try {
       v = parser.parse(r);
     } catch (ParseException e) {
-      dead(r, e.reason(), e.detail(), ctx);
-      return;
+      return Decoded.dead(e.reason(), e.detail());
     } catch (RuntimeException e) {
       // a parser bug must not stop the job either: keep the record and say what happened
-      dead(r, DeadLetter.Reasons.INVALID_VALUE, "unexpected parser error: " + e, ctx);
-      return;
+      return Decoded.dead(DeadLetter.Reasons.INVALID_VALUE, "unexpected parser error: " + e);
     }
     if (v == null) {
-      return;
+      return new Decoded<>(null, Long.MIN_VALUE, null, null);
     }
+    long t = Long.MIN_VALUE;
     if (eventTime != null) {
-      long t = eventTime.of(v);
-      if (t < limits.minEventTime()) {
-        dead(
-            r,
+      t = eventTime.of(v);
+      // Long.MIN_VALUE: a record without event time of its own (e.g. a kind Burnrate ignores)
+      if (t != Long.MIN_VALUE && t < limits.minEventTime()) {
+        return Decoded.dead(
             DeadLetter.Reasons.OUT_OF_RANGE,
             "event time "
                 + java.time.Instant.ofEpochMilli(t)
                 + " is before input.min-event-time "
-                + java.time.Instant.ofEpochMilli(limits.minEventTime()),
-            ctx);
-        return;
+                + java.time.Instant.ofEpochMilli(limits.minEventTime()));
       }
       long now = System.currentTimeMillis();
-      if (t > now + limits.maxFutureSkewMillis()) {
-        dead(
-            r,
+      if (t != Long.MIN_VALUE && t > now + limits.maxFutureSkewMillis()) {
+        return Decoded.dead(
             DeadLetter.Reasons.OUT_OF_RANGE,
             "event time "
                 + java.time.Instant.ofEpochMilli(t)
                 + " is more than input.max-future-skew ("
                 + java.time.Duration.ofMillis(limits.maxFutureSkewMillis())
                 + ") ahead of the wall clock "
-                + java.time.Instant.ofEpochMilli(now),
-            ctx);
-        return;
+                + java.time.Instant.ofEpochMilli(now));
       }
     }
     if (tagCount != null) {
       int n = tagCount.of(v);
       if (n > limits.maxTags()) {
-        dead(
-            r,
-            DeadLetter.Reasons.TOO_LARGE,
-            n + " tags exceed input.max-tags=" + limits.maxTags(),
-            ctx);
-        return;
+        return Decoded.dead(
+            DeadLetter.Reasons.TOO_LARGE, n + " tags exceed input.max-tags=" + limits.maxTags());
       }
     }
-    out.collect(v);
+    return new Decoded<>(v, t, null, null);
   }
 
   private void dead(RawRecord r, String reason, String detail, Context ctx) {

@@ -71,7 +71,13 @@ public final class PodProgressJoin
   @Override
   public void processElement1(PodMinute m, Context ctx, Collector<PodMinute> out) throws Exception {
     // a copy: with object reuse the runtime may refill the input object for the next record
-    minutes.put(m.minuteStart, m.copy());
+    PodMinute held = minutes.get(m.minuteStart);
+    if (held == null) {
+      held = m.copy();
+    } else {
+      held.add(m); // the same pod name held GPUs twice in the minute (re-created, or moved)
+    }
+    minutes.put(m.minuteStart, held);
     ctx.timerService().registerEventTimeTimer(m.minuteStart + MINUTE - 1);
     touch(m.minuteStart + MINUTE - 1, ctx);
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.burnrate.connectors.iceberg.CatalogConfig;
-import io.burnrate.jobs.config.BurnrateOptions;
 import io.burnrate.jobs.config.JobConfig;
 import io.burnrate.jobs.demo.EmbeddedKafka;
 import io.burnrate.jobs.pipeline.BurnrateJob;
@@ -72,10 +71,9 @@ import org.junit.jupiter.api.io.TempDir;
  * observed spend, so the 50% threshold is crossed at the change and the others later, whatever the
  * rate card says. No step depends on timing: each waits for an output of the job.
  *
- * <p>Source idleness is set beyond any pause here. With the default (30 s), a pause longer than
- * that marks every source idle, and event time was seen not to advance again once the data resumed
- * (reproduced by pausing 40 s between the phases): an open problem of the pipeline's idleness
- * handling, not of budgets. The demo and production streams do not pause like this.
+ * <p>On the default time settings: a pause between the phases longer than {@code
+ * time.source-idleness} marks every source idle, and event time holds where it is until the data
+ * resumes.
  */
 class DetectionITCase {
   private static final Instant START = Instant.parse("2026-01-05T10:00:00Z");
@@ -110,8 +108,6 @@ class DetectionITCase {
             new FleetSimulator.Config(7, START, RUN, 6, "it", Duration.ofSeconds(10), true));
     Configuration settings =
         IntegrationEnv.jobSettings(kafka, tmp.resolve("warehouse"), "it-detect");
-    // no source goes idle during the pause between the phases (see the class comment)
-    settings.set(BurnrateOptions.SOURCE_IDLENESS, Duration.ofHours(1));
     JobConfig cfg = JobConfig.from(settings);
     try (KafkaProducer<byte[], byte[]> p = IntegrationEnv.producer(kafka)) {
       IntegrationEnv.send(

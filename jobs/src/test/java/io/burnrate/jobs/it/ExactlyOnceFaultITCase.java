@@ -112,8 +112,6 @@ class ExactlyOnceFaultITCase {
     cluster.set(TaskManagerOptions.MEMORY_SEGMENT_SIZE, MemorySize.parse("4kb"));
     try (ClusterRun flink = new ClusterRun(2, 1, 2, cluster)) {
       Configuration extra = new Configuration();
-      // restarts must not let a source partition count as idle (wall clock) and skew event time
-      extra.set(BurnrateOptions.SOURCE_IDLENESS, Duration.ofMinutes(10));
       extra.set(BurnrateOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(200));
       StreamExecutionEnvironment env = flink.env(failures + 20);
       BurnrateJob.addTo(

@@ -71,7 +71,6 @@ class PrometheusScrapeITCase {
       Configuration settings =
           IntegrationEnv.jobSettings(kafka, tmp.resolve("warehouse"), "it-prometheus");
       settings.set(BurnrateOptions.CLUSTER, "sim-cluster");
-      settings.set(BurnrateOptions.SOURCE_IDLENESS, Duration.ofSeconds(2));
       BurnrateJob.addTo(env, JobConfig.from(settings), false);
       Set<Integer> before = new HashSet<>(PrometheusReporter.boundPorts());
       JobClient job = env.executeAsync("burnrate-it-prometheus");

@@ -196,9 +196,6 @@ class StandaloneClusterIT {
             "  default-name: it",
             "checkpoint:",
             "  interval: 1s",
-            "time:",
-            // no partition counts as idle while the job waits for the second half (DetectionITCase)
-            "  source-idleness: 1h",
             "iceberg:",
             "  warehouse: " + warehouse,
             "pipeline:",

@@ -339,7 +339,7 @@ class NodeCostFunctionTest extends BurnrateTestBase {
   }
 
   @Test
-  void staleNodeIsReleased() throws Exception {
+  void silentNodeSettlesItsOpenHourOnceAtItsEndThenIsReleased() throws Exception {
     harness.close();
     harness = harness(2 * MINUTE);
     harness.open();
@@ -347,16 +347,106 @@ class NodeCostFunctionTest extends BurnrateTestBase {
 
     watermark(t(600));
 
-    // last heard of at T0: minutes [T0, T0+3min) are costed, then the node counts as gone
+    // last heard of at T0: minutes [T0, T0+3min) are costed, then the node is silent
     assertThat(side(NodeCostFunction.IDLE))
         .extracting(w -> w.windowStart)
         .containsExactly(t(0), t(60), t(120));
+    assertThat(side(NodeCostFunction.ALLOCATIONS)).as("the hour is still open").isEmpty();
+
+    watermark(t(3600));
     List<CostAllocation> rows = side(NodeCostFunction.ALLOCATIONS);
     assertThat(rows).hasSize(1);
     assertThat(rows.get(0).holderKind).isEqualTo(CostAllocation.HOLDER_IDLE);
     assertThat(rows.get(0).cost).isEqualByComparingTo("1.097880"); // 21.9576 x 3/60
+    assertThat(numKeyedStateEntries()).as("kept for cost.node-retention").isPositive();
+
+    watermark(t(0) + NodeCostFunction.DEFAULT_RETENTION_MILLIS + HOUR);
+    assertThat(side(NodeCostFunction.ALLOCATIONS)).isEmpty();
+    assertThat(side(NodeCostFunction.IDLE)).isEmpty();
     assertThat(numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void silentNodeHeardOfAgainKeepsItsPodsAndNeverSettlesAnHourTwice() throws Exception {
+    harness.close();
+    harness = harness(2 * MINUTE);
+    harness.open();
+    send(nodeAdded(P4D, 8, t(0)));
+    send(podScheduled("a", 8, t(0)));
+    send(sampleEvent(t(10), 0, "a", 0.5));
+
+    watermark(t(1200)); // silent from T0+10 s: minutes 0-2 costed, then paused
+    assertThat(podMinutes()).extracting(pm -> pm.minuteStart).containsExactly(t(0), t(60), t(120));
+
+    for (int sec = 1230; sec < 3720; sec += 30) {
+      send(sampleEvent(t(sec), 0, "a", 0.5)); // back at T0+20.5 min, in the same hour
+    }
+    watermark(t(3600) + 2 * MINUTE);
+
+    assertThat(side(NodeCostFunction.DLQ)).isEmpty();
+    List<PodMinute> resumed = podMinutes();
+    assertThat(resumed).extracting(pm -> pm.minuteStart).first().isEqualTo(t(1200));
+    assertThat(resumed).allMatch(pm -> pm.pod.equals("a"), "the pod was kept while silent");
+    List<CostAllocation> rows = side(NodeCostFunction.ALLOCATIONS);
+    assertThat(rows)
+        .filteredOn(a -> a.hourStart == t(0))
+        .as("one row per holder of the first hour: the pod, then the (empty) idle row")
+        .extracting(a -> a.holderKind)
+        .containsExactly(CostAllocation.HOLDER_POD, CostAllocation.HOLDER_IDLE);
+    assertThat(rows).extracting(a -> a.id).doesNotHaveDuplicates();
+    // 3 minutes before the silence and 40 from T0+20 min to the end of the hour, all the pod's
+    CostAllocation first =
+        rows.stream()
+            .filter(a -> a.hourStart == t(0) && a.holderKind.equals(CostAllocation.HOLDER_POD))
+            .findFirst()
+            .get();
+    assertThat(first.cost).isEqualByComparingTo("15.736280"); // 21.9576 x 43/60
+  }
+
+  @Test
+  void podRecreatedUnderItsNameIsANewHolder() throws Exception {
+    send(nodeAdded(P4D, 8, t(0)));
+    // the watch runs ahead of telemetry: the first pod's end and its successor's start arrive
+    // before the minutes they concern are settled (as a StatefulSet re-creates its pod)
+    io.burnrate.schemas.model.PodInfo first = podInfo("db-0", 4, t(0), t(300), t(300));
+    io.burnrate.schemas.model.PodInfo second = podInfo("db-0", 4, t(330), -1, t(330));
+    second.uid = "uid-db-0-second";
+    send(event(first));
+    send(event(second));
+
+    watermark(t(600) - 1);
+
+    double gpuSeconds = podMinutes().stream().mapToDouble(pm -> pm.gpuSeconds).sum();
+    // 4 GPUs x 300 s (first) + 4 GPUs x 270 s (second): none of it idle
+    assertThat(gpuSeconds).isCloseTo(4 * 300 + 4 * 270, EPS);
+  }
+
+  @Test
+  void podThatTelemetryStopsNamingIsEndedAfterTheGhostTimeout() throws Exception {
+    send(nodeAdded(P4D, 8, t(0)));
+    send(podScheduled("ghost", 1, t(0)));
+    send(podScheduled("live", 1, t(0)));
+    // the exporter labels GPUs with pods: "ghost" is named for 2 minutes, "live" all along
+    for (int s = 0; s < 40 * 60; s += 30) {
+      if (s < 120) {
+        send(sampleEvent(t(s), 0, "ghost", 0.5));
+      }
+      send(sampleEvent(t(s), 1, "live", 0.5));
+    }
+
+    watermark(t(40 * 60) - 1);
+
+    List<PodMinute> minutes = podMinutes();
+    long lastGhostMinute =
+        minutes.stream()
+            .filter(pm -> pm.pod.equals("ghost"))
+            .mapToLong(pm -> pm.minuteStart)
+            .max()
+            .getAsLong();
+    // last named in minute 1 (confirmed to T0+2 min); ended 15 minutes later
+    assertThat(lastGhostMinute).isEqualTo(t(16 * 60));
+    assertThat(minutes).filteredOn(pm -> pm.pod.equals("live")).hasSize(40);
   }
 
   @Test

@@ -1,0 +1,176 @@
+package io.burnrate.jobs.pipeline;
+
+import io.burnrate.connectors.kafka.RawRecord;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.TimestampAssigner;
+import org.apache.flink.api.common.eventtime.TimestampAssignerSupplier;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.util.clock.RelativeClock;
+
+/**
+ * Event time, assigned where it can be right: in the source task, per Kafka partition.
+ *
+ * <p>A {@link WatermarkStrategy} handed to {@code env.fromSource} runs one watermark generator per
+ * split (Kafka partition), and the source's watermark is the lowest over its partitions. So the
+ * out-of-orderness bound ({@code time.max-out-of-orderness}) applies within a partition, where a
+ * producer keeps order, and a backlog read from several partitions at different speeds makes
+ * nothing late. Assigning time after the source would merge the partitions first and apply the
+ * bound to their interleaving.
+ *
+ * <ul>
+ *   <li>{@link #data}: the record's own event time. The source task parses each record to find it
+ *       (the outcome rides on the record to the chained {@link ParseFunction}, which does not parse
+ *       it again). Records that cannot be used and records without an event time of their own do
+ *       not move time and do not count as activity. A partition silent for {@code
+ *       time.source-idleness} stops holding back the others (on the clock that pauses while the
+ *       source is back-pressured); when every partition of every data input is silent, every
+ *       operator is idle and event time stays where it is until data resumes ({@link
+ *       PartitionTime}).
+ *   <li>{@link #configuration}: prices, budgets and billing describe their own time in their
+ *       fields; their inputs are idle from the start, so they never decide event time, in either
+ *       direction: they neither hold it back nor push it to the end of time.
+ * </ul>
+ */
+public final class SourceEventTime {
+  private SourceEventTime() {}
+
+  /** Per-partition event time of a data input, parsed by {@code parse} in the source task. */
+  public static WatermarkStrategy<RawRecord> data(
+      ParseFunction<?> parse, Duration outOfOrderness, Duration idleness) {
+    return new Data(parse, outOfOrderness, idleness);
+  }
+
+  /** An input that takes no part in event time (configuration, billing). */
+  public static <T> WatermarkStrategy<T> configuration() {
+    return new Configuration<>();
+  }
+
+  private static final class Data implements WatermarkStrategy<RawRecord> {
+    private static final long serialVersionUID = 1L;
+    private final ParseFunction<?> parse;
+    private final Duration outOfOrderness;
+    private final Duration idleness;
+
+    Data(ParseFunction<?> parse, Duration outOfOrderness, Duration idleness) {
+      this.parse = parse;
+      this.outOfOrderness = outOfOrderness;
+      this.idleness = idleness;
+    }
+
+    @Override
+    public TimestampAssigner<RawRecord> createTimestampAssigner(
+        TimestampAssignerSupplier.Context context) {
+      return assigner(parse);
+    }
+
+    private static <T> TimestampAssigner<RawRecord> assigner(ParseFunction<T> parse) {
+      ParseFunction.RecordParser<T> parser = parse.newParser();
+      return (r, kafkaTimestamp) -> {
+        ParseFunction.Decoded<T> d = parse.decode(r, parser);
+        r.decoded = d;
+        return d.eventTime();
+      };
+    }
+
+    @Override
+    public WatermarkGenerator<RawRecord> createWatermarkGenerator(
+        WatermarkGeneratorSupplier.Context context) {
+      return new PartitionTime<>(
+          outOfOrderness.toMillis(), idleness.toMillis(), context.getInputActivityClock());
+    }
+  }
+
+  /**
+   * The event time of one Kafka partition: the newest timestamp seen less the out-of-orderness
+   * bound; idle after {@code idleness} without records (on the clock that stops while the source is
+   * back-pressured, so a busy partition never counts as silent).
+   *
+   * <p>A partition that wakes from idleness holds its previous watermark for another {@code
+   * idleness} before it moves on: the partitions that resume with it (a pause ending on every
+   * partition, a backlog arriving after a silence) wake within that time and align, so none finds
+   * its records late because another raced ahead while it still counted as idle. A holding
+   * partition that is behind the rest of the job holds nothing back downstream (Flink does not let
+   * an input that resumes behind the current watermark pull it back).
+   *
+   * <p>Records without an event time of their own ({@link Long#MIN_VALUE}: dead letters, kinds
+   * Burnrate ignores) neither move time nor count as activity.
+   */
+  static final class PartitionTime<T> implements WatermarkGenerator<T> {
+    private final long outOfOrderness;
+    private final long idleness;
+    private final RelativeClock clock;
+    private long maxTimestamp = Long.MIN_VALUE;
+    private long lastActivity;
+    private boolean idle;
+    private long wokeAt = Long.MIN_VALUE;
+    private long emitted = Long.MIN_VALUE;
+
+    PartitionTime(long outOfOrderness, long idleness, RelativeClock clock) {
+      this.outOfOrderness = outOfOrderness;
+      this.idleness = idleness;
+      this.clock = clock;
+      this.lastActivity = clock.relativeTimeMillis();
+    }
+
+    @Override
+    public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
+      if (eventTimestamp == Long.MIN_VALUE) {
+        return;
+      }
+      maxTimestamp = Math.max(maxTimestamp, eventTimestamp);
+      lastActivity = clock.relativeTimeMillis();
+      if (idle) {
+        idle = false;
+        wokeAt = lastActivity;
+      }
+    }
+
+    @Override
+    public void onPeriodicEmit(WatermarkOutput output) {
+      long now = clock.relativeTimeMillis();
+      if (idle || now - lastActivity >= idleness) {
+        idle = true;
+        output.markIdle();
+        return;
+      }
+      if (wokeAt != Long.MIN_VALUE && now - wokeAt < idleness && emitted != Long.MIN_VALUE) {
+        output.emitWatermark(new Watermark(emitted)); // hold: the others may be waking too
+        return;
+      }
+      wokeAt = Long.MIN_VALUE;
+      long wm = maxTimestamp == Long.MIN_VALUE ? Long.MIN_VALUE : maxTimestamp - outOfOrderness - 1;
+      emitted = Math.max(emitted, wm);
+      output.emitWatermark(new Watermark(emitted));
+    }
+  }
+
+  private static final class Configuration<T> implements WatermarkStrategy<T> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public TimestampAssigner<T> createTimestampAssigner(TimestampAssignerSupplier.Context context) {
+      return (e, t) -> Long.MIN_VALUE;
+    }
+
+    @Override
+    public WatermarkGenerator<T> createWatermarkGenerator(
+        WatermarkGeneratorSupplier.Context context) {
+      return new AlwaysIdle<>();
+    }
+  }
+
+  /** Never emits a watermark; says at every periodic emit that the input is idle. */
+  static final class AlwaysIdle<T> implements WatermarkGenerator<T> {
+    @Override
+    public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
+
+    @Override
+    public void onPeriodicEmit(WatermarkOutput output) {
+      output.markIdle();
+    }
+  }
+}
