@@ -69,7 +69,8 @@ public final class LocalRun {
       return false;
     }
     StreamExecutionEnvironment probe = StreamExecutionEnvironment.getExecutionEnvironment();
-    return probe.getClass() == StreamExecutionEnvironment.class;
+    return probe instanceof org.apache.flink.streaming.api.environment.LocalStreamEnvironment
+        || probe.getClass() == StreamExecutionEnvironment.class;
   }
 
   /** The job's name: {@code pipeline.name}, else by {@code job.mode}. */

@@ -46,6 +46,7 @@ public final class RunConsole {
   String lastPath;
   private final Set<Long> failedSeen = new HashSet<>();
   private long lastExceptionTs;
+  private long unstarted;
   private Map<String, List<String>> sourceMetrics;
 
   public RunConsole(PrintStream out, boolean json) {
@@ -115,6 +116,20 @@ public final class RunConsole {
           line("checkpoint_failed", fields, "checkpoint " + id + " failed: " + cause);
         }
       }
+    }
+    // failures before a checkpoint started (e.g. tasks still deploying) are counted by Flink
+    // without an entry in the history, hence without a cause
+    if (failed > failedSeen.size() + unstarted) {
+      long n = failed - failedSeen.size() - unstarted;
+      unstarted += n;
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("count", n);
+      line(
+          "checkpoint_not_started",
+          fields,
+          n
+              + " checkpoint(s) could not start (Flink reports no cause for these; usually tasks"
+              + " still deploying or finishing)");
     }
     JsonNode restartMetric = get("/jobs/" + jobId + "/metrics?get=numRestarts");
     if (restartMetric != null && restartMetric.size() > 0) {

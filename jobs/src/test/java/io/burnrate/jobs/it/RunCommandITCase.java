@@ -1,0 +1,192 @@
+package io.burnrate.jobs.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.burnrate.jobs.RunJob;
+import io.burnrate.jobs.demo.EmbeddedKafka;
+import io.burnrate.jobs.simulator.FleetSimulator;
+import io.burnrate.schemas.Topics;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./burnrate run} as a user runs it, on documented defaults (no time.* option, no checkpoint
+ * storage set): the job on its own local MiniCluster against a real KRaft broker, in drain mode
+ * ({@code --until-end}) over a simulated fleet whose state outgrows the JobManager's 5 MiB memory
+ * storage. Asserts on the console's JSON lines (read from the MiniCluster's REST API): checkpoints
+ * above 5 MiB completed, no failed checkpoint, no restart; the missing output topics were created;
+ * a second run resumes from the retained checkpoint and adds no duplicate output.
+ */
+class RunCommandITCase {
+  private static final Instant START = Instant.parse("2026-03-02T00:00:00Z");
+  private static final int NODES = Integer.getInteger("burnrate.it.run.nodes", 96);
+  private static final int SCRAPE_SECONDS = Integer.getInteger("burnrate.it.run.scrape", 60);
+  private static final double HOURS =
+      Double.parseDouble(System.getProperty("burnrate.it.run.hours", "5"));
+
+  @TempDir static Path tmp;
+  static EmbeddedKafka kafka;
+
+  @AfterAll
+  static void close() throws Exception {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  void drainsOnDefaultsWithStateBeyondFiveMibThenResumes() throws Exception {
+    kafka = IntegrationEnv.kafka(tmp.resolve("kafka"), 4);
+    // the inputs exist (a producer needs them); the outputs and configuration topics are left to
+    // `run` to create
+    List<String> leftToRun = new ArrayList<>(Topics.OUTPUTS);
+    leftToRun.addAll(Topics.CONFIG);
+    try (Admin a = Admin.create(kafka.clientProperties())) {
+      a.deleteTopics(leftToRun).all().get();
+      while (a.listTopics().names().get().stream().anyMatch(leftToRun::contains)) {
+        Thread.sleep(100);
+      }
+    }
+    FleetSimulator sim =
+        new FleetSimulator(
+            new FleetSimulator.Config(
+                11,
+                START,
+                Duration.ofMinutes((long) (HOURS * 60)),
+                NODES,
+                "default",
+                Duration.ofSeconds(SCRAPE_SECONDS),
+                true));
+    long t0 = System.nanoTime();
+    try (var p = IntegrationEnv.producer(kafka)) {
+      sim.run(
+          r -> {
+            if (!Topics.CONFIG.contains(r.topic())) { // budgets: no topic before `run`
+              IntegrationEnv.send(
+                  p,
+                  r.topic(),
+                  r.timestamp(),
+                  r.key(),
+                  new String(r.value(), StandardCharsets.UTF_8));
+            }
+          });
+      p.flush();
+    }
+    System.out.printf(
+        "RunCommandITCase: published %d nodes x %.1f h in %.1f s%n",
+        NODES, HOURS, (System.nanoTime() - t0) / 1e9);
+
+    Path state = tmp.resolve("state");
+    String[] args = {
+      "--until-end",
+      "--json",
+      "--set",
+      "kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+      "--set",
+      "run.state-dir=" + state,
+      "--set",
+      "iceberg.warehouse=" + tmp.resolve("warehouse"),
+      "--set",
+      "parallelism.default=2",
+      "--set",
+      "run.status-interval=10s"
+    };
+    Run first = run(args);
+    assertThat(first.code).as("exit code of the drain").isZero();
+    JsonNode summary = first.last("summary");
+    System.out.println("RunCommandITCase: first run summary " + summary);
+    assertThat(first.all("topics_created").get(0).path("topics").toString())
+        .contains(Topics.COST_WINDOWS, Topics.DLQ, Topics.CONFIG_BUDGETS);
+    assertThat(first.last("resume").path("checkpoint").asText()).isEqualTo("none");
+    assertThat(summary.path("restarts").asLong()).isZero();
+    // a checkpoint triggered while the tasks still deploy fails without starting (counted, no
+    // cause); none may fail once started (the 5 MiB limit of the JobManager storage would)
+    assertThat(first.all("checkpoint_failed")).isEmpty();
+    assertThat(summary.path("checkpoints_completed").asLong()).isGreaterThanOrEqualTo(2);
+    assertThat(summary.path("max_checkpoint_bytes").asLong())
+        .as("largest checkpoint: beyond the JobManager memory storage's 5 MiB")
+        .isGreaterThan(5L * 1024 * 1024);
+    assertThat(summary.path("records_in").asLong()).isPositive();
+    assertThat(first.all("failure")).isEmpty();
+    List<JsonNode> windows = IntegrationEnv.readCommitted(kafka, Topics.COST_WINDOWS);
+    assertThat(windows).isNotEmpty();
+
+    // a second run resumes from the checkpoint the first one kept, and adds nothing twice
+    Run second = run(args);
+    assertThat(second.code).isZero();
+    String resumed = second.last("resume").path("checkpoint").asText();
+    assertThat(resumed).startsWith(state.resolve("checkpoints").toString()).contains("chk-");
+    assertThat(Files.isRegularFile(Path.of(resumed).resolve("_metadata"))).isTrue();
+    assertThat(second.all("resume_drained")).hasSize(1);
+    System.out.println("RunCommandITCase: second run summary " + second.last("summary"));
+    assertThat(second.last("summary").path("restarts").asLong()).isZero();
+    List<JsonNode> after = IntegrationEnv.readCommitted(kafka, Topics.COST_WINDOWS);
+    Map<String, Long> counts =
+        after.stream().collect(Collectors.groupingBy(JsonNode::toString, Collectors.counting()));
+    assertThat(after).hasSameSizeAs(windows);
+    assertThat(counts.values()).allMatch(c -> c == 1);
+  }
+
+  /** The exit code and console lines of one {@code run}. */
+  record Run(int code, List<JsonNode> lines) {
+    JsonNode last(String event) {
+      List<JsonNode> l = all(event);
+      assertThat(l).as("a '%s' line", event).isNotEmpty();
+      return l.get(l.size() - 1);
+    }
+
+    List<JsonNode> all(String event) {
+      return lines.stream().filter(n -> event.equals(n.path("event").asText())).toList();
+    }
+  }
+
+  private static Run run(String[] args) throws Exception {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream tee = new PrintStream(new Tee(buf, System.out), true, StandardCharsets.UTF_8);
+    int code = RunJob.run(args, tee);
+    List<JsonNode> lines = new ArrayList<>();
+    for (String l : buf.toString(StandardCharsets.UTF_8).split("\n")) {
+      if (l.startsWith("{")) {
+        lines.add(IntegrationEnv.MAPPER.readTree(l));
+      }
+    }
+    return new Run(code, lines);
+  }
+
+  private static final class Tee extends OutputStream {
+    private final OutputStream a;
+    private final OutputStream b;
+
+    Tee(OutputStream a, OutputStream b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    public void write(int c) throws java.io.IOException {
+      a.write(c);
+      b.write(c);
+    }
+
+    @Override
+    public void write(byte[] buf, int off, int len) throws java.io.IOException {
+      a.write(buf, off, len);
+      b.write(buf, off, len);
+    }
+  }
+}
