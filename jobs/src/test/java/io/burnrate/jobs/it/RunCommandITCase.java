@@ -34,10 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RunCommandITCase {
   private static final Instant START = Instant.parse("2026-03-02T00:00:00Z");
-  private static final int NODES = Integer.getInteger("burnrate.it.run.nodes", 96);
+  private static final int NODES = Integer.getInteger("burnrate.it.run.nodes", 128);
   private static final int SCRAPE_SECONDS = Integer.getInteger("burnrate.it.run.scrape", 60);
   private static final double HOURS =
-      Double.parseDouble(System.getProperty("burnrate.it.run.hours", "5"));
+      Double.parseDouble(System.getProperty("burnrate.it.run.hours", "4"));
 
   @TempDir static Path tmp;
   static EmbeddedKafka kafka;
@@ -114,9 +114,12 @@ class RunCommandITCase {
         .contains(Topics.COST_WINDOWS, Topics.DLQ, Topics.CONFIG_BUDGETS);
     assertThat(first.last("resume").path("checkpoint").asText()).isEqualTo("none");
     assertThat(summary.path("restarts").asLong()).isZero();
-    // a checkpoint triggered while the tasks still deploy fails without starting (counted, no
-    // cause); none may fail once started (the 5 MiB limit of the JobManager storage would)
-    assertThat(first.all("checkpoint_failed")).isEmpty();
+    // a checkpoint may race a task that is deploying or has just finished its bounded input
+    // ("checkpoint request for unknown task"); none may fail on its size, as the JobManager
+    // storage's would ("larger than the maximum permitted memory-backed state")
+    for (JsonNode f : first.all("checkpoint_failed")) {
+      assertThat(f.path("cause").asText()).doesNotContain("maximum permitted", "maxSize");
+    }
     assertThat(summary.path("checkpoints_completed").asLong()).isGreaterThanOrEqualTo(2);
     assertThat(summary.path("max_checkpoint_bytes").asLong())
         .as("largest checkpoint: beyond the JobManager memory storage's 5 MiB")
