@@ -41,9 +41,6 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
  * Only defaults the user did not set are filled in; on a Flink cluster none of this applies.
  */
 public final class LocalRun {
-  /** Written into a job's checkpoint folder when it drained its input to the end. */
-  static final String DRAINED = "DRAINED";
-
   /** The command line's choices. */
   public record Options(boolean fresh, boolean untilEnd, boolean json) {}
 
@@ -92,7 +89,6 @@ public final class LocalRun {
     Path checkpoints = applyCheckpointDefaults(stateDir);
     // which checkpoint to resume from
     String restore = conf.get(StateRecoveryOptions.SAVEPOINT_PATH);
-    boolean fromDrained = false;
     if (restore != null) {
       console.line(
           "resume",
@@ -116,7 +112,6 @@ public final class LocalRun {
                 + ": starting with empty state");
       } else {
         restore = newest.toUri().toString();
-        fromDrained = Files.exists(newest.getParent().resolve(DRAINED));
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("checkpoint", newest.toString());
         f.put("modified", Files.getLastModifiedTime(newest.resolve("_metadata")).toString());
@@ -128,14 +123,6 @@ public final class LocalRun {
                 + " (written "
                 + f.get("modified")
                 + "; --fresh starts over)");
-        if (fromDrained) {
-          console.line(
-              "resume_drained",
-              Map.of("checkpoint", newest.toString()),
-              "that checkpoint ends a drained run (--until-end): its sources are finished, so this"
-                  + " run adds nothing new from Kafka; use --fresh to replay the topics from the"
-                  + " consumer groups' committed offsets");
-        }
       }
     }
     // topics
@@ -299,10 +286,9 @@ public final class LocalRun {
       if (r.isSuccess()) {
         code = 0;
         how = opts.untilEnd() ? "drained every input to its end and stopped" : "finished";
-        if (opts.untilEnd()) {
-          markDrained(checkpoints, id);
-        }
-      } else if (interrupted[0]) {
+      } else if (interrupted[0]
+          || r.getApplicationStatus()
+              == org.apache.flink.runtime.clusterframework.ApplicationStatus.CANCELED) {
         code = 0;
         how = "stopped (cancelled)";
       } else {
@@ -332,6 +318,12 @@ public final class LocalRun {
               console.failed,
               console.restarts,
               console.lastPath == null ? "(none)" : console.lastPath));
+      if (r.isSuccess() && opts.untilEnd()) {
+        console.line(
+            "drained",
+            "a drained job is final: Flink keeps no checkpoint of a finished job, so the next run"
+                + " starts with empty state from the consumer groups' committed offsets");
+      }
       return code;
     } finally {
       done.countDown();
@@ -411,20 +403,6 @@ public final class LocalRun {
                     }
                   }))
           .orElse(null);
-    }
-  }
-
-  private static void markDrained(Path checkpoints, JobID id) {
-    if (checkpoints == null) {
-      return;
-    }
-    Path jobDir = checkpoints.resolve(id.toString());
-    try {
-      if (Files.isDirectory(jobDir)) {
-        Files.writeString(jobDir.resolve(DRAINED), "input drained to the end; sources finished\n");
-      }
-    } catch (IOException e) {
-      // only a hint for the next run
     }
   }
 }
