@@ -191,6 +191,11 @@ public final class LocalRun {
               conf.get(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE),
               RecoveryClaimMode.NO_CLAIM));
     }
+    DrainOffsets drainOffsets = null;
+    if (opts.untilEnd()) {
+      drainOffsets = new DrainOffsets(cfg.kafka, cfg.groupId);
+      drainOffsets.capture();
+    }
     MiniCluster cluster =
         new MiniCluster(
             new MiniClusterConfiguration.Builder()
@@ -318,11 +323,17 @@ public final class LocalRun {
               console.failed,
               console.restarts,
               console.lastPath == null ? "(none)" : console.lastPath));
-      if (r.isSuccess() && opts.untilEnd()) {
+      if (r.isSuccess() && drainOffsets != null) {
+        int moved = drainOffsets.commit();
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("offsets_committed", moved);
         console.line(
             "drained",
-            "a drained job is final: Flink keeps no checkpoint of a finished job, so the next run"
-                + " starts with empty state from the consumer groups' committed offsets");
+            d,
+            "a drained job is final: Flink keeps no checkpoint of a finished job; the consumer"
+                + " groups' offsets are at the ends the drain read ("
+                + moved
+                + " partition offsets moved forward), where the next run starts, with empty state");
       }
       return code;
     } finally {
