@@ -55,6 +55,32 @@ final class DrainOffsets {
     }
   }
 
+  /**
+   * Whether every consumer group has committed (at a completed checkpoint) the captured end of
+   * every partition that had records.
+   */
+  boolean caughtUp() {
+    try (Admin a = Admin.create(kafka.toProperties())) {
+      for (String topic : topics()) {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            a.listConsumerGroupOffsets(group(topic))
+                .partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS);
+        for (var e : ends.entrySet()) {
+          if (e.getKey().topic().equals(topic) && e.getValue() > 0) {
+            OffsetAndMetadata c = committed.get(e.getKey());
+            if (c == null || c.offset() < e.getValue()) {
+              return false;
+            }
+          }
+        }
+      }
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
   /** Commits the captured offsets where a group's committed offset is behind; how many moved. */
   int commit() throws Exception {
     int moved = 0;

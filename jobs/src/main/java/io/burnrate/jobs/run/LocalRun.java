@@ -175,10 +175,15 @@ public final class LocalRun {
             .orElse(Runtime.getRuntime().availableProcessors());
     conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    // A drain from empty state reads bounded sources. A drain that resumes a checkpoint cannot:
+    // the Kafka source restores its partitions with the stopping offsets they had (none, for a
+    // continuous run), so the job would never end. It runs unbounded instead and is stopped with
+    // a draining savepoint once the consumer groups committed the end offsets read at the start.
+    boolean bounded = opts.untilEnd() && restore == null;
     if (cfg.mode == JobConfig.Mode.HISTORY) {
-      HistoryJob.addTo(env, cfg, opts.untilEnd());
+      HistoryJob.addTo(env, cfg, bounded);
     } else {
-      BurnrateJob.addTo(env, cfg, opts.untilEnd());
+      BurnrateJob.addTo(env, cfg, bounded);
     }
     StreamGraph graph = env.getStreamGraph();
     graph.setJobName(name);
@@ -267,11 +272,24 @@ public final class LocalRun {
       long interval = Math.max(1000, conf.get(BurnrateOptions.RUN_STATUS_INTERVAL).toMillis());
       long nextStatus = System.currentTimeMillis() + interval;
       JobResult r = null;
+      boolean stopping = false;
       while (r == null) {
         try {
           r = result.get(2, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
           console.poll();
+          if (opts.untilEnd() && !bounded && !stopping && drainOffsets.caughtUp()) {
+            stopping = true;
+            console.line(
+                "drain_stop",
+                "every input is read to the end offsets of the start (committed at a checkpoint):"
+                    + " stopping with a draining savepoint (end of input, last commit)");
+            cluster.stopWithSavepoint(
+                id,
+                conf.get(CheckpointingOptions.SAVEPOINT_DIRECTORY),
+                true,
+                org.apache.flink.core.execution.SavepointFormatType.CANONICAL);
+          }
           if (System.currentTimeMillis() >= nextStatus) {
             nextStatus += interval;
             String state;
