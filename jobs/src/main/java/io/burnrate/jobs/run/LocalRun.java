@@ -41,6 +41,9 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
  * Only defaults the user did not set are filled in; on a Flink cluster none of this applies.
  */
 public final class LocalRun {
+  /** In the checkpoint folder: checkpoints older than this file were consumed by a drain. */
+  static final String DRAINED = "_drained";
+
   /** The command line's choices. */
   public record Options(boolean fresh, boolean untilEnd, boolean json) {}
 
@@ -103,7 +106,24 @@ public final class LocalRun {
               + " are left in place");
     } else {
       Path newest = checkpoints == null ? null : newestCheckpoint(checkpoints);
-      if (newest == null) {
+      Path drained = checkpoints == null ? null : checkpoints.resolve(DRAINED);
+      if (newest != null
+          && drained != null
+          && Files.exists(drained)
+          && Files.getLastModifiedTime(newest.resolve("_metadata")).toMillis()
+              <= Files.getLastModifiedTime(drained).toMillis()) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("checkpoint", "none");
+        f.put("ignored", newest.toString());
+        console.line(
+            "resume",
+            f,
+            "the newest checkpoint "
+                + newest
+                + " predates the last drain (--until-end), which consumed it: starting with empty"
+                + " state from the consumer groups' committed offsets");
+        newest = null;
+      } else if (newest == null) {
         console.line(
             "resume",
             Map.of("checkpoint", "none"),
@@ -342,6 +362,12 @@ public final class LocalRun {
               console.restarts,
               console.lastPath == null ? "(none)" : console.lastPath));
       if (r.isSuccess() && drainOffsets != null) {
+        if (checkpoints != null) {
+          // older checkpoints are consumed: the next run must not resume one of them
+          Files.writeString(
+              checkpoints.resolve(DRAINED),
+              "drained by job " + id + "; checkpoints older than this file are not resumed\n");
+        }
         int moved = drainOffsets.commit();
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("offsets_committed", moved);

@@ -162,6 +162,15 @@ class RunCommandITCase {
     assertThat(counts.values()).as("no cost window twice").allMatch(c -> c == 1);
     System.out.printf(
         "RunCommandITCase: %d cost windows, checkpoint resumed %s%n", windows.size(), resumed);
+
+    // 3. a drain consumed that checkpoint: the next drain neither resumes it nor re-reads the
+    // drained records (their end offsets are committed), so it adds nothing
+    Run third = run(drain.toArray(new String[0]), line -> false);
+    assertThat(third.code).isZero();
+    assertThat(third.last("resume").path("checkpoint").asText()).isEqualTo("none");
+    assertThat(third.last("resume").path("ignored").asText()).isEqualTo(resumed);
+    List<JsonNode> again = IntegrationEnv.readCommitted(kafka, Topics.COST_WINDOWS);
+    assertThat(again).as("cost windows after a third run").hasSameSizeAs(windows);
   }
 
   /**
