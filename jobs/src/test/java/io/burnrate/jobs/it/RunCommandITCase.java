@@ -201,7 +201,7 @@ class RunCommandITCase {
    * Runs {@code ./burnrate run args} in this JVM; {@code cancelWhen} sees each JSON line and, when
    * it answers true, the job is cancelled through the REST API (as from the web UI).
    */
-  private static Run run(String[] args, java.util.function.Predicate<JsonNode> cancelWhen)
+  static Run run(String[] args, java.util.function.Predicate<JsonNode> cancelWhen)
       throws Exception {
     List<JsonNode> lines = java.util.Collections.synchronizedList(new ArrayList<>());
     String[] rest = new String[2];
