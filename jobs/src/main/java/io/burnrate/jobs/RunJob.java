@@ -6,6 +6,8 @@ import io.burnrate.jobs.config.RunConfig;
 import io.burnrate.jobs.metrics.PrometheusMetrics;
 import io.burnrate.jobs.pipeline.BurnrateJob;
 import io.burnrate.jobs.pipeline.HistoryJob;
+import io.burnrate.jobs.run.LocalRun;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,30 +30,53 @@ public final class RunJob {
   private RunJob() {}
 
   public static void main(String[] args) throws Exception {
+    int code = run(args, System.out);
+    if (code != 0) {
+      throw new IllegalStateException("burnrate run ended with exit code " + code);
+    }
+  }
+
+  /**
+   * Runs the job as {@link #main} does; on a local MiniCluster ({@code ./burnrate run}) through
+   * {@link LocalRun} (durable checkpoints, resume, topic check, console). The exit code: 0 done or
+   * stopped, 1 the job failed, 2 it could not start.
+   */
+  public static int run(String[] args, PrintStream out) throws Exception {
     Path file = null;
     List<String> flags = new ArrayList<>();
+    boolean fresh = false;
+    boolean untilEnd = false;
+    boolean json = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--config" -> file = Path.of(value(args, ++i, "--config"));
         case "--set" -> flags.add(value(args, ++i, "--set"));
+        case "--fresh" -> fresh = true;
+        case "--until-end" -> untilEnd = true;
+        case "--json" -> json = true;
         case "-h", "--help" -> {
-          System.out.println(
-              "usage: RunJob --config burnrate.yaml [--set key=value]...  (docs/configuration.md)");
-          return;
+          out.println(
+              "usage: RunJob --config burnrate.yaml [--set key=value]... [--until-end] [--fresh]"
+                  + " [--json]  (docs/configuration.md, docs/deployment.md)");
+          return 0;
         }
         default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
       }
     }
     Configuration conf = configuration(file, flags, System::getenv);
     JobConfig cfg = JobConfig.from(conf);
+    if (LocalRun.isLocal(conf)) {
+      return new LocalRun(conf, cfg, new LocalRun.Options(fresh, untilEnd, json), out).run();
+    }
+    // on a Flink cluster (flink run): the cluster's configuration decides checkpoints and restarts
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     if (cfg.mode == JobConfig.Mode.HISTORY) {
-      HistoryJob.addTo(env, cfg, false);
-      env.execute(conf.getString("pipeline.name", "burnrate-history"));
+      HistoryJob.addTo(env, cfg, untilEnd);
     } else {
-      BurnrateJob.addTo(env, cfg, false);
-      env.execute(conf.getString("pipeline.name", "burnrate-analytics"));
+      BurnrateJob.addTo(env, cfg, untilEnd);
     }
+    env.execute(LocalRun.pipelineName(conf, cfg));
+    return 0;
   }
 
   /**

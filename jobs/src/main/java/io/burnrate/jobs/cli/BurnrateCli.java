@@ -39,6 +39,7 @@ import picocli.CommandLine.Parameters;
       BurnrateCli.BacktestCommand.class,
       IngestBilling.class,
       Run.class,
+      Publish.class,
       CommandLine.HelpCommand.class
     })
 public final class BurnrateCli implements Callable<Integer> {
@@ -356,10 +357,22 @@ public final class BurnrateCli implements Callable<Integer> {
       name = "simulate",
       mixinStandardHelpOptions = true,
       description =
-          "Publishes the fleet simulator to a Kafka cluster (creates the topics if missing).")
+          "Publishes the fleet simulator to a Kafka cluster (creates the topics if missing), or"
+              + " with --output-dir writes it as NDJSON files, one per topic, for ./burnrate"
+              + " publish.")
   static final class Simulate implements Callable<Integer> {
-    @Option(names = "--bootstrap-servers", required = true)
+    @Option(names = "--bootstrap-servers", description = "Kafka to publish to.")
     String bootstrap;
+
+    @Option(
+        names = "--output-dir",
+        description =
+            "Write <topic>.ndjson files into this folder instead of publishing (./burnrate"
+                + " publish DIR publishes the same records).")
+    Path outputDir;
+
+    @Option(names = "--gzip", description = "With --output-dir: write <topic>.ndjson.gz.")
+    boolean gzip;
 
     @Option(
         names = "--hours",
@@ -403,13 +416,30 @@ public final class BurnrateCli implements Callable<Integer> {
           start != null
               ? start
               : Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(span);
-      Properties p = new Properties();
-      p.setProperty("bootstrap.servers", bootstrap);
-      EmbeddedKafka.createTopics(p, partitions);
+      if ((bootstrap == null) == (outputDir == null)) {
+        System.err.println("burnrate simulate: give --bootstrap-servers or --output-dir (one)");
+        return 2;
+      }
       FleetSimulator sim =
           new FleetSimulator(
               new FleetSimulator.Config(
                   seed, s, span, nodes, "sim-cluster", Duration.ofSeconds(10), true));
+      if (outputDir != null) {
+        long t0 = System.nanoTime();
+        Map<String, Long> n = io.burnrate.jobs.simulator.NdjsonWriter.write(sim, outputDir, gzip);
+        System.out.printf(
+            "wrote %,d records (%s to %s) to %s in %.1fs: %s%n",
+            n.values().stream().mapToLong(Long::longValue).sum(),
+            s,
+            s.plus(span),
+            outputDir,
+            (System.nanoTime() - t0) / 1e9,
+            n);
+        return 0;
+      }
+      Properties p = new Properties();
+      p.setProperty("bootstrap.servers", bootstrap);
+      EmbeddedKafka.createTopics(p, partitions);
       long t0 = System.nanoTime();
       try (SimulatorPublisher pub = new SimulatorPublisher(p)) {
         long[] lastPrint = {System.nanoTime()};

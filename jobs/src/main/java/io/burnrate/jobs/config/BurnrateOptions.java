@@ -470,6 +470,42 @@ public final class BurnrateOptions {
           .defaultValue(Duration.ofDays(1))
           .withDescription("How often to look for orphan files.");
 
+  public static final ConfigOption<String> RUN_STATE_DIR =
+      key("run.state-dir")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "./burnrate run (local MiniCluster only): folder of the durable state; checkpoints"
+                  + " go to <dir>/checkpoints (filesystem checkpoint storage, kept when the job"
+                  + " stops) and a restarted run resumes from the newest one. Default:"
+                  + " burnrate-state/<pipeline.name> under the working directory."
+                  + " execution.checkpointing.dir (or state.checkpoints.dir) wins when set.");
+
+  public static final ConfigOption<Boolean> RUN_CREATE_TOPICS =
+      key("run.create-topics")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "./burnrate run: create missing input, output and configuration topics at start-up;"
+                  + " with false (or when the broker refuses) it stops naming them and the"
+                  + " kafka-topics command to create them.");
+
+  public static final ConfigOption<Integer> RUN_TOPIC_PARTITIONS =
+      key("run.topic-partitions")
+          .intType()
+          .defaultValue(4)
+          .withDescription(
+              "Partitions of the data topics ./burnrate run creates (configuration topics are"
+                  + " compacted with 1 partition).");
+
+  public static final ConfigOption<Duration> RUN_STATUS_INTERVAL =
+      key("run.status-interval")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(30))
+          .withDescription(
+              "./burnrate run: how often a status line (checkpoints, sizes, restarts, records in)"
+                  + " is printed.");
+
   /** The keys of every option above (for the run mode's check of unknown keys). */
   public static java.util.Set<String> keys() {
     java.util.Set<String> keys = new java.util.TreeSet<>();

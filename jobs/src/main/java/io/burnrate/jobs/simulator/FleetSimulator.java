@@ -1118,13 +1118,25 @@ public final class FleetSimulator {
     double fee = round6(total * 0.03);
     support.num("BilledCost", fee).num("EffectiveCost", fee).num("ListCost", fee);
     support.close();
-    pending.add(new SimRecord(Topics.BILLING_FOCUS, "support", support.bytes(), at));
+    // keyed as `publish` keys a row without a resource (RecordKeys.billingKey)
+    pending.add(
+        new SimRecord(
+            Topics.BILLING_FOCUS,
+            io.burnrate.jobs.publish.RecordKeys.billingKey(null, "Usage", "AWS Support (Business)"),
+            support.bytes(),
+            at));
     Json credit = focusRow(h, hEnd, delivery, deliveredAt);
     credit.str("ServiceName", "Amazon Elastic Compute Cloud").str("ServiceCategory", "Compute");
     credit.str("ChargeCategory", "Credit").str("ChargeDescription", "promotional credit");
     credit.num("BilledCost", -5.0).num("EffectiveCost", -5.0).num("ListCost", 0.0);
     credit.close();
-    pending.add(new SimRecord(Topics.BILLING_FOCUS, "credit", credit.bytes(), at));
+    pending.add(
+        new SimRecord(
+            Topics.BILLING_FOCUS,
+            io.burnrate.jobs.publish.RecordKeys.billingKey(
+                null, "Credit", "Amazon Elastic Compute Cloud"),
+            credit.bytes(),
+            at));
   }
 
   private Json focusRow(long h, long hEnd, String delivery, String deliveredAt) {
