@@ -95,11 +95,10 @@ public final class BurnrateOptions {
           .durationType()
           .defaultValue(Duration.ofMinutes(15))
           .withDescription(
-              "A node with no telemetry and no Kubernetes event for this long (event time) is"
-                  + " considered silent: its minutes stop being costed, its open hour is settled"
-                  + " once at the hour's end, and its pods are kept: when it is heard of again"
-                  + " its costing resumes (never a second allocation for an hour already"
-                  + " settled).");
+              "Minutes of a node that has had no telemetry and no Kubernetes event for longer"
+                  + " than this (event time) are not costed; its pods are kept, it is costed"
+                  + " again from the first minute in which it is heard of, and each hour is"
+                  + " allocated once.");
 
   public static final ConfigOption<Duration> NODE_RETENTION =
       key("cost.node-retention")

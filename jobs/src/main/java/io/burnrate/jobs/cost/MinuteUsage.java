@@ -20,5 +20,8 @@ public class MinuteUsage {
   /** Energy the node's GPUs used in the minute (J), for owned nodes priced by energy. */
   public double energyJoules;
 
+  /** Whether the node was heard of in the minute (a sample or a Kubernetes event about it). */
+  public boolean heard;
+
   public MinuteUsage() {}
 }

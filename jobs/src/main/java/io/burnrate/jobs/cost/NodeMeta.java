@@ -60,10 +60,10 @@ public class NodeMeta {
   public long lastSeen = Long.MIN_VALUE;
 
   /**
-   * Silent for longer than the staleness: no minute is being settled (no timer chain) until the
-   * node is heard of again; its pods and open hour are kept.
+   * Start of the last settled minute in which the node was heard of (a sample or a Kubernetes
+   * event); minutes further than the staleness from it are not costed.
    */
-  public boolean paused;
+  public long lastHeardMinute = Long.MIN_VALUE;
 
   /** Start of the last minute in which the node's exporter labelled GPUs with pods. */
   public long lastPodLabels = Long.MIN_VALUE;

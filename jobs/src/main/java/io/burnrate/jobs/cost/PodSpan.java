@@ -33,7 +33,11 @@ public class PodSpan {
   /** True when known only from telemetry pod labels (no Kubernetes event seen). */
   public boolean fromTelemetry;
 
-  /** Newest event time at which Kubernetes or a pod-labelled GPU sample confirmed the pod. */
+  /**
+   * End of the last settled minute in which a pod-labelled GPU sample named the pod (-1: never).
+   * Only telemetry confirms, minute by minute as minutes are settled, so that the ghost resync does
+   * not depend on how far ahead the watch stream was read.
+   */
   public long confirmed = -1;
 
   public PodSpan() {}
@@ -52,7 +56,6 @@ public class PodSpan {
   public void update(PodInfo p) {
     podKey = p.podKey();
     uid = p.uid;
-    confirmed = Math.max(confirmed, p.timestamp);
     namespace = p.namespace;
     name = p.name;
     workload = p.workload();

@@ -14,6 +14,7 @@ import io.burnrate.schemas.iceberg.TableSchemas;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -126,7 +127,12 @@ public final class BurnrateJob {
             BurnrateKafka.source(cfg.kafka, group, List.of(topic), bounded),
             time,
             "kafka: " + topic)
-        .uid("source-" + topic);
+        .uid("source-" + topic)
+        .transform(
+            "end of input: end of event time",
+            TypeInformation.of(RawRecord.class),
+            new EndOfInputWatermark<>())
+        .uid("end-of-input-" + topic);
   }
 
   /**

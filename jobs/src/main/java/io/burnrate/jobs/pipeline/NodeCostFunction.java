@@ -92,7 +92,6 @@ public final class NodeCostFunction
   private transient Counter late;
   private transient Counter unpriced;
   private transient Counter ghosts;
-  private transient Counter resumed;
   private transient LabelledGauges idleCostPerHour;
 
   public NodeCostFunction(RateCard rateCard, long stalenessMillis) {
@@ -140,7 +139,6 @@ public final class NodeCostFunction
     late = getRuntimeContext().getMetricGroup().counter("lateSamples");
     unpriced = getRuntimeContext().getMetricGroup().counter("unpricedNodes");
     ghosts = getRuntimeContext().getMetricGroup().counter("ghostPodsEnded");
-    resumed = getRuntimeContext().getMetricGroup().counter("silentNodesResumed");
     idleCostPerHour =
         new LabelledGauges(
             getRuntimeContext().getMetricGroup(),
@@ -173,9 +171,6 @@ public final class NodeCostFunction
       pod(e.pod, m);
     }
     m.lastSeen = Math.max(m.lastSeen, ts);
-    if (m.paused) {
-      resume(m, ctx);
-    }
     if (!m.settledAny) {
       // the first minute to settle is the earliest one seen that starts after the watermark
       long wm = ctx.timerService().currentWatermark();
@@ -188,32 +183,28 @@ public final class NodeCostFunction
         ctx.timerService().registerEventTimeTimer(m.nextMinute + MINUTE - 1);
       }
     }
+    if (e.sample == null) {
+      heard(m, ts); // samples mark their minute as they are recorded
+    }
     meta.update(m);
   }
 
   /**
-   * A silent node is heard of again: its minutes are settled again from the first one after the
-   * watermark (the silent minutes are not costed), in the same open hour when that hour has not
-   * been settled yet, so that no hour gets a second allocation.
+   * Marks the minute of a Kubernetes event about the node (or the first unsettled minute, for an
+   * event about the past) as one in which the node was heard of: silence is decided per minute from
+   * the events of that minute and before, never from events that arrived early, so that it does not
+   * depend on how far ahead a partition was read.
    */
-  private void resume(NodeMeta m, ReadOnlyContext ctx) throws Exception {
-    m.paused = false;
-    resumed.inc();
-    long wm = ctx.timerService().currentWatermark();
-    // the first minute whose end the watermark has not passed yet
-    long next =
-        wm == Long.MIN_VALUE ? m.nextMinute : Math.max(m.nextMinute, Intervals.floorMinute(wm + 1));
-    List<Long> old = new ArrayList<>();
-    for (Long k : usage.keys()) {
-      if (k < next) {
-        old.add(k);
-      }
+  private void heard(NodeMeta m, long ts) throws Exception {
+    long minute = Math.max(Intervals.floorMinute(ts), m.nextMinute);
+    MinuteUsage u = usage.get(minute);
+    if (u == null) {
+      u = new MinuteUsage();
     }
-    for (Long k : old) {
-      usage.remove(k);
+    if (!u.heard) {
+      u.heard = true;
+      usage.put(minute, u);
     }
-    m.nextMinute = next;
-    ctx.timerService().registerEventTimeTimer(next + MINUTE - 1);
   }
 
   /** Returns false when the sample was late (sent to the DLQ). */
@@ -267,6 +258,7 @@ public final class NodeCostFunction
       }
     }
     u.gpusSeen = Math.max(u.gpusSeen, s.gpu + 1);
+    u.heard = true;
     usage.put(minute, u);
     return true;
   }
@@ -450,13 +442,19 @@ public final class NodeCostFunction
     if (m == null) {
       return;
     }
-    if (m.paused) {
-      onPausedTimer(m, timestamp, ctx);
-      return;
-    }
     long minute = timestamp + 1 - MINUTE;
     if (minute != m.nextMinute) {
       return; // a stale timer of a previous chain
+    }
+    long minuteEnd = minute + MINUTE;
+    MinuteUsage minuteUsage = usage.get(minute);
+    if (minuteUsage != null && minuteUsage.heard) {
+      m.lastHeardMinute = minute;
+    }
+    long silentFor = m.lastHeardMinute == Long.MIN_VALUE ? 0 : minute - m.lastHeardMinute;
+    if (silentFor > stalenessMillis) {
+      silentMinute(m, minute, silentFor, ctx);
+      return;
     }
     if (!m.known && !m.unpricedReported) {
       reportUnpriced(
@@ -474,7 +472,6 @@ public final class NodeCostFunction
     } else if (m.known) {
       applyPrice(m, minute, ctx); // a published price applies from its valid-from minute on
     }
-    MinuteUsage minuteUsage = usage.get(minute);
     List<PodSpan> spans = new ArrayList<>();
     for (Map.Entry<String, PodSpan> e : pods.entries()) {
       PodSpan s = e.getValue();
@@ -499,25 +496,10 @@ public final class NodeCostFunction
     }
     accumulateHour(m, r, minute, ctx);
     usage.remove(minute);
-    long minuteEnd = minute + MINUTE;
-    List<String> ended = new ArrayList<>();
-    for (Map.Entry<String, PodSpan> e : pods.entries()) {
-      PodSpan s = e.getValue();
-      if (s.end >= 0 && s.end <= minuteEnd) {
-        ended.add(e.getKey());
-      }
-    }
-    if (!ended.isEmpty() && ended.size() == spans.size()) {
-      pods.clear(); // release the emptied map state, not only its entries
-    } else {
-      for (String k : ended) {
-        pods.remove(k);
-      }
-    }
+    releaseEndedPods(minuteEnd);
     m.nextMinute = minuteEnd;
     m.settledAny = true;
     boolean deleted = m.deleted >= 0 && m.deleted <= minuteEnd;
-    boolean stale = m.lastSeen < minuteEnd - stalenessMillis;
     // end of input (bounded run or stop with drain): cost only what was observed
     boolean endOfInput =
         ctx.timerService().currentWatermark() == Long.MAX_VALUE && minuteEnd > m.lastSeen;
@@ -525,35 +507,55 @@ public final class NodeCostFunction
       release(m, ctx);
       return;
     }
-    if (stale) {
-      // silent: stop settling minutes, keep the pods; the open hour is settled once at its end
-      // unless the node is heard of again before; the state goes after cost.node-retention
-      m.paused = true;
-      meta.update(m);
-      HourAcc acc = hour.value();
-      if (acc != null) {
-        ctx.timerService().registerEventTimeTimer(acc.hourStart + HOUR - 1);
-      }
-      ctx.timerService().registerEventTimeTimer(releaseAt(m));
+    meta.update(m);
+    ctx.timerService().registerEventTimeTimer(minuteEnd + MINUTE - 1);
+  }
+
+  /**
+   * A minute of a node silent for longer than the staleness (no telemetry, no Kubernetes event):
+   * not costed, its pods kept. The chain of minutes goes on, so that the node is costed again from
+   * the first minute in which it is heard of, and an hour it had costed minutes in is settled once,
+   * at its end. After the retention the node's state is released.
+   */
+  private void silentMinute(NodeMeta m, long minute, long silentFor, OnTimerContext ctx)
+      throws Exception {
+    long minuteEnd = minute + MINUTE;
+    usage.remove(minute);
+    releaseEndedPods(minuteEnd);
+    if (minuteEnd % HOUR == 0) {
+      settleHour(m, ctx);
+    }
+    m.nextMinute = minuteEnd;
+    m.settledAny = true;
+    boolean deleted = m.deleted >= 0 && m.deleted <= minuteEnd;
+    // end of input: release only once past everything observed (a bounded run settles every
+    // minute at the end of time, the silent ones among them)
+    boolean endOfInput =
+        ctx.timerService().currentWatermark() == Long.MAX_VALUE && minuteEnd > m.lastSeen;
+    if (deleted || endOfInput || silentFor > retentionMillis) {
+      release(m, ctx);
       return;
     }
     meta.update(m);
     ctx.timerService().registerEventTimeTimer(minuteEnd + MINUTE - 1);
   }
 
-  private long releaseAt(NodeMeta m) {
-    return Intervals.floorMinute(m.lastSeen) + retentionMillis + MINUTE - 1;
-  }
-
-  /** Timers of a silent node: the end of its open hour, then the end of its retention. */
-  private void onPausedTimer(NodeMeta m, long timestamp, OnTimerContext ctx) throws Exception {
-    HourAcc acc = hour.value();
-    if (acc != null && timestamp >= acc.hourStart + HOUR - 1) {
-      settleHour(m, ctx);
+  private void releaseEndedPods(long minuteEnd) throws Exception {
+    List<String> ended = new ArrayList<>();
+    int held = 0;
+    for (Map.Entry<String, PodSpan> e : pods.entries()) {
+      held++;
+      PodSpan s = e.getValue();
+      if (s.end >= 0 && s.end <= minuteEnd) {
+        ended.add(e.getKey());
+      }
     }
-    boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
-    if (timestamp >= releaseAt(m) || endOfInput) {
-      release(m, ctx);
+    if (!ended.isEmpty() && ended.size() == held) {
+      pods.clear(); // release the emptied map state, not only its entries
+    } else {
+      for (String k : ended) {
+        pods.remove(k);
+      }
     }
   }
 

@@ -154,6 +154,13 @@ public final class ReconcileFunction
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<CostAllocation> out)
       throws Exception {
+    // end of input (a bounded run, or stop with drain) fires every timer at once; billing is
+    // outside event time and may still be on its way, so nothing is released then: a charge that
+    // arrives after the end of time still finds its hour (the job ends with its state)
+    boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+    if (endOfInput) {
+      return;
+    }
     List<Long> done = new ArrayList<>();
     ReconHour unbilled = null;
     for (Iterator<Map.Entry<Long, ReconHour>> it = hours.iterator(); it.hasNext(); ) {
@@ -174,10 +181,7 @@ public final class ReconcileFunction
     for (Long k : done) {
       hours.remove(k);
     }
-    // end of input (a bounded run, or stop with drain) fires every timer at once: the hours
-    // whose grace has not really passed must not be reported as unbilled
-    boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
-    if (unbilled != null && missing.value() == null && !endOfInput) {
+    if (unbilled != null && missing.value() == null) {
       Alert a = missingAlert(ctx.getCurrentKey(), unbilled, timestamp);
       missing.update(a);
       ctx.output(ALERTS, a);

@@ -55,6 +55,9 @@ public final class SourceEventTime {
     private final Duration outOfOrderness;
     private final Duration idleness;
 
+    /** The source subtask's start (one strategy object per subtask, shared by its splits). */
+    private transient ReaderStart start;
+
     Data(ParseFunction<?> parse, Duration outOfOrderness, Duration idleness) {
       this.parse = parse;
       this.outOfOrderness = outOfOrderness;
@@ -79,8 +82,33 @@ public final class SourceEventTime {
     @Override
     public WatermarkGenerator<RawRecord> createWatermarkGenerator(
         WatermarkGeneratorSupplier.Context context) {
+      RelativeClock clock = context.getInputActivityClock();
+      if (start == null) {
+        start = new ReaderStart(clock.relativeTimeMillis());
+      }
       return new PartitionTime<>(
-          outOfOrderness.toMillis(), idleness.toMillis(), context.getInputActivityClock());
+          outOfOrderness.toMillis(),
+          idleness.toMillis(),
+          clock,
+          start,
+          Math.min(STARTUP_HOLD_MILLIS, idleness.toMillis()));
+    }
+  }
+
+  /**
+   * How long (on the activity clock) a source subtask emits no watermark after it starts: Flink
+   * creates a partition's watermark generator only when its first records are read, so without the
+   * hold the first partition read could move time past records of the others that are in the same
+   * first fetch (a backlog, a restore).
+   */
+  static final long STARTUP_HOLD_MILLIS = 5_000;
+
+  /** When a source subtask started, shared by the generators of its partitions. */
+  static final class ReaderStart {
+    final long at;
+
+    ReaderStart(long at) {
+      this.at = at;
     }
   }
 
@@ -103,16 +131,25 @@ public final class SourceEventTime {
     private final long outOfOrderness;
     private final long idleness;
     private final RelativeClock clock;
+    private final ReaderStart start;
+    private final long startupHold;
     private long maxTimestamp = Long.MIN_VALUE;
     private long lastActivity;
     private boolean idle;
     private long wokeAt = Long.MIN_VALUE;
     private long emitted = Long.MIN_VALUE;
 
-    PartitionTime(long outOfOrderness, long idleness, RelativeClock clock) {
+    PartitionTime(
+        long outOfOrderness,
+        long idleness,
+        RelativeClock clock,
+        ReaderStart start,
+        long startupHold) {
       this.outOfOrderness = outOfOrderness;
       this.idleness = idleness;
       this.clock = clock;
+      this.start = start;
+      this.startupHold = startupHold;
       this.lastActivity = clock.relativeTimeMillis();
     }
 
@@ -132,19 +169,30 @@ public final class SourceEventTime {
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
       long now = clock.relativeTimeMillis();
-      if (idle || now - lastActivity >= idleness) {
-        idle = true;
+      if (now - start.at < startupHold) {
+        output.emitWatermark(new Watermark(Long.MIN_VALUE)); // the other partitions' first records
+        return;
+      }
+      if (idle) {
         output.markIdle();
         return;
       }
-      if (wokeAt != Long.MIN_VALUE && now - wokeAt < idleness && emitted != Long.MIN_VALUE) {
+      boolean silent = now - lastActivity >= idleness;
+      boolean holding = wokeAt != Long.MIN_VALUE && now - wokeAt < idleness;
+      if (holding && !silent && emitted != Long.MIN_VALUE) {
         output.emitWatermark(new Watermark(emitted)); // hold: the others may be waking too
         return;
       }
+      // the hold ends after its time, or when the partition falls silent again: its newest
+      // timestamp is then final, and time moves to it before the partition stops counting
       wokeAt = Long.MIN_VALUE;
       long wm = maxTimestamp == Long.MIN_VALUE ? Long.MIN_VALUE : maxTimestamp - outOfOrderness - 1;
       emitted = Math.max(emitted, wm);
       output.emitWatermark(new Watermark(emitted));
+      if (silent) {
+        idle = true;
+        output.markIdle();
+      }
     }
   }
 

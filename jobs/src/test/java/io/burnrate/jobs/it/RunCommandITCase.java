@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RunCommandITCase {
   private static final Instant START = Instant.parse("2026-03-02T00:00:00Z");
-  private static final int NODES = Integer.getInteger("burnrate.it.run.nodes", 128);
+  private static final int NODES = Integer.getInteger("burnrate.it.run.nodes", 320);
   private static final int SCRAPE_SECONDS = Integer.getInteger("burnrate.it.run.scrape", 60);
   private static final double HOURS =
       Double.parseDouble(System.getProperty("burnrate.it.run.hours", "4"));

@@ -189,7 +189,20 @@ class ReconcileFunctionTest {
     harness.processWatermark1(new Watermark(Long.MAX_VALUE));
     harness.processWatermark2(new Watermark(Long.MAX_VALUE));
     assertThat(alerts()).isEmpty();
-    assertThat(harness.numKeyedStateEntries()).isZero();
+  }
+
+  @Test
+  void billingThatArrivesAfterTheEndOfInputStillCorrectsItsHour() throws Exception {
+    // a bounded run (or a drain): the estimate's side reaches the end of time first; billing is
+    // outside event time and arrives after it, and must not be dropped as unmatched
+    estimate(H, "10");
+    corrections();
+    harness.processWatermark1(new Watermark(Long.MAX_VALUE));
+    harness.processWatermark2(new Watermark(Long.MAX_VALUE));
+    bill(H, 8.0, "d1", 1);
+    List<CostAllocation> rows = corrections();
+    assertThat(rows).hasSize(3);
+    assertThat(total(rows)).isEqualByComparingTo("8");
   }
 
   @Test
