@@ -36,7 +36,7 @@ class RunCommandITCase {
   private static final int NODES = Integer.getInteger("burnrate.it.run.nodes", 320);
   private static final int SCRAPE_SECONDS = Integer.getInteger("burnrate.it.run.scrape", 60);
   private static final double HOURS =
-      Double.parseDouble(System.getProperty("burnrate.it.run.hours", "4"));
+      Double.parseDouble(System.getProperty("burnrate.it.run.hours", "6"));
 
   @TempDir static Path tmp;
   static EmbeddedKafka kafka;
