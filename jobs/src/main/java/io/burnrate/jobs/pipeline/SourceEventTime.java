@@ -106,9 +106,19 @@ public final class SourceEventTime {
   /** When a source subtask started, shared by the generators of its partitions. */
   static final class ReaderStart {
     final long at;
+    final long wallNanos = System.nanoTime();
 
     ReaderStart(long at) {
       this.at = at;
+    }
+
+    /**
+     * Whether the hold is still on: {@code hold} of the activity clock, and never more than twice
+     * that of wall-clock time, so that a back-pressured backlog is not read whole (and held as
+     * state, settled in one burst at the end) before event time moves.
+     */
+    boolean holding(long now, long hold) {
+      return now - at < hold && System.nanoTime() - wallNanos < 2 * hold * 1_000_000L;
     }
   }
 
@@ -169,7 +179,7 @@ public final class SourceEventTime {
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
       long now = clock.relativeTimeMillis();
-      if (now - start.at < startupHold) {
+      if (start.holding(now, startupHold)) {
         output.emitWatermark(new Watermark(Long.MIN_VALUE)); // the other partitions' first records
         return;
       }
