@@ -122,10 +122,7 @@ class DetectionITCase {
 
       StreamExecutionEnvironment env =
           StreamExecutionEnvironment.getExecutionEnvironment(
-              Configuration.fromMap(
-                  Map.of(
-                      "pipeline.generic-types", "false",
-                      "pipeline.auto-watermark-interval", "20 ms")));
+              Configuration.fromMap(Map.of("pipeline.generic-types", "false")));
       env.setParallelism(2);
       BurnrateJob.addTo(env, cfg, false);
       JobClient job = env.executeAsync("burnrate-it-detection");

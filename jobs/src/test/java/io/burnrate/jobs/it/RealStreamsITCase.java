@@ -151,7 +151,7 @@ class RealStreamsITCase {
   private static Outputs runBacklog() throws Exception {
     try (EmbeddedKafka kafka = IntegrationEnv.kafka(tmp.resolve("kafka-backlog"), 4)) {
       publish(kafka, r -> true);
-      JobConfig cfg = IntegrationEnv.jobConfig(kafka, tmp.resolve("wh-backlog"), "it-backlog");
+      JobConfig cfg = defaults(kafka, "backlog");
       IntegrationEnv.runBounded(cfg, "burnrate-it-backlog");
       return read(kafka);
     }
@@ -159,7 +159,7 @@ class RealStreamsITCase {
 
   private static Outputs runWithPause() throws Exception {
     try (EmbeddedKafka kafka = IntegrationEnv.kafka(tmp.resolve("kafka-paused"), 4)) {
-      JobConfig cfg = IntegrationEnv.jobConfig(kafka, tmp.resolve("wh-paused"), "it-paused");
+      JobConfig cfg = defaults(kafka, "paused");
       publish(kafka, r -> r.timestamp() < RESUME_AT);
       StreamExecutionEnvironment env =
           StreamExecutionEnvironment.getExecutionEnvironment(
@@ -188,6 +188,16 @@ class RealStreamsITCase {
    * (one per topic) and published with {@code ./burnrate publish}'s publisher (keys and timestamps
    * derived from the records).
    */
+  /**
+   * The job's configuration as a user gets it: only where Kafka and the warehouse are; the time and
+   * checkpoint settings (10 s checkpoints) are the defaults.
+   */
+  private static JobConfig defaults(EmbeddedKafka kafka, String run) {
+    Configuration c = IntegrationEnv.jobSettings(kafka, tmp.resolve("wh-" + run), "it-" + run);
+    c.removeConfig(io.burnrate.jobs.config.BurnrateOptions.CHECKPOINT_INTERVAL);
+    return JobConfig.from(c);
+  }
+
   private static void publish(EmbeddedKafka kafka, Predicate<SimRecord> which) throws Exception {
     publish(kafka, which, 0);
   }
