@@ -1,9 +1,9 @@
 package io.burnrate.jobs;
 
-import io.burnrate.jobs.cost.NodeMeta;
-import io.burnrate.jobs.cost.PodMinute;
-import io.burnrate.jobs.cost.PodSpan;
-import io.burnrate.jobs.pipeline.NodeEvent;
+import io.burnrate.jobs.allocation.NodeEvent;
+import io.burnrate.jobs.allocation.NodeMeta;
+import io.burnrate.jobs.allocation.PodMinute;
+import io.burnrate.jobs.allocation.PodSpan;
 import io.burnrate.schemas.Topics;
 import io.burnrate.schemas.model.CostWindow;
 import io.burnrate.schemas.model.GpuSample;

@@ -1,8 +1,8 @@
 package io.burnrate.jobs.actions;
 
-import io.burnrate.jobs.detection.Ids;
-import io.burnrate.jobs.detection.Resolutions;
-import io.burnrate.jobs.detection.WindowShape;
+import io.burnrate.jobs.alerting.Ids;
+import io.burnrate.jobs.alerting.Resolutions;
+import io.burnrate.jobs.alerting.WindowShape;
 import io.burnrate.jobs.pricing.RateCard;
 import io.burnrate.schemas.model.Action;
 import io.burnrate.schemas.model.CostWindow;

@@ -1,6 +1,6 @@
 package io.burnrate.jobs.actions;
 
-import io.burnrate.jobs.pipeline.QuietTimers;
+import io.burnrate.jobs.alerting.QuietTimers;
 import io.burnrate.jobs.pricing.RateCard;
 import io.burnrate.schemas.model.Action;
 import io.burnrate.schemas.model.CostWindow;

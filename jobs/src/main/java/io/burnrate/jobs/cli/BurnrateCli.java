@@ -1,6 +1,8 @@
 package io.burnrate.jobs.cli;
 
 import io.burnrate.connectors.iceberg.CatalogConfig;
+import io.burnrate.jobs.anomalies.DetectorConfig;
+import io.burnrate.jobs.backtest.Backtest;
 import io.burnrate.jobs.bench.Benchmark;
 import io.burnrate.jobs.config.BurnrateOptions;
 import io.burnrate.jobs.config.CatalogOptions;
@@ -8,8 +10,6 @@ import io.burnrate.jobs.config.RunConfig;
 import io.burnrate.jobs.demo.DemoRunner;
 import io.burnrate.jobs.demo.EmbeddedKafka;
 import io.burnrate.jobs.demo.SqlRunner;
-import io.burnrate.jobs.detect.Backtest;
-import io.burnrate.jobs.detect.DetectorConfig;
 import io.burnrate.jobs.simulator.FleetSimulator;
 import io.burnrate.jobs.simulator.SimulatorPublisher;
 import java.nio.file.Files;
@@ -247,9 +247,9 @@ public final class BurnrateCli implements Callable<Integer> {
                 + " is not a folder (run ./burnrate demo first)");
         return 2;
       }
-      io.burnrate.jobs.cost.SharedCost.Policy policy;
+      io.burnrate.jobs.allocation.SharedCost.Policy policy;
       try {
-        policy = io.burnrate.jobs.cost.SharedCost.Policy.parse(sharedCost);
+        policy = io.burnrate.jobs.allocation.SharedCost.Policy.parse(sharedCost);
       } catch (IllegalArgumentException e) {
         System.err.println("burnrate sql: --shared-cost: " + e.getMessage());
         return 2;

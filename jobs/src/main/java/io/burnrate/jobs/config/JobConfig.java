@@ -2,9 +2,8 @@ package io.burnrate.jobs.config;
 
 import io.burnrate.connectors.iceberg.CatalogConfig;
 import io.burnrate.connectors.kafka.KafkaOptions;
-import io.burnrate.jobs.budget.BudgetParser;
-import io.burnrate.jobs.detect.DetectorConfig;
-import io.burnrate.jobs.detection.DetectionSettings;
+import io.burnrate.jobs.anomalies.DetectorConfig;
+import io.burnrate.jobs.budgets.BudgetParser;
 import io.burnrate.jobs.pricing.RateCard;
 import io.burnrate.jobs.rules.RuleConfig;
 import io.burnrate.schemas.model.Budget;
@@ -66,7 +65,7 @@ public final class JobConfig implements Serializable {
   public final int maxRecordBytes;
 
   /** Limits of input records ({@code input.*}). */
-  public final io.burnrate.jobs.pipeline.InputLimits inputLimits;
+  public final io.burnrate.jobs.parse.InputLimits inputLimits;
 
   public final DetectorConfig anomalyDetector;
   public final io.burnrate.jobs.reconcile.Reconciliation.AllocateBy allocateBy;
@@ -206,7 +205,7 @@ public final class JobConfig implements Serializable {
     java.time.Duration skew = c.get(BurnrateOptions.MAX_FUTURE_SKEW);
     require(!skew.isNegative(), BurnrateOptions.MAX_FUTURE_SKEW.key(), "must not be negative");
     this.inputLimits =
-        new io.burnrate.jobs.pipeline.InputLimits(
+        new io.burnrate.jobs.parse.InputLimits(
             maxRecordBytes, maxStringBytes, maxTags, minEventTime, skew.toMillis());
     double threshold = c.get(BurnrateOptions.ANOMALY_THRESHOLD);
     require(

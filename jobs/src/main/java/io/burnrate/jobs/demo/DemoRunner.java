@@ -175,7 +175,7 @@ public final class DemoRunner {
       try (SqlRunner sql =
           new SqlRunner(
               CatalogConfig.hadoop(warehouse),
-              io.burnrate.jobs.cost.SharedCost.Policy.WEIGHTED,
+              io.burnrate.jobs.allocation.SharedCost.Policy.WEIGHTED,
               io.burnrate.jobs.onprem.Sites.fromFile(sitesFile))) {
         for (String q : DemoQueries.ALL) {
           out.println();

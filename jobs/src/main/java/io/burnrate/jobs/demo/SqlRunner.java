@@ -3,7 +3,7 @@ package io.burnrate.jobs.demo;
 import io.burnrate.connectors.billing.BillingViews;
 import io.burnrate.connectors.iceberg.CatalogConfig;
 import io.burnrate.connectors.iceberg.IcebergTables;
-import io.burnrate.jobs.cost.SharedCost;
+import io.burnrate.jobs.allocation.SharedCost;
 import io.burnrate.jobs.onprem.Payback;
 import io.burnrate.jobs.onprem.Sites;
 import java.util.ArrayList;

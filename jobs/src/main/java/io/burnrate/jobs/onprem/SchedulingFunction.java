@@ -1,9 +1,8 @@
 package io.burnrate.jobs.onprem;
 
-import io.burnrate.jobs.detection.Ids;
-import io.burnrate.jobs.detection.Resolutions;
-import io.burnrate.jobs.pipeline.NodeCostFunction;
-import io.burnrate.jobs.pipeline.QuietTimers;
+import io.burnrate.jobs.alerting.Ids;
+import io.burnrate.jobs.alerting.QuietTimers;
+import io.burnrate.jobs.alerting.Resolutions;
 import io.burnrate.jobs.pricing.PriceHistory;
 import io.burnrate.jobs.pricing.PriceUpdate;
 import io.burnrate.schemas.model.Action;
@@ -23,7 +22,7 @@ import org.apache.flink.util.Collector;
  * that runs in an expensive hour, one {@code reschedule} action with the hour to move it to and the
  * savings: on owned GPUs by the site's time-of-use tariff (on the energy part of the cost), on spot
  * capacity by the spot prices published for its instance type over the last week (prices are the
- * broadcast {@link NodeCostFunction#PRICES}). The action resolves when the workload runs in a cheap
+ * broadcast {@link PriceHistory#PRICES}). The action resolves when the workload runs in a cheap
  * hour or ends.
  */
 public final class SchedulingFunction
@@ -71,7 +70,7 @@ public final class SchedulingFunction
       unit = site.currency() + "/kWh (" + site.tariff().zone() + " tariff)";
     } else if ("spot".equals(w.capacityType) && w.instanceType != null) {
       ReadOnlyBroadcastState<String, PriceHistory> prices =
-          ctx.getBroadcastState(NodeCostFunction.PRICES);
+          ctx.getBroadcastState(PriceHistory.PRICES);
       PriceHistory h = prices.get(PriceHistory.key(w.instanceType, "spot", w.region));
       if (h == null) {
         h = prices.get(PriceHistory.key(w.instanceType, "spot", "*"));
@@ -96,12 +95,12 @@ public final class SchedulingFunction
   @Override
   public void processBroadcastElement(PriceUpdate u, Context ctx, Collector<Action> out)
       throws Exception {
-    PriceHistory h = ctx.getBroadcastState(NodeCostFunction.PRICES).get(u.key());
+    PriceHistory h = ctx.getBroadcastState(PriceHistory.PRICES).get(u.key());
     if (h == null) {
       h = new PriceHistory();
     }
     h.put(u);
-    ctx.getBroadcastState(NodeCostFunction.PRICES).put(u.key(), h);
+    ctx.getBroadcastState(PriceHistory.PRICES).put(u.key(), h);
   }
 
   @Override

@@ -8,6 +8,8 @@ import io.burnrate.connectors.kafka.BurnrateKafka;
 import io.burnrate.connectors.kafka.JsonRecordSerializer;
 import io.burnrate.connectors.kafka.RawRecord;
 import io.burnrate.jobs.config.JobConfig;
+import io.burnrate.jobs.eventtime.EndOfInputWatermark;
+import io.burnrate.jobs.eventtime.SourceEventTime;
 import io.burnrate.jobs.pricing.RateCard;
 import io.burnrate.schemas.Topics;
 import io.burnrate.schemas.iceberg.TableSchemas;

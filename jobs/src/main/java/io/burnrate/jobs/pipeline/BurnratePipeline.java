@@ -1,17 +1,31 @@
 package io.burnrate.jobs.pipeline;
 
 import io.burnrate.connectors.kafka.RawRecord;
-import io.burnrate.jobs.cost.PodMinute;
-import io.burnrate.jobs.detect.DetectorConfig;
-import io.burnrate.jobs.detection.DetectionSettings;
-import io.burnrate.jobs.detection.DetectionSteps;
+import io.burnrate.jobs.allocation.K8sToNodeEvents;
+import io.burnrate.jobs.allocation.NodeCostFunction;
+import io.burnrate.jobs.allocation.NodeEvent;
+import io.burnrate.jobs.allocation.PodMinute;
+import io.burnrate.jobs.allocation.PodProgressJoin;
+import io.burnrate.jobs.allocation.WorkloadAcc;
+import io.burnrate.jobs.allocation.WorkloadWindows;
+import io.burnrate.jobs.anomalies.AnomalyFunction;
+import io.burnrate.jobs.anomalies.AnomalySeries;
+import io.burnrate.jobs.anomalies.DetectorConfig;
+import io.burnrate.jobs.anomalies.SeriesPoint;
+import io.burnrate.jobs.config.DetectionSettings;
+import io.burnrate.jobs.eventtime.OutsideEventTime;
+import io.burnrate.jobs.eventtime.SourceEventTime;
 import io.burnrate.jobs.onprem.SchedulingFunction;
 import io.burnrate.jobs.onprem.Sites;
+import io.burnrate.jobs.parse.InputLimits;
+import io.burnrate.jobs.parse.ParseFunction;
+import io.burnrate.jobs.pricing.PriceHistory;
 import io.burnrate.jobs.pricing.PriceUpdate;
 import io.burnrate.jobs.pricing.PriceUpdateParser;
 import io.burnrate.jobs.pricing.RateCard;
 import io.burnrate.jobs.reconcile.BillingCharge;
 import io.burnrate.jobs.reconcile.BillingCharges;
+import io.burnrate.jobs.reconcile.ReconcileFunction;
 import io.burnrate.jobs.reconcile.Reconciliation;
 import io.burnrate.jobs.reconcile.ResourceIds;
 import io.burnrate.jobs.training.TrainingConfig;
@@ -231,7 +245,7 @@ public final class BurnratePipeline {
         samples
             .union(k8sNodeEvents)
             .keyBy(NodeEvent::nodeKey)
-            .connect(priceUpdates.broadcast(NodeCostFunction.PRICES))
+            .connect(priceUpdates.broadcast(PriceHistory.PRICES))
             .process(
                 new NodeCostFunction(
                     s.rateCard(),
@@ -360,7 +374,7 @@ public final class BurnratePipeline {
             .uid("deferrable-windows")
             .name("deferrable workloads")
             .keyBy(TrainingFunction::key)
-            .connect(priceUpdates.broadcast(NodeCostFunction.PRICES))
+            .connect(priceUpdates.broadcast(PriceHistory.PRICES))
             .process(
                 new SchedulingFunction(s.sites(), Duration.ofMinutes(15).toMillis()),
                 TypeInformation.of(Action.class))

@@ -3,6 +3,9 @@ package io.burnrate.jobs.pricing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 
 /**
  * The prices published for one (instance type, capacity type, region), ordered by valid-from. The
@@ -10,6 +13,14 @@ import java.util.Locale;
  * broadcast state by the allocation step.
  */
 public class PriceHistory {
+  /**
+   * The broadcast state of published prices (key: {@link #key}), shared by every step that prices a
+   * node-hour (allocation, on-prem scheduling).
+   */
+  public static final MapStateDescriptor<String, PriceHistory> PRICES =
+      new MapStateDescriptor<>(
+          "rate-card-updates", Types.STRING, TypeInformation.of(PriceHistory.class));
+
   public List<PriceUpdate> versions = new ArrayList<>();
 
   public PriceHistory() {}

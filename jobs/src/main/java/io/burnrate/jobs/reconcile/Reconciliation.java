@@ -1,6 +1,6 @@
 package io.burnrate.jobs.reconcile;
 
-import io.burnrate.jobs.cost.HourSettlement;
+import io.burnrate.jobs.allocation.HourSettlement;
 import io.burnrate.schemas.iceberg.TableSchemas;
 import io.burnrate.schemas.model.CostAllocation;
 import io.burnrate.schemas.model.CostWindow;

@@ -1,10 +1,10 @@
 package io.burnrate.jobs.rules;
 
-import io.burnrate.jobs.detection.AlertLatency;
-import io.burnrate.jobs.detection.Ids;
-import io.burnrate.jobs.detection.Resolutions;
-import io.burnrate.jobs.detection.WindowShape;
-import io.burnrate.jobs.pipeline.QuietTimers;
+import io.burnrate.jobs.alerting.AlertLatency;
+import io.burnrate.jobs.alerting.Ids;
+import io.burnrate.jobs.alerting.QuietTimers;
+import io.burnrate.jobs.alerting.Resolutions;
+import io.burnrate.jobs.alerting.WindowShape;
 import io.burnrate.jobs.rules.RuleEvaluator.Transition;
 import io.burnrate.schemas.model.Alert;
 import io.burnrate.schemas.model.CostWindow;

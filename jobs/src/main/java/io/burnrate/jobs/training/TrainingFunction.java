@@ -1,8 +1,8 @@
 package io.burnrate.jobs.training;
 
-import io.burnrate.jobs.detection.AlertLatency;
-import io.burnrate.jobs.detection.Ids;
-import io.burnrate.jobs.pipeline.QuietTimers;
+import io.burnrate.jobs.alerting.AlertLatency;
+import io.burnrate.jobs.alerting.Ids;
+import io.burnrate.jobs.alerting.QuietTimers;
 import io.burnrate.schemas.model.Action;
 import io.burnrate.schemas.model.Alert;
 import io.burnrate.schemas.model.CostWindow;

@@ -1,10 +1,10 @@
 package io.burnrate.jobs.actions;
 
-import static io.burnrate.jobs.detection.Windows.MINUTE;
-import static io.burnrate.jobs.detection.Windows.T0;
+import static io.burnrate.jobs.alerting.Windows.MINUTE;
+import static io.burnrate.jobs.alerting.Windows.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.burnrate.jobs.detection.Windows;
+import io.burnrate.jobs.alerting.Windows;
 import io.burnrate.jobs.pricing.RateCard;
 import io.burnrate.schemas.model.Action;
 import io.burnrate.schemas.model.CostWindow;

@@ -175,7 +175,7 @@ class OwnedSiteITCase {
     try (io.burnrate.jobs.demo.SqlRunner sql =
         new io.burnrate.jobs.demo.SqlRunner(
             cfg.iceberg,
-            io.burnrate.jobs.cost.SharedCost.Policy.WEIGHTED,
+            io.burnrate.jobs.allocation.SharedCost.Policy.WEIGHTED,
             io.burnrate.jobs.onprem.Sites.fromFile(tmp.resolve("sites.json")))) {
       for (String q : io.burnrate.jobs.demo.DemoQueries.ALL) {
         assertThat(sql.query(q).columns()).as(q).isNotEmpty();

@@ -135,7 +135,7 @@ class PipelineEndToEndITCase {
   void everyInputRecordIsRead() {
     long read = 0;
     for (Map.Entry<String, Object> e : result.getAllAccumulatorResults().entrySet()) {
-      if (e.getKey().startsWith(io.burnrate.jobs.pipeline.ParseFunction.INPUT_RECORDS)) {
+      if (e.getKey().startsWith(io.burnrate.jobs.parse.ParseFunction.INPUT_RECORDS)) {
         read += ((Number) e.getValue()).longValue();
       }
     }
@@ -385,8 +385,8 @@ class PipelineEndToEndITCase {
       expected = ((Number) support.get(0).getField(0)).doubleValue();
     }
     assertThat(expected).isPositive();
-    for (io.burnrate.jobs.cost.SharedCost.Policy policy :
-        io.burnrate.jobs.cost.SharedCost.Policy.values()) {
+    for (io.burnrate.jobs.allocation.SharedCost.Policy policy :
+        io.burnrate.jobs.allocation.SharedCost.Policy.values()) {
       try (io.burnrate.jobs.demo.SqlRunner sql =
           new io.burnrate.jobs.demo.SqlRunner(cfg(), policy)) {
         var rows = sql.query("SELECT team, shared_cost FROM shared_cost_allocation").rows();
@@ -394,12 +394,12 @@ class PipelineEndToEndITCase {
         assertThat(total)
             .as(policy.name())
             .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6));
-        if (policy == io.burnrate.jobs.cost.SharedCost.Policy.NONE) {
+        if (policy == io.burnrate.jobs.allocation.SharedCost.Policy.NONE) {
           assertThat(rows).hasSize(1);
         } else {
           assertThat(rows).as(policy.name()).hasSizeGreaterThan(1);
         }
-        if (policy == io.burnrate.jobs.cost.SharedCost.Policy.EVEN) {
+        if (policy == io.burnrate.jobs.allocation.SharedCost.Policy.EVEN) {
           assertThat(
                   rows.stream()
                       .mapToDouble(r -> ((Number) r.getField(1)).doubleValue())

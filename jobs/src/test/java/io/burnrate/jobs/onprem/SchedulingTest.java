@@ -2,7 +2,6 @@ package io.burnrate.jobs.onprem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.burnrate.jobs.pipeline.NodeCostFunction;
 import io.burnrate.jobs.pricing.PriceHistory;
 import io.burnrate.jobs.pricing.PriceUpdate;
 import io.burnrate.schemas.model.Action;
@@ -69,7 +68,7 @@ class SchedulingTest {
         new KeyedBroadcastOperatorTestHarness<>(
             new CoBroadcastWithKeyedOperator<>(
                 new SchedulingFunction(new Sites(Map.of("lab", LAB)), 15 * 60_000L),
-                List.of(NodeCostFunction.PRICES)),
+                List.of(PriceHistory.PRICES)),
             (CostWindow w) -> w.workload,
             Types.STRING,
             1,

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.burnrate.connectors.kafka.RawRecord;
-import io.burnrate.jobs.cost.HourAcc;
-import io.burnrate.jobs.cost.MinuteUsage;
-import io.burnrate.jobs.cost.NodeMeta;
-import io.burnrate.jobs.cost.PodMinute;
-import io.burnrate.jobs.cost.PodSpan;
-import io.burnrate.jobs.cost.UtilAcc;
+import io.burnrate.jobs.allocation.HourAcc;
+import io.burnrate.jobs.allocation.Increments;
+import io.burnrate.jobs.allocation.MinuteUsage;
+import io.burnrate.jobs.allocation.NodeMeta;
+import io.burnrate.jobs.allocation.PodMinute;
+import io.burnrate.jobs.allocation.PodSpan;
+import io.burnrate.jobs.allocation.ProgressState;
+import io.burnrate.jobs.allocation.UtilAcc;
+import io.burnrate.jobs.allocation.WorkloadAcc;
+import io.burnrate.jobs.anomalies.SeriesPoint;
 import io.burnrate.schemas.model.CostAllocation;
 import io.burnrate.schemas.model.CostWindow;
 import io.burnrate.schemas.model.DeadLetter;
@@ -75,9 +79,9 @@ class PojoSerializationTest {
         io.burnrate.schemas.model.BudgetStatus.class,
         io.burnrate.jobs.rules.RuleState.class,
         io.burnrate.jobs.rules.SeriesRules.class,
-        io.burnrate.jobs.budget.BudgetTracker.class,
-        io.burnrate.jobs.budget.BudgetControl.class,
-        io.burnrate.jobs.budget.BudgetCharge.class,
+        io.burnrate.jobs.budgets.BudgetTracker.class,
+        io.burnrate.jobs.budgets.BudgetControl.class,
+        io.burnrate.jobs.budgets.BudgetCharge.class,
         io.burnrate.jobs.actions.ActionState.class);
   }
 

@@ -21,7 +21,8 @@ class ReconciliationTest {
     rows.add(row(hourStart, "pod", "ml/a", 4 * 3600.0, price));
     rows.add(row(hourStart, "pod", "ml/b", 2 * 3600.0, price));
     rows.add(row(hourStart, "idle", null, 2 * 3600.0, price));
-    io.burnrate.jobs.cost.HourSettlement.split(rows, price == null ? null : new BigDecimal(price));
+    io.burnrate.jobs.allocation.HourSettlement.split(
+        rows, price == null ? null : new BigDecimal(price));
     return rows;
   }
 

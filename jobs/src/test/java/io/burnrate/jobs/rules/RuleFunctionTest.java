@@ -1,12 +1,12 @@
 package io.burnrate.jobs.rules;
 
-import static io.burnrate.jobs.detection.Windows.MINUTE;
-import static io.burnrate.jobs.detection.Windows.T0;
-import static io.burnrate.jobs.detection.Windows.workload;
+import static io.burnrate.jobs.alerting.Windows.MINUTE;
+import static io.burnrate.jobs.alerting.Windows.T0;
+import static io.burnrate.jobs.alerting.Windows.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.burnrate.jobs.detection.AlertLatency;
-import io.burnrate.jobs.detection.Windows;
+import io.burnrate.jobs.alerting.AlertLatency;
+import io.burnrate.jobs.alerting.Windows;
 import io.burnrate.schemas.model.Alert;
 import io.burnrate.schemas.model.CostWindow;
 import java.time.Duration;

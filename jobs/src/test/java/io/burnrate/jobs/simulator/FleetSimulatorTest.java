@@ -84,7 +84,7 @@ class FleetSimulatorTest {
           billed.merge(b.chargeCategory, b.billedCost, Double::sum);
         }
         case Topics.CONFIG_BUDGETS ->
-            assertThat(new io.burnrate.jobs.budget.BudgetParser("UTC").parse(r.value(), "b").id)
+            assertThat(new io.burnrate.jobs.budgets.BudgetParser("UTC").parse(r.value(), "b").id)
                 .isEqualTo(r.key());
         default -> {
           K8sObject o = k8s.parse(r.value(), r.timestamp());

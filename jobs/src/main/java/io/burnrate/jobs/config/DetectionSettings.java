@@ -1,0 +1,34 @@
+package io.burnrate.jobs.config;
+
+import io.burnrate.jobs.pricing.RateCard;
+import io.burnrate.jobs.rules.RuleConfig;
+import io.burnrate.schemas.model.Budget;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What the detection steps need: the rules' settings, the bootstrap budgets (already validated),
+ * the default time zone of budgets, the rate card (for savings), how long a silent series is kept,
+ * and the dead-letter payload limit.
+ */
+public record DetectionSettings(
+    RuleConfig rules,
+    List<Budget> bootstrapBudgets,
+    String budgetTimeZone,
+    RateCard rateCard,
+    Duration seriesTimeout,
+    int dlqMaxPayloadBytes)
+    implements Serializable {
+
+  /** Built-in rules, no bootstrap budgets, UTC, the bundled rate card. */
+  public static DetectionSettings defaults() {
+    return new DetectionSettings(
+        RuleConfig.defaults(100.0),
+        List.of(),
+        "UTC",
+        RateCard.bundled(),
+        Duration.ofMinutes(15),
+        16 * 1024);
+  }
+}
