@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -85,13 +86,17 @@ public final class PostgresServer implements AutoCloseable {
 
   /**
    * Starts a server whose files live in a new folder under {@code java.io.tmpdir} (not under a
-   * JUnit {@code @TempDir}, which only its owner can enter), deleted by {@link #close}.
+   * JUnit {@code @TempDir}, which only its owner can enter), deleted by {@link #close}. Run as
+   * root, the server runs as the {@code postgres} user, which must be able to enter every folder
+   * above its files: when the checkout (and so {@code java.io.tmpdir}, under {@code target/}) sits
+   * under a folder only its owner can enter, such as {@code /root}, the files go to the system's
+   * temporary folder ({@code $TMPDIR}, else {@code /tmp}) instead.
    */
   public PostgresServer() throws IOException, InterruptedException {
     this.binDir =
         binDir().orElseThrow(() -> new IllegalStateException("PostgreSQL is not installed"));
     this.asPostgresUser = "root".equals(System.getProperty("user.name"));
-    this.home = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "pg");
+    this.home = Files.createTempDirectory(parentFolder(asPostgresUser), "pg");
     this.dataDir = home.resolve("data");
     byte[] random = new byte[16];
     new SecureRandom().nextBytes(random);
@@ -135,6 +140,40 @@ public final class PostgresServer implements AutoCloseable {
         "start");
     shutdownHook = new Thread(this::stopQuietly, "postgres-stop");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /** Where the server's folder goes: a folder the server's own user can reach. */
+  static Path parentFolder(boolean asPostgresUser) throws IOException {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+    if (!asPostgresUser || enterableByOthers(tmp)) {
+      return tmp;
+    }
+    Path system = Path.of(System.getenv().getOrDefault("TMPDIR", "/tmp")).toAbsolutePath();
+    if (system.equals(tmp) || !enterableByOthers(system)) {
+      system = Path.of("/tmp");
+    }
+    if (!enterableByOthers(system)) {
+      throw new IllegalStateException(
+          "the postgres user cannot enter "
+              + tmp
+              + " nor "
+              + system
+              + ": give the test a temporary folder every user can enter (-Dtest.tmpdir=...)");
+    }
+    return system;
+  }
+
+  /** Every folder from the root down to {@code dir} lets other users pass through. */
+  static boolean enterableByOthers(Path dir) throws IOException {
+    for (Path p = dir; p != null; p = p.getParent()) {
+      if (!Files.exists(p)) {
+        continue;
+      }
+      if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void run(Path log, String tool, String... args) throws IOException, InterruptedException {

@@ -166,6 +166,7 @@ class OwnedNodeCostTest extends BurnrateTestBase {
     ownedNode("elsewhere");
     telemetry();
     harness.processWatermark(H6 + HOUR - 1);
+    assertThat(allocations()).as("the hour is still allocated, unpriced").isNotEmpty();
     for (CostAllocation a : allocations()) {
       assertThat(a.cost).isNull();
       assertThat(a.costBasis).isEqualTo(CostWindow.BASIS_UNPRICED);

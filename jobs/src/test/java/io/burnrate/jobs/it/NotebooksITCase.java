@@ -241,12 +241,16 @@ class NotebooksITCase {
     } else {
       missing.addAll(missingPythonPackages(python(nbconvert)));
     }
-    Assumptions.assumeTrue(
-        missing.isEmpty(),
+    String why =
         "Jupyter is not installed, the notebooks were not executed (their SQL cells were): missing"
             + " the Debian packages "
             + String.join(", ", missing)
-            + " (.ci/run installs them)");
+            + " (.ci/run installs them)";
+    // required in CI, like the Prometheus and PostgreSQL tests; skipped on a developer machine
+    if (System.getenv("CI") != null) {
+      assertThat(missing).as(why).isEmpty();
+    }
+    Assumptions.assumeTrue(missing.isEmpty(), why);
 
     Path out = Files.createDirectories(tmp.resolve("executed"));
     Path argFile = javaArgFile();

@@ -192,6 +192,7 @@ class PipelineEndToEndITCase {
   @Test
   void alertsLandInKafkaAndIcebergOnceEach() throws Exception {
     List<JsonNode> kafkaAlerts = IntegrationEnv.readCommitted(kafka, Topics.ALERTS);
+    assertThat(kafkaAlerts).as("the fleet's idle and wasteful workloads raise alerts").isNotEmpty();
     Set<String> ids = new HashSet<>();
     for (JsonNode a : kafkaAlerts) {
       assertThat(ids.add(a.get("id").asText())).as("duplicate alert %s", a).isTrue();

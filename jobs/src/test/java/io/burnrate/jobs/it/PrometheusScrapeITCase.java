@@ -132,8 +132,11 @@ class PrometheusScrapeITCase {
                   Duration.ofMinutes(3));
           assertThat(labels(cost, "cluster")).contains("sim-cluster");
           assertThat(labels(cost, "team")).isNotEmpty();
-          assertThat(value(await(api, "sum(burnrate_idle_cost_per_hour)", Duration.ofMinutes(1))))
-              .isGreaterThanOrEqualTo(0);
+          // the simulated fleet leaves GPUs idle: idle dollars are a positive figure, not just
+          // present
+          assertThat(
+                  value(await(api, "sum(burnrate_idle_cost_per_hour) > 0", Duration.ofMinutes(2))))
+              .isGreaterThan(0);
           JsonNode budget =
               await(api, "max by (budget) (burnrate_budget_used_percent)", Duration.ofMinutes(2));
           assertThat(value(budget)).isGreaterThan(0);

@@ -53,7 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code .ci/run} command); {@code burnrate.job.jar} and {@code burnrate.flink.lib} name the jar
  * and the lib folder.
  */
-class StandaloneClusterIT {
+class StandaloneClusterITCase {
   private static final Instant START = Instant.parse("2026-03-02T08:00:00Z");
   private static final Duration SPAN = Duration.ofMinutes(120);
   private static final Duration WAIT = Duration.ofMinutes(4);
