@@ -15,7 +15,7 @@ first query, answering one statement after the other (one JSON line each). Envir
 
 ``BURNRATE_SQL_CMD``
     the command that runs ``burnrate sql`` (default: ``<repository>/burnrate sql``); e.g.
-    ``java -cp ... io.burnrate.jobs.cli.BurnrateCli sql``
+    ``java -cp ... io.burnrate.tools.cli.BurnrateCli sql``
 ``BURNRATE_WAREHOUSE``
     the warehouse folder (default: ``<repository>/burnrate-demo/warehouse``, what
     ``./burnrate demo`` writes)

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 W=${1:-$(mktemp -d)}
 mkdir -p "$W/data"
 ./burnrate --version >/dev/null # builds on first use
-CP=$(cat jobs/target/runtime-classpath.txt)
+CP=$(cat tools/target/runtime-classpath.txt)
 cat > "$W/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1

@@ -2,7 +2,6 @@ package io.burnrate.jobs.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.burnrate.jobs.publish.NdjsonPublisher;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -67,14 +66,5 @@ class RunConsoleTest {
             "kafka-topics.sh --bootstrap-server k:9092 --create --topic burnrate.telemetry.gpu"
                 + " --partitions 4 && kafka-topics.sh --bootstrap-server k:9092 --create --topic"
                 + " burnrate.config.budgets --partitions 1 --config cleanup.policy=compact");
-  }
-
-  @Test
-  void aFileNamesItsTopic() {
-    assertThat(NdjsonPublisher.topicOf(Path.of("d/burnrate.telemetry.gpu.ndjson.gz")))
-        .isEqualTo("burnrate.telemetry.gpu");
-    assertThat(NdjsonPublisher.topicOf(Path.of("burnrate.k8s.events.jsonl")))
-        .isEqualTo("burnrate.k8s.events");
-    assertThat(NdjsonPublisher.topicOf(Path.of("dcgm-day1.ndjson"))).isNull();
   }
 }

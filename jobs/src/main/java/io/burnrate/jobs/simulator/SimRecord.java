@@ -1,4 +1,0 @@
-package io.burnrate.jobs.simulator;
-
-/** One record the simulator produces: its topic, key, JSON value and event time. */
-public record SimRecord(String topic, String key, byte[] value, long timestamp) {}

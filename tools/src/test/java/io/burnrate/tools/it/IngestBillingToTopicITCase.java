@@ -1,0 +1,81 @@
+package io.burnrate.tools.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.burnrate.schemas.Topics;
+import io.burnrate.schemas.model.BillingLineItem;
+import io.burnrate.schemas.parse.BillingRowParser;
+import io.burnrate.tools.cli.IngestBilling;
+import io.burnrate.tools.demo.EmbeddedKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./burnrate ingest-billing --to-topic} against a real broker on loopback: every usable row
+ * lands on {@code burnrate.billing.focus} as FOCUS JSON the job's parser reads back with its
+ * provenance, every bad row on {@code burnrate.dlq} naming the file and row.
+ */
+class IngestBillingToTopicITCase {
+  @TempDir Path tmp;
+
+  @Test
+  void rowsToTheBillingTopicAndDeadLettersToTheDlq() throws Exception {
+    Path from = Files.createDirectories(tmp.resolve("billing"));
+    Files.writeString(
+        from.resolve("cur-2026-03.csv"),
+        "bill_payer_account_id,line_item_line_item_type,line_item_usage_start_date,"
+            + "line_item_usage_end_date,line_item_unblended_cost,pricing_term,"
+            + "product_instance_type,line_item_resource_id,resource_tags\n"
+            + "111122223333,Usage,2026-03-01 00:00:00,2026-03-01 01:00:00,32.7726,OnDemand,"
+            + "p4d.24xlarge,i-0gpu1,\"{\"\"user_team\"\":\"\"vision\"\"}\"\n"
+            + "111122223333,Usage,2026-03-01 01:00:00,2026-03-01 02:00:00,12.5,Spot,"
+            + "g5.12xlarge,i-0gpu2,{}\n"
+            + "111122223333,Credit,2026-03-01 00:00:00,2026-04-01 00:00:00,-20,,,NULL,\n"
+            + "111122223333,Usage,2026-03-01 02:00:00,2026-03-01 03:00:00,abc,OnDemand,,,\n");
+    try (EmbeddedKafka kafka = IntegrationEnv.kafka(tmp.resolve("kafka"), 2)) {
+      int code =
+          IngestBilling.run(
+              "--from",
+              from.toString(),
+              "--warehouse",
+              tmp.resolve("warehouse").toString(),
+              "--to-topic",
+              "--bootstrap-servers",
+              kafka.bootstrapServers(),
+              "--tmp-dir",
+              tmp.resolve("work").toString());
+      assertThat(code).isZero();
+
+      BillingRowParser parser = new BillingRowParser();
+      List<BillingLineItem> rows = new ArrayList<>();
+      for (JsonNode n : IntegrationEnv.readCommitted(kafka, Topics.BILLING_FOCUS)) {
+        rows.add(parser.parseJson(IntegrationEnv.MAPPER.writeValueAsBytes(n)));
+      }
+      assertThat(rows).hasSize(3);
+      BillingLineItem gpu =
+          rows.stream().filter(b -> "i-0gpu1".equals(b.resourceId)).findFirst().orElseThrow();
+      assertThat(gpu.billedCost).isEqualTo(32.7726);
+      assertThat(gpu.sourceFormat).isEqualTo("cur-2.0");
+      assertThat(gpu.instanceType).isEqualTo("p4d.24xlarge");
+      assertThat(gpu.pricingCategory).isEqualTo("Standard");
+      assertThat(gpu.tags).containsEntry("user_team", "vision");
+      assertThat(gpu.sourceObject).endsWith("/billing/cur-2026-03.csv");
+      assertThat(gpu.sourceRow).isEqualTo(1);
+      assertThat(gpu.deliveryId).startsWith("files-");
+      assertThat(gpu.billingAccountSlice).isEqualTo("111122223333/2026-03");
+      assertThat(rows).anyMatch(b -> "Credit".equals(b.chargeCategory) && b.billedCost == -20);
+
+      List<JsonNode> dlq = IntegrationEnv.readCommitted(kafka, Topics.DLQ);
+      assertThat(dlq).hasSize(1);
+      assertThat(dlq.get(0).get("reason").asText()).isEqualTo("invalid_value");
+      assertThat(dlq.get(0).get("detail").asText()).contains("line_item_unblended_cost", "abc");
+      assertThat(dlq.get(0).get("source_topic").asText()).endsWith("/billing/cur-2026-03.csv");
+      assertThat(dlq.get(0).get("source_offset").asLong()).isEqualTo(4);
+    }
+  }
+}
