@@ -57,6 +57,7 @@ class ArchitectureTest {
             "io.burnrate.jobs.parse..",
             "io.burnrate.jobs.eventtime..",
             "io.burnrate.jobs.pricing..",
+            "io.burnrate.jobs.lake..",
             "io.burnrate.jobs.metrics..")
         .whereLayer("launch")
         .mayNotBeAccessedByAnyLayer()

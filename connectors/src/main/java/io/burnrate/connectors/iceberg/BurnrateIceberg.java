@@ -25,9 +25,9 @@ import org.apache.iceberg.flink.sink.IcebergSink;
  * one writer handles easily, and one writer also writes fewer, larger files.
  *
  * <pre>{@code
- * BurnrateIceberg.append(windows, RowMappers::window, catalog,
- *     TableSchemas.WORKLOAD_WINDOWS, TableSchemas.WORKLOAD_WINDOWS_SCHEMA,
- *     TableSchemas.WORKLOAD_WINDOWS_SPEC, "workload-windows");
+ * BurnrateIceberg.append(lineItems, BillingRowData::of, catalog,
+ *     TableSchemas.BILLING_LINE_ITEMS, TableSchemas.BILLING_LINE_ITEMS_SCHEMA,
+ *     TableSchemas.BILLING_LINE_ITEMS_SPEC, "iceberg-billing-line-items");
  * }</pre>
  */
 public final class BurnrateIceberg {

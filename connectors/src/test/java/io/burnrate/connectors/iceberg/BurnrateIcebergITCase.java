@@ -255,7 +255,7 @@ class BurnrateIcebergITCase {
     env.enableCheckpointing(200);
     BurnrateIceberg.append(
         env.fromData(allocs),
-        RowMappers::allocation,
+        ExpectedRows::allocation,
         catalog,
         TableSchemas.COST_ALLOCATIONS,
         TableSchemas.COST_ALLOCATIONS_SCHEMA,
@@ -263,7 +263,7 @@ class BurnrateIcebergITCase {
         "it-allocations");
     BurnrateIceberg.append(
         env.fromData(wins),
-        RowMappers::window,
+        ExpectedRows::window,
         catalog,
         TableSchemas.WORKLOAD_WINDOWS,
         TableSchemas.WORKLOAD_WINDOWS_SCHEMA,

@@ -79,7 +79,7 @@ class IcebergEndOfInputAfterRestoreITCase {
     env.enableCheckpointing(1000);
     BurnrateIceberg.append(
         env.fromData(wins).setParallelism(1).map(new FailAtTheEnd(wins.size())).setParallelism(1),
-        RowMappers::window,
+        ExpectedRows::window,
         catalog,
         TableSchemas.WORKLOAD_WINDOWS,
         TableSchemas.WORKLOAD_WINDOWS_SCHEMA,

@@ -3,8 +3,8 @@ package io.burnrate.connectors.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.burnrate.connectors.iceberg.ExpectedRows;
 import io.burnrate.connectors.iceberg.JsonRows;
-import io.burnrate.connectors.iceberg.RowMappers;
 import io.burnrate.schemas.iceberg.TableSchemas;
 import io.burnrate.schemas.model.Alert;
 import io.burnrate.schemas.model.CostAllocation;
@@ -14,8 +14,9 @@ import org.apache.flink.table.data.RowData;
 import org.junit.jupiter.api.Test;
 
 /**
- * The history job's reader: a record of an output topic, read back into its table's row, equals the
- * row the analytics job writes directly (RowMappers), for every output and its edge cases.
+ * The one row path into the lake (both jobs): a record of an output topic, read into its table's
+ * row, equals the row mapped field by field by hand (ExpectedRows, the tests' oracle), for every
+ * output and its edge cases.
  */
 class JsonRowsTest {
   private static final Map<String, String> NO_CLUSTER = Map.of("cluster", "");
@@ -25,7 +26,7 @@ class JsonRowsTest {
     JsonRows rows = new JsonRows(TableSchemas.WORKLOAD_WINDOWS_SCHEMA);
     for (var w :
         java.util.List.of(OutputJsonTest.fullWindow(), OutputJsonTest.unpricedIdleWindow())) {
-      assertThat(rows.toRow(OutputJson.costWindow(w))).isEqualTo(RowMappers.window(w));
+      assertThat(rows.toRow(OutputJson.costWindow(w))).isEqualTo(ExpectedRows.window(w));
     }
   }
 
@@ -36,10 +37,10 @@ class JsonRowsTest {
     a.billingDelivery = null;
     assertThat(
             new JsonRows(TableSchemas.COST_ALLOCATIONS_SCHEMA).toRow(OutputJson.costAllocation(a)))
-        .isEqualTo(RowMappers.allocation(a));
+        .isEqualTo(ExpectedRows.allocation(a));
     a = OutputJsonTest.allocation();
     JsonRows rows = new JsonRows(TableSchemas.COST_ALLOCATIONS_SCHEMA);
-    assertThat(rows.toRow(OutputJson.costAllocation(a))).isEqualTo(RowMappers.allocation(a));
+    assertThat(rows.toRow(OutputJson.costAllocation(a))).isEqualTo(ExpectedRows.allocation(a));
   }
 
   @Test
@@ -47,14 +48,14 @@ class JsonRowsTest {
     JsonRows rows = new JsonRows(TableSchemas.ALERTS_SCHEMA, NO_CLUSTER);
     for (String status : java.util.List.of("firing", "resolved")) {
       Alert a = OutputJsonTest.alert(status);
-      assertThat(rows.toRow(OutputJson.alert(a))).isEqualTo(RowMappers.alert(a));
+      assertThat(rows.toRow(OutputJson.alert(a))).isEqualTo(ExpectedRows.alert(a));
     }
     Alert global = OutputJsonTest.alert("firing"); // a global budget's alert: no cluster label
     global.labels.remove("cluster");
     global.labels.put("threshold", "50"); // a budget alert's label beside its evidence's number
     global.score = Double.NaN;
     RowData row = rows.toRow(OutputJson.alert(global));
-    assertThat(row).isEqualTo(RowMappers.alert(global));
+    assertThat(row).isEqualTo(ExpectedRows.alert(global));
     assertThat(row.getString(5).toString()).isEmpty();
   }
 
@@ -62,14 +63,14 @@ class JsonRowsTest {
   void actionsAndBudgetStatusRoundTrip() {
     var a = OutputJsonTest.action();
     JsonRows actions = new JsonRows(TableSchemas.ACTIONS_SCHEMA, NO_CLUSTER);
-    assertThat(actions.toRow(OutputJson.action(a))).isEqualTo(RowMappers.action(a));
+    assertThat(actions.toRow(OutputJson.action(a))).isEqualTo(ExpectedRows.action(a));
     a.cluster = null; // a global budget's escalation
     a.resolvedAt = a.openedAt + 60_000;
-    assertThat(actions.toRow(OutputJson.action(a))).isEqualTo(RowMappers.action(a));
+    assertThat(actions.toRow(OutputJson.action(a))).isEqualTo(ExpectedRows.action(a));
     var b = OutputJsonTest.budgetStatus();
     b.projectedBreachAt = b.periodStart + 1_800_000;
     JsonRows status = new JsonRows(TableSchemas.BUDGET_STATUS_SCHEMA);
-    assertThat(status.toRow(OutputJson.budgetStatus(b))).isEqualTo(RowMappers.budgetStatus(b));
+    assertThat(status.toRow(OutputJson.budgetStatus(b))).isEqualTo(ExpectedRows.budgetStatus(b));
   }
 
   @Test

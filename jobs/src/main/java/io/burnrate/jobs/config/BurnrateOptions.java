@@ -307,7 +307,7 @@ public final class BurnrateOptions {
           .defaultValue(Duration.ofMinutes(15))
           .withDescription(
               "A workload or node with no window for this long (event time) has ended: its open"
-                  + " rule alerts and actions resolve and its state is released.");
+                  + " rule, training and scheduling alerts and actions resolve and its state is released.");
 
   public static final ConfigOption<String> BUDGETS_FILE =
       key("budgets.file")

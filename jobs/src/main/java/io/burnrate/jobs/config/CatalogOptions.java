@@ -3,7 +3,6 @@ package io.burnrate.jobs.config;
 import io.burnrate.connectors.iceberg.CatalogConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 
@@ -42,19 +41,8 @@ public final class CatalogOptions {
     if (warehouse == null || warehouse.isBlank()) {
       return null;
     }
-    String type = c.get(BurnrateOptions.ICEBERG_CATALOG_TYPE).trim().toLowerCase(Locale.ROOT);
     CatalogConfig.Type t =
-        switch (type) {
-          case "hadoop" -> CatalogConfig.Type.HADOOP;
-          case "jdbc" -> CatalogConfig.Type.JDBC;
-          case "rest" -> CatalogConfig.Type.REST;
-          default ->
-              throw new IllegalArgumentException(
-                  BurnrateOptions.ICEBERG_CATALOG_TYPE.key()
-                      + ": must be 'hadoop', 'jdbc' or 'rest', got '"
-                      + type
-                      + "'");
-        };
+        JobConfig.choice(c, BurnrateOptions.ICEBERG_CATALOG_TYPE, CatalogConfig.Type.class);
     // a REST catalog's warehouse is the server's business (a location, or a warehouse's name in
     // Polaris or Lakekeeper): passed as written; others: a folder becomes a file: URI
     String wh =

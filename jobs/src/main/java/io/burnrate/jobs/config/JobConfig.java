@@ -58,6 +58,24 @@ public final class JobConfig implements Serializable {
 
   public final Mode mode;
 
+  /** How alerts and actions reach Kafka ({@code alerts.delivery}). */
+  public enum AlertsDelivery {
+    /** In the checkpoint's transaction, with everything else. */
+    EXACTLY_ONCE,
+    /** At once, possibly twice after a failure (consumers deduplicate by id). */
+    AT_LEAST_ONCE
+  }
+
+  public final AlertsDelivery alertsDelivery;
+
+  /** Whether idle GPU cost is part of cost per sample ({@code cost.idle-share}). */
+  public enum IdleShare {
+    NONE,
+    PROPORTIONAL
+  }
+
+  public final IdleShare idleShare;
+
   /** The history job's table maintenance, or null ({@code lake.maintenance: false}). */
   public final io.burnrate.connectors.iceberg.LakeMaintenance lakeMaintenance;
 
@@ -97,12 +115,8 @@ public final class JobConfig implements Serializable {
         maxParallelism >= 1 && maxParallelism <= 32768,
         BurnrateOptions.MAX_PARALLELISM.key(),
         "must be between 1 and 32768, got " + maxParallelism);
-    String delivery = c.get(BurnrateOptions.ALERTS_DELIVERY).trim().toLowerCase(Locale.ROOT);
-    require(
-        delivery.equals("exactly-once") || delivery.equals("at-least-once"),
-        BurnrateOptions.ALERTS_DELIVERY.key(),
-        "must be 'exactly-once' or 'at-least-once', got '" + delivery + "'");
-    this.alertsAtLeastOnce = delivery.equals("at-least-once");
+    this.alertsDelivery = choice(c, BurnrateOptions.ALERTS_DELIVERY, AlertsDelivery.class);
+    this.alertsAtLeastOnce = alertsDelivery == AlertsDelivery.AT_LEAST_ONCE;
     this.cluster = nonBlank(c.get(BurnrateOptions.CLUSTER), BurnrateOptions.CLUSTER.key());
     this.labelKeys = List.copyOf(c.get(BurnrateOptions.LABEL_KEYS));
     this.outOfOrderness = c.get(BurnrateOptions.OUT_OF_ORDERNESS);
@@ -141,12 +155,7 @@ public final class JobConfig implements Serializable {
         BurnrateOptions.KAFKA_TXN_TIMEOUT.key(),
         "must be longer than checkpoint.interval");
     this.iceberg = CatalogOptions.from(c);
-    String mode = c.get(BurnrateOptions.JOB_MODE).trim().toLowerCase(Locale.ROOT);
-    require(
-        mode.equals("all") || mode.equals("analytics") || mode.equals("history"),
-        BurnrateOptions.JOB_MODE.key(),
-        "must be 'all', 'analytics' or 'history', got '" + mode + "'");
-    this.mode = Mode.valueOf(mode.toUpperCase(Locale.ROOT));
+    this.mode = choice(c, BurnrateOptions.JOB_MODE, Mode.class);
     require(
         this.mode != Mode.HISTORY || iceberg != null,
         BurnrateOptions.JOB_MODE.key(),
@@ -221,24 +230,16 @@ public final class JobConfig implements Serializable {
     }
     this.anomalyDetector = DetectorConfig.defaults().withAlertThreshold(threshold).withZone(zone);
     require(maxRecordBytes >= 1024, BurnrateOptions.MAX_RECORD_BYTES.key(), "must be >= 1024");
-    String by = c.get(BurnrateOptions.RECONCILE_ALLOCATE_BY).trim().toLowerCase(Locale.ROOT);
-    require(
-        by.equals("effective") || by.equals("billed"),
-        BurnrateOptions.RECONCILE_ALLOCATE_BY.key(),
-        "must be 'effective' or 'billed', got '" + by + "'");
     this.allocateBy =
-        by.equals("billed")
-            ? io.burnrate.jobs.reconcile.Reconciliation.AllocateBy.BILLED
-            : io.burnrate.jobs.reconcile.Reconciliation.AllocateBy.EFFECTIVE;
+        choice(
+            c,
+            BurnrateOptions.RECONCILE_ALLOCATE_BY,
+            io.burnrate.jobs.reconcile.Reconciliation.AllocateBy.class);
     this.unbilledGrace = c.get(BurnrateOptions.RECONCILE_GRACE);
     require(
         unbilledGrace.toMinutes() >= 1, BurnrateOptions.RECONCILE_GRACE.key(), "must be >= 1 min");
-    String idleShare = c.get(BurnrateOptions.IDLE_SHARE).trim().toLowerCase(Locale.ROOT);
-    require(
-        idleShare.equals("none") || idleShare.equals("proportional"),
-        BurnrateOptions.IDLE_SHARE.key(),
-        "must be 'none' or 'proportional', got '" + idleShare + "'");
-    this.idleInCostPerSample = idleShare.equals("proportional");
+    this.idleShare = choice(c, BurnrateOptions.IDLE_SHARE, IdleShare.class);
+    this.idleInCostPerSample = idleShare == IdleShare.PROPORTIONAL;
     String sitesFile = c.get(BurnrateOptions.SITES_FILE);
     if (sitesFile == null) {
       this.sites = io.burnrate.jobs.onprem.Sites.none();
@@ -363,6 +364,33 @@ public final class JobConfig implements Serializable {
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A choice among an enum's constants, written in lower case with dashes ({@code at-least-once}
+   * for {@code AT_LEAST_ONCE}); anything else fails naming the option and the choices.
+   */
+  public static <E extends Enum<E>> E choice(
+      org.apache.flink.configuration.ReadableConfig c,
+      org.apache.flink.configuration.ConfigOption<String> option,
+      Class<E> type) {
+    String value = c.get(option).trim().toLowerCase(Locale.ROOT);
+    List<String> names = new java.util.ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      String name = e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+      if (name.equals(value)) {
+        return e;
+      }
+      names.add("'" + name + "'");
+    }
+    String choices =
+        names.size() == 1
+            ? names.get(0)
+            : String.join(", ", names.subList(0, names.size() - 1))
+                + " or "
+                + names.get(names.size() - 1);
+    throw new IllegalArgumentException(
+        option.key() + ": must be " + choices + ", got '" + value + "'");
   }
 
   private static void require(boolean ok, String key, String message) {

@@ -2,7 +2,7 @@ package io.burnrate.jobs.pipeline;
 
 import io.burnrate.connectors.billing.BillingFileSource;
 import io.burnrate.connectors.iceberg.BurnrateIceberg;
-import io.burnrate.connectors.iceberg.RowMappers;
+import io.burnrate.connectors.iceberg.IcebergTables;
 import io.burnrate.connectors.json.OutputJson;
 import io.burnrate.connectors.kafka.BurnrateKafka;
 import io.burnrate.connectors.kafka.JsonRecordSerializer;
@@ -10,16 +10,25 @@ import io.burnrate.connectors.kafka.RawRecord;
 import io.burnrate.jobs.config.JobConfig;
 import io.burnrate.jobs.eventtime.EndOfInputWatermark;
 import io.burnrate.jobs.eventtime.SourceEventTime;
+import io.burnrate.jobs.lake.Landings;
+import io.burnrate.jobs.lake.OutputRows;
 import io.burnrate.jobs.pricing.RateCard;
 import io.burnrate.schemas.Topics;
 import io.burnrate.schemas.iceberg.TableSchemas;
+import io.burnrate.schemas.model.DeadLetter;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+import org.apache.flink.util.OutputTag;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.iceberg.flink.FlinkSchemaUtil;
 
 /** Wires the production ends around {@link BurnratePipeline}: Kafka in, Kafka and Iceberg out. */
 public final class BurnrateJob {
@@ -163,6 +172,30 @@ public final class BurnrateJob {
     return topic.union(files);
   }
 
+  /**
+   * Lands one output in its table ({@code job.mode: all}); returns what did not fit its table, for
+   * the dead-letter topic.
+   */
+  private static <T> DataStream<DeadLetter> land(
+      DataStream<T> records,
+      SerializableFunction<T, byte[]> json,
+      Landings.Landing l,
+      JobConfig cfg,
+      OutputTag<DeadLetter> unfit) {
+    IcebergTables.ensureTable(cfg.iceberg, l.table(), l.schema(), l.spec());
+    String uid = "iceberg-" + l.uid();
+    SingleOutputStreamOperator<RowData> rows =
+        records
+            .process(
+                new OutputRows<>(l, json, cfg.dlqMaxPayloadBytes, unfit),
+                InternalTypeInfo.of(FlinkSchemaUtil.convert(l.schema())))
+            .uid(uid + "-rows")
+            .name("rows for " + l.table().name());
+    BurnrateIceberg.append(rows, cfg.iceberg, l.table(), uid, null)
+        .name("iceberg: " + l.table().name());
+    return rows.getSideOutput(unfit);
+  }
+
   private static void sinks(BurnratePipeline.Outputs out, JobConfig cfg) {
     kafka(
         out.costWindows(),
@@ -197,51 +230,27 @@ public final class BurnrateJob {
     // job.mode analytics: a history job (HistoryJob) lands the output topics in the lake on its
     // own, longer checkpoint interval; this job keeps only billing_line_items (below)
     if (cfg.iceberg != null && cfg.mode == JobConfig.Mode.ALL) {
-      BurnrateIceberg.append(
-              out.costWindows(),
-              RowMappers::window,
-              cfg.iceberg,
-              TableSchemas.WORKLOAD_WINDOWS,
-              TableSchemas.WORKLOAD_WINDOWS_SCHEMA,
-              TableSchemas.WORKLOAD_WINDOWS_SPEC,
-              "iceberg-workload-windows")
-          .name("iceberg: workload_windows");
-      BurnrateIceberg.append(
-              out.allocations(),
-              RowMappers::allocation,
-              cfg.iceberg,
-              TableSchemas.COST_ALLOCATIONS,
-              TableSchemas.COST_ALLOCATIONS_SCHEMA,
-              TableSchemas.COST_ALLOCATIONS_SPEC,
-              "iceberg-cost-allocations")
-          .name("iceberg: cost_allocations");
-      BurnrateIceberg.append(
-              out.alerts(),
-              RowMappers::alert,
-              cfg.iceberg,
-              TableSchemas.ALERTS,
-              TableSchemas.ALERTS_SCHEMA,
-              TableSchemas.ALERTS_SPEC,
-              "iceberg-alerts")
-          .name("iceberg: alerts");
-      BurnrateIceberg.append(
-              out.actions(),
-              RowMappers::action,
-              cfg.iceberg,
-              TableSchemas.ACTIONS,
-              TableSchemas.ACTIONS_SCHEMA,
-              TableSchemas.ACTIONS_SPEC,
-              "iceberg-actions")
-          .name("iceberg: actions");
-      BurnrateIceberg.append(
-              out.budgetStatus(),
-              RowMappers::budgetStatus,
-              cfg.iceberg,
-              TableSchemas.BUDGET_STATUS,
-              TableSchemas.BUDGET_STATUS_SCHEMA,
-              TableSchemas.BUDGET_STATUS_SPEC,
-              "iceberg-budget-status")
-          .name("iceberg: budget_status");
+      // the same landings, by the same row path, as the history job (Landings, OutputRows)
+      OutputTag<DeadLetter> unfit =
+          new OutputTag<>("lake-dead-letters", TypeInformation.of(DeadLetter.class));
+      DataStream<DeadLetter> lakeDlq =
+          land(out.costWindows(), OutputJson::costWindow, Landings.WORKLOAD_WINDOWS, cfg, unfit)
+              .union(
+                  land(
+                      out.allocations(),
+                      OutputJson::costAllocation,
+                      Landings.COST_ALLOCATIONS,
+                      cfg,
+                      unfit),
+                  land(out.alerts(), OutputJson::alert, Landings.ALERTS, cfg, unfit),
+                  land(out.actions(), OutputJson::action, Landings.ACTIONS, cfg, unfit),
+                  land(
+                      out.budgetStatus(),
+                      OutputJson::budgetStatus,
+                      Landings.BUDGET_STATUS,
+                      cfg,
+                      unfit));
+      kafka(lakeDlq, cfg, Topics.DLQ, d -> d.sourceTopic, OutputJson::deadLetter, "lake-dlq");
     }
     if (cfg.iceberg != null) {
       // the deliveries of billing files (./burnrate ingest-billing) sit beside the streamed rows;

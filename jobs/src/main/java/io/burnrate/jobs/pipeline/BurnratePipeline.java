@@ -362,7 +362,8 @@ public final class BurnratePipeline {
         workloadWindows
             .keyBy(TrainingFunction::key)
             .process(
-                new TrainingFunction(TrainingConfig.defaults(), Duration.ofMinutes(15).toMillis()),
+                new TrainingFunction(
+                    TrainingConfig.defaults(), s.detection().seriesTimeout().toMillis()),
                 TypeInformation.of(Alert.class))
             .uid("detect-training")
             .name("training signals: plateau, divergence, collapse after restart");
@@ -376,7 +377,7 @@ public final class BurnratePipeline {
             .keyBy(TrainingFunction::key)
             .connect(priceUpdates.broadcast(PriceHistory.PRICES))
             .process(
-                new SchedulingFunction(s.sites(), Duration.ofMinutes(15).toMillis()),
+                new SchedulingFunction(s.sites(), s.detection().seriesTimeout().toMillis()),
                 TypeInformation.of(Action.class))
             .uid("advise-scheduling")
             .name("scheduling advice: cheapest hours");

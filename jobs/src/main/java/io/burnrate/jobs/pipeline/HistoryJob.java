@@ -2,17 +2,16 @@ package io.burnrate.jobs.pipeline;
 
 import io.burnrate.connectors.iceberg.BurnrateIceberg;
 import io.burnrate.connectors.iceberg.IcebergTables;
-import io.burnrate.connectors.iceberg.JsonRows;
 import io.burnrate.connectors.json.OutputJson;
 import io.burnrate.connectors.kafka.BurnrateKafka;
-import io.burnrate.connectors.kafka.DeadLetters;
 import io.burnrate.connectors.kafka.RawRecord;
 import io.burnrate.jobs.config.JobConfig;
+import io.burnrate.jobs.lake.Landings;
+import io.burnrate.jobs.lake.Landings.Landing;
+import io.burnrate.jobs.lake.OutputRows;
 import io.burnrate.schemas.Topics;
-import io.burnrate.schemas.iceberg.TableSchemas;
 import io.burnrate.schemas.model.DeadLetter;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -21,14 +20,9 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
-import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-import org.apache.iceberg.PartitionSpec;
-import org.apache.iceberg.Schema;
-import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.flink.FlinkSchemaUtil;
 
 /**
@@ -44,57 +38,6 @@ import org.apache.iceberg.flink.FlinkSchemaUtil;
  */
 public final class HistoryJob {
   private HistoryJob() {}
-
-  /** One output topic and the table it lands in. */
-  public record Landing(
-      String topic,
-      TableIdentifier table,
-      Schema schema,
-      PartitionSpec spec,
-      String uid,
-      Map<String, String> defaults) {}
-
-  /** The empty cluster of a global budget's alerts and actions (as RowMappers writes it). */
-  private static final Map<String, String> NO_CLUSTER = Map.of("cluster", "");
-
-  /** The output topics the history job lands, and their tables. */
-  public static final List<Landing> LANDINGS =
-      List.of(
-          new Landing(
-              Topics.COST_WINDOWS,
-              TableSchemas.WORKLOAD_WINDOWS,
-              TableSchemas.WORKLOAD_WINDOWS_SCHEMA,
-              TableSchemas.WORKLOAD_WINDOWS_SPEC,
-              "history-workload-windows",
-              Map.of()),
-          new Landing(
-              Topics.COST_ALLOCATIONS,
-              TableSchemas.COST_ALLOCATIONS,
-              TableSchemas.COST_ALLOCATIONS_SCHEMA,
-              TableSchemas.COST_ALLOCATIONS_SPEC,
-              "history-cost-allocations",
-              Map.of()),
-          new Landing(
-              Topics.ALERTS,
-              TableSchemas.ALERTS,
-              TableSchemas.ALERTS_SCHEMA,
-              TableSchemas.ALERTS_SPEC,
-              "history-alerts",
-              NO_CLUSTER),
-          new Landing(
-              Topics.ACTIONS,
-              TableSchemas.ACTIONS,
-              TableSchemas.ACTIONS_SCHEMA,
-              TableSchemas.ACTIONS_SPEC,
-              "history-actions",
-              NO_CLUSTER),
-          new Landing(
-              Topics.BUDGET_STATUS,
-              TableSchemas.BUDGET_STATUS,
-              TableSchemas.BUDGET_STATUS_SCHEMA,
-              TableSchemas.BUDGET_STATUS_SPEC,
-              "history-budget-status",
-              Map.of()));
 
   /**
    * Adds the history job to {@code env}.
@@ -115,7 +58,7 @@ public final class HistoryJob {
     OutputTag<DeadLetter> unfit =
         new OutputTag<>("history-dead-letters", TypeInformation.of(DeadLetter.class));
     DataStream<DeadLetter> deadLetters = null;
-    for (Landing l : LANDINGS) {
+    for (Landing l : Landings.ALL) {
       IcebergTables.ensureTable(cfg.iceberg, l.table(), l.schema(), l.spec());
       String suffix = l.topic().substring(l.topic().lastIndexOf('.') + 1);
       DataStream<RawRecord> raw =
@@ -125,48 +68,19 @@ public final class HistoryJob {
                   WatermarkStrategy.noWatermarks(),
                   "kafka: " + l.topic())
               .uid("history-source-" + l.topic());
+      String uid = "history-" + l.uid();
       SingleOutputStreamOperator<RowData> rows =
           raw.process(
-                  new ToRows(new JsonRows(l.schema(), l.defaults()), cfg.dlqMaxPayloadBytes, unfit),
+                  OutputRows.ofTopicRecords(l, cfg.dlqMaxPayloadBytes, unfit),
                   InternalTypeInfo.of(FlinkSchemaUtil.convert(l.schema())))
-              .uid(l.uid() + "-rows")
+              .uid(uid + "-rows")
               .name("rows for " + l.table().name());
-      BurnrateIceberg.append(rows, cfg.iceberg, l.table(), l.uid(), cfg.lakeMaintenance)
+      BurnrateIceberg.append(rows, cfg.iceberg, l.table(), uid, cfg.lakeMaintenance)
           .name("iceberg: " + l.table().name());
       DataStream<DeadLetter> d = rows.getSideOutput(unfit);
       deadLetters = deadLetters == null ? d : deadLetters.union(d);
     }
     BurnrateJob.kafka(
         deadLetters, cfg, Topics.DLQ, d -> d.sourceTopic, OutputJson::deadLetter, "history-dlq");
-  }
-
-  /** A topic record to its table's row; what does not fit to the dead-letter topic. */
-  static final class ToRows extends ProcessFunction<RawRecord, RowData> {
-    private static final long serialVersionUID = 1L;
-    private final JsonRows rows;
-    private final int maxPayloadBytes;
-    private final OutputTag<DeadLetter> unfit;
-
-    ToRows(JsonRows rows, int maxPayloadBytes, OutputTag<DeadLetter> unfit) {
-      this.rows = rows;
-      this.maxPayloadBytes = maxPayloadBytes;
-      this.unfit = unfit;
-    }
-
-    @Override
-    public void processElement(RawRecord r, Context ctx, Collector<RowData> out) {
-      if (r.value == null) {
-        ctx.output(
-            unfit,
-            DeadLetters.of(
-                r, DeadLetter.Reasons.INVALID_JSON, "a record without value", maxPayloadBytes));
-        return;
-      }
-      try {
-        out.collect(rows.toRow(r.value));
-      } catch (JsonRows.Invalid e) {
-        ctx.output(unfit, DeadLetters.of(r, e.reason, e.getMessage(), maxPayloadBytes));
-      }
-    }
   }
 }

@@ -74,7 +74,7 @@ class IngestBillingITCase {
   }
 
   private int ingest(Path root, Path warehouse) {
-    return IngestBilling.run(
+    return IngestBillingCommand.run(
         "--from",
         root.toString(),
         "--warehouse",

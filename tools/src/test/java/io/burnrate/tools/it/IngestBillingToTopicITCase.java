@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.burnrate.schemas.Topics;
 import io.burnrate.schemas.model.BillingLineItem;
 import io.burnrate.schemas.parse.BillingRowParser;
-import io.burnrate.tools.cli.IngestBilling;
+import io.burnrate.tools.cli.IngestBillingCommand;
 import io.burnrate.tools.demo.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ class IngestBillingToTopicITCase {
             + "111122223333,Usage,2026-03-01 02:00:00,2026-03-01 03:00:00,abc,OnDemand,,,\n");
     try (EmbeddedKafka kafka = IntegrationEnv.kafka(tmp.resolve("kafka"), 2)) {
       int code =
-          IngestBilling.run(
+          IngestBillingCommand.run(
               "--from",
               from.toString(),
               "--warehouse",

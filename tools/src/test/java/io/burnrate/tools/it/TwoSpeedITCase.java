@@ -6,6 +6,7 @@ import io.burnrate.connectors.iceberg.CatalogConfig;
 import io.burnrate.connectors.iceberg.IcebergTables;
 import io.burnrate.jobs.config.BurnrateOptions;
 import io.burnrate.jobs.config.JobConfig;
+import io.burnrate.jobs.lake.Landings;
 import io.burnrate.jobs.pipeline.BurnrateJob;
 import io.burnrate.jobs.pipeline.HistoryJob;
 import io.burnrate.schemas.Topics;
@@ -129,7 +130,7 @@ class TwoSpeedITCase {
     String missing = "";
     while (System.nanoTime() < deadline) {
       missing = "";
-      for (HistoryJob.Landing l : HistoryJob.LANDINGS) {
+      for (Landings.Landing l : Landings.ALL) {
         int records = Landed.committed(kafka, l.topic(), Map.of()).size();
         int rows = IntegrationEnv.readTable(history, l.table()).size();
         if (rows != records) {

@@ -15,9 +15,13 @@ import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
 
-/** Maps Burnrate records to Flink {@link RowData} in the column order of {@link TableSchemas}. */
-public final class RowMappers {
-  private RowMappers() {}
+/**
+ * The tests' oracle: each output record mapped field by field, by hand, to its table's row in the
+ * column order of {@link TableSchemas}, independently of the one row path the jobs use (the
+ * record's JSON read by {@link JsonRows}). {@code JsonRowsTest} compares the two.
+ */
+public final class ExpectedRows {
+  private ExpectedRows() {}
 
   public static RowData window(CostWindow w) {
     GenericRowData r = new GenericRowData(44);

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
           + " and a summary. Exit code 0 when drained or stopped, 1 when the job failed, 2 when it"
           + " could not start."
     })
-final class Run implements Callable<Integer> {
+final class RunCommand implements Callable<Integer> {
   @Option(names = "--config", description = "YAML configuration (docs/examples/burnrate.yaml).")
   Path config;
 

@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
       "./burnrate simulate --output-dir DIR writes such files; publish DIR then gives the same"
           + " records as simulate would have published."
     })
-final class Publish implements Callable<Integer> {
+final class PublishCommand implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", required = true)
   String bootstrap;
 

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
       "Query the latest deliveries: ./burnrate sql --warehouse DIR"
           + " \"SELECT ... FROM billing_line_items_current\" (docs/billing.md)."
     })
-public final class IngestBilling implements Callable<Integer> {
+public final class IngestBillingCommand implements Callable<Integer> {
   @Option(
       names = "--from",
       required = true,
@@ -151,7 +151,7 @@ public final class IngestBilling implements Callable<Integer> {
 
   /** For tests: the command's exit code with these arguments. */
   public static int run(String... args) {
-    return new CommandLine(new IngestBilling())
+    return new CommandLine(new IngestBillingCommand())
         .setCaseInsensitiveEnumValuesAllowed(true)
         .execute(args);
   }
