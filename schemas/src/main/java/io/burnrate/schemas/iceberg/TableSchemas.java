@@ -116,7 +116,7 @@ public final class TableSchemas {
           optional(7, "provider_instance_id", Types.StringType.get()),
           required(8, "hour_start", Types.TimestampType.withZone()),
           required(9, "hour_end", Types.TimestampType.withZone()),
-          required(10, "holder_kind", Types.StringType.get(), "pod or idle"),
+          required(10, "holder_kind", Types.StringType.get(), "pod, idle or unallocated"),
           optional(11, "namespace", Types.StringType.get()),
           optional(12, "pod", Types.StringType.get()),
           optional(13, "workload", Types.StringType.get()),
@@ -137,7 +137,12 @@ public final class TableSchemas {
               "0 = estimate; 1, 2, ... = reconciliations to the bill; the highest is current"),
           optional(25, "billed_cost", Types.DecimalType.of(MONEY_PRECISION, MONEY_SCALE)),
           optional(26, "effective_cost", Types.DecimalType.of(MONEY_PRECISION, MONEY_SCALE)),
-          optional(27, "billing_delivery", Types.StringType.get()));
+          optional(27, "billing_delivery", Types.StringType.get()),
+          optional(
+              28,
+              "unallocated_reason",
+              Types.StringType.get(),
+              "holder_kind unallocated: why the billed amount is on no node-hour"));
 
   public static final PartitionSpec COST_ALLOCATIONS_SPEC =
       PartitionSpec.builderFor(COST_ALLOCATIONS_SCHEMA)
