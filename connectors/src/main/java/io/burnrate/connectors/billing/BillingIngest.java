@@ -13,6 +13,7 @@ import io.burnrate.schemas.parse.BillingRowParser;
 import io.burnrate.schemas.parse.ParseException;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,11 +86,78 @@ public final class BillingIngest {
     BigDecimal credits = BigDecimal.ZERO;
   }
 
+  /**
+   * What a delivery's files say they are worth against where that money went: {@code file =
+   * ingested + deadLettered}, exactly. {@code file} is the sum of every row's own BilledCost (read
+   * on its own, {@link BillingRowParser#billedAmount}), whether or not the rest of the row was
+   * usable; a dead letter whose amount cannot be read (not a number, a whole unreadable object) is
+   * counted in {@code deadLettersWithoutAmount} and in no amount.
+   */
+  public static final class Amounts {
+    public BigDecimal file = BigDecimal.ZERO;
+    public BigDecimal ingested = BigDecimal.ZERO;
+    public BigDecimal deadLettered = BigDecimal.ZERO;
+    public long deadLettersWithoutAmount;
+
+    void add(Amounts o) {
+      file = file.add(o.file);
+      ingested = ingested.add(o.ingested);
+      deadLettered = deadLettered.add(o.deadLettered);
+      deadLettersWithoutAmount += o.deadLettersWithoutAmount;
+    }
+
+    /** True when the file total is the ingested plus the dead-lettered amount, to the digit. */
+    public boolean balanced() {
+      return file.compareTo(ingested.add(deadLettered)) == 0;
+    }
+
+    /** {@code file 12.34 = ingested 12.00 + dead-lettered 0.34} and what has no amount. */
+    public String describe() {
+      return String.format(
+          "BilledCost: file %s = ingested %s + dead-lettered %s (%s)%s",
+          plain(file),
+          plain(ingested),
+          plain(deadLettered),
+          balanced() ? "balanced" : "NOT BALANCED",
+          deadLettersWithoutAmount == 0
+              ? ""
+              : "; "
+                  + deadLettersWithoutAmount
+                  + " dead letter(s) without a readable amount are in no total");
+    }
+
+    Map<String, Object> asMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("file_billed_cost", plain(file));
+      m.put("ingested_billed_cost", plain(ingested));
+      m.put("dead_letter_billed_cost", plain(deadLettered));
+      m.put("dead_letters_without_amount", deadLettersWithoutAmount);
+      m.put("balanced", balanced());
+      return m;
+    }
+
+    private static String plain(BigDecimal v) {
+      return v.setScale(Math.max(2, v.stripTrailingZeros().scale()), RoundingMode.HALF_EVEN)
+          .toPlainString();
+    }
+  }
+
   private final Options options;
   private final BillingRowParser parser = new BillingRowParser();
+  private Consumer<Delivery> beforeCommit = d -> {};
 
   public BillingIngest(Options options) {
     this.options = options;
+  }
+
+  /**
+   * A hook run for each delivery after its rows were read (and published, with {@code kafka}) and
+   * before its Iceberg commit. For tests that crash a run at that step: an exception thrown here
+   * ends the run with nothing of the delivery committed.
+   */
+  public BillingIngest beforeCommit(Consumer<Delivery> hook) {
+    this.beforeCommit = hook;
+    return this;
   }
 
   public Summary run() throws Exception {
@@ -147,6 +215,7 @@ public final class BillingIngest {
       throws Exception {
     long ingestedAt = System.currentTimeMillis();
     Map<String, SliceTotals> slices = new TreeMap<>();
+    Amounts amounts = new Amounts();
     long deadLetters = 0;
     long rowsBefore = s.rowsRead;
     try (RecordAppender lines = new RecordAppender(tables.lineItems());
@@ -166,7 +235,9 @@ public final class BillingIngest {
                     o,
                     -1,
                     d,
-                    null);
+                    null,
+                    null,
+                    amounts);
             continue;
           }
           BillingHeader header = new BillingHeader(reader.columns(), f);
@@ -174,6 +245,10 @@ public final class BillingIngest {
           while ((row = reader.next()) != null) {
             rowsOfObject++;
             s.rowsRead++;
+            BigDecimal own = BillingRowParser.billedAmount(header, row.values());
+            if (own != null) {
+              amounts.file = amounts.file.add(BillingTables.money(own));
+            }
             if (row.malformed() != null) {
               deadLetters +=
                   dead(
@@ -185,7 +260,9 @@ public final class BillingIngest {
                       o,
                       row.number(),
                       d,
-                      BillingJson.row(reader.columns(), row.values()));
+                      BillingJson.row(reader.columns(), row.values()),
+                      own,
+                      amounts);
               continue;
             }
             BillingLineItem b;
@@ -202,15 +279,19 @@ public final class BillingIngest {
                       o,
                       row.number(),
                       d,
-                      BillingJson.row(reader.columns(), row.values()));
+                      BillingJson.row(reader.columns(), row.values()),
+                      own,
+                      amounts);
               continue;
             }
             b.deliveryId = d.id();
             b.deliveredAt = d.deliveredAt();
             b.sourceObject = o.uri();
             b.sourceRow = row.number();
+            b.rowId = b.identity(); // <object>#<row>: the same on every re-run
             lines.add(BillingTables.lineItem(b));
             add(slices, b, s);
+            amounts.ingested = amounts.ingested.add(BillingTables.money(b.billedCost));
             if (producer != null) {
               producer.send(
                   new ProducerRecord<>(
@@ -226,32 +307,47 @@ public final class BillingIngest {
                   producer,
                   s,
                   Reasons.UNREADABLE_OBJECT,
-                  e.getMessage() + " (" + rowsOfObject + " rows read before)",
+                  e.getMessage()
+                      + " ("
+                      + rowsOfObject
+                      + " rows read before; the rows after them are in no total)",
                   o,
                   -1,
                   d,
-                  null);
+                  null,
+                  null,
+                  amounts);
         }
         s.objectsRead++;
         progress("  %s: %,d rows", o.uri(), rowsOfObject);
       }
       if (producer != null) {
+        // published before the commit: a crash in between publishes the same rows again on the
+        // next run, with the same delivery and row identities, which consumers replace, not add
         producer.flush();
       }
-      List<Record> marker = deliveryRows(d, slices, deadLetters, ingestedAt);
+      beforeCommit.accept(d);
+      List<Record> marker = deliveryRows(d, slices, deadLetters, amounts, ingestedAt);
       tables.commit(d.id(), lines.finish(), dlq.finish(), marker);
     }
-    s.deliveries.add(
-        Map.of(
-            "delivery_id", d.id(),
-            "source", d.source(),
-            "objects", d.dataFiles().size(),
-            "rows", s.rowsRead - rowsBefore,
-            "dead_letters", deadLetters,
-            "slices", List.copyOf(slices.keySet())));
+    s.amounts.add(amounts);
+    Map<String, Object> delivery = new LinkedHashMap<>();
+    delivery.put("delivery_id", d.id());
+    delivery.put("source", d.source());
+    delivery.put("objects", d.dataFiles().size());
+    delivery.put("rows", s.rowsRead - rowsBefore);
+    delivery.put("dead_letters", deadLetters);
+    delivery.put("slices", List.copyOf(slices.keySet()));
+    delivery.putAll(amounts.asMap());
+    s.deliveries.add(delivery);
     progress(
-        "delivery %s: %d objects, %,d rows, %,d dead letters, slices %s",
-        d.id(), d.dataFiles().size(), s.rowsRead - rowsBefore, deadLetters, slices.keySet());
+        "delivery %s: %d objects, %,d rows, %,d dead letters, slices %s; %s",
+        d.id(),
+        d.dataFiles().size(),
+        s.rowsRead - rowsBefore,
+        deadLetters,
+        slices.keySet(),
+        amounts.describe());
   }
 
   private BillingFormat choose(BillingFormat detected) {
@@ -294,6 +390,7 @@ public final class BillingIngest {
       t.credits = t.credits.add(billed);
       s.credits = s.credits.add(billed);
     }
+    s.chargeKinds.computeIfAbsent(b.chargeKind, k -> new KindTotals()).add(billed);
     s.rowsIngested++;
   }
 
@@ -306,12 +403,19 @@ public final class BillingIngest {
       BillingObject o,
       long row,
       Delivery d,
-      byte[] payload) {
+      byte[] payload,
+      BigDecimal amount,
+      Amounts amounts) {
+    if (amount == null) {
+      amounts.deadLettersWithoutAmount++;
+    } else {
+      amounts.deadLettered = amounts.deadLettered.add(BillingTables.money(amount));
+    }
     String text = payload == null ? null : new String(payload, StandardCharsets.UTF_8);
     if (text != null && text.length() > 16 * 1024) {
       text = text.substring(0, 16 * 1024);
     }
-    dlq.add(BillingTables.deadLetter(reason, detail, o.uri(), row, d.id(), text));
+    dlq.add(BillingTables.deadLetter(reason, detail, o.uri(), row, d.id(), text, amount));
     s.deadLetters.merge(reason, 1L, Long::sum);
     if (producer != null) {
       DeadLetter dl = new DeadLetter();
@@ -334,14 +438,19 @@ public final class BillingIngest {
   }
 
   private static List<Record> deliveryRows(
-      Delivery d, Map<String, SliceTotals> slices, long deadLetters, long ingestedAt) {
+      Delivery d,
+      Map<String, SliceTotals> slices,
+      long deadLetters,
+      Amounts amounts,
+      long ingestedAt) {
     List<Record> rows = new ArrayList<>();
     Map<String, String> objects = d.objectIdentities();
     if (slices.isEmpty()) {
-      rows.add(deliveryRow(d, null, new SliceTotals(), objects, deadLetters, ingestedAt));
+      rows.add(deliveryRow(d, null, new SliceTotals(), objects, deadLetters, amounts, ingestedAt));
     }
     slices.forEach(
-        (slice, t) -> rows.add(deliveryRow(d, slice, t, objects, deadLetters, ingestedAt)));
+        (slice, t) ->
+            rows.add(deliveryRow(d, slice, t, objects, deadLetters, amounts, ingestedAt)));
     return rows;
   }
 
@@ -351,6 +460,7 @@ public final class BillingIngest {
       SliceTotals t,
       Map<String, String> objects,
       long deadLetters,
+      Amounts amounts,
       long ingestedAt) {
     GenericRecord r = GenericRecord.create(TableSchemas.BILLING_DELIVERIES_SCHEMA);
     r.set(0, d.id());
@@ -369,12 +479,28 @@ public final class BillingIngest {
     r.set(13, BillingTables.money(t.effective));
     r.set(14, BillingTables.money(t.credits));
     r.set(15, t.currency);
+    // the delivery's own totals (all slices, and the dead letters, which have no slice)
+    r.set(16, BillingTables.money(amounts.file));
+    r.set(17, BillingTables.money(amounts.deadLettered));
+    r.set(18, amounts.deadLettersWithoutAmount);
+    r.set(19, BillingTables.money(amounts.ingested));
     return r;
   }
 
   private void progress(String fmt, Object... args) {
     if (options.progress() != null) {
       options.progress().accept(String.format(fmt, args));
+    }
+  }
+
+  /** Rows and BilledCost of one charge kind. */
+  public static final class KindTotals {
+    public long rows;
+    public BigDecimal billed = BigDecimal.ZERO;
+
+    void add(BigDecimal amount) {
+      rows++;
+      billed = billed.add(amount);
     }
   }
 
@@ -393,6 +519,13 @@ public final class BillingIngest {
     public BigDecimal billedCost = BigDecimal.ZERO;
     public BigDecimal effectiveCost = BigDecimal.ZERO;
     public BigDecimal credits = BigDecimal.ZERO;
+
+    /** File, ingested and dead-lettered amounts of every delivery of the run. */
+    public Amounts amounts = new Amounts();
+
+    /** Rows and BilledCost by {@code x_ChargeKind}. */
+    public Map<String, KindTotals> chargeKinds = new TreeMap<>();
+
     public double seconds;
     public String deadLetterTable;
     public String deadLetterTopic;
@@ -420,6 +553,18 @@ public final class BillingIngest {
       m.put("billed_cost", billedCost.stripTrailingZeros().toPlainString());
       m.put("effective_cost", effectiveCost.stripTrailingZeros().toPlainString());
       m.put("credits", credits.stripTrailingZeros().toPlainString());
+      m.put("amounts", amounts.asMap());
+      Map<String, Object> kinds = new LinkedHashMap<>();
+      chargeKinds.forEach(
+          (k, v) ->
+              kinds.put(
+                  k,
+                  Map.of(
+                      "rows",
+                      v.rows,
+                      "billed_cost",
+                      v.billed.stripTrailingZeros().toPlainString())));
+      m.put("charge_kinds", kinds);
       m.put("seconds", Math.round(seconds * 1000) / 1000.0);
       m.put("rows_per_second", Math.round(rowsPerSecond()));
       m.put("dead_letter_table", deadLetterTable);
@@ -452,6 +597,19 @@ public final class BillingIngest {
               billedCost.setScale(2, java.math.RoundingMode.HALF_EVEN).toPlainString(),
               effectiveCost.setScale(2, java.math.RoundingMode.HALF_EVEN).toPlainString(),
               credits.setScale(2, java.math.RoundingMode.HALF_EVEN).toPlainString()));
+      sb.append(amounts.describe()).append(System.lineSeparator());
+      if (!chargeKinds.isEmpty()) {
+        StringBuilder k = new StringBuilder("by x_ChargeKind:");
+        chargeKinds.forEach(
+            (kind, t) ->
+                k.append(
+                    String.format(
+                        " %s %,d rows %s;",
+                        kind,
+                        t.rows,
+                        t.billed.setScale(2, RoundingMode.HALF_EVEN).toPlainString())));
+        sb.append(k, 0, k.length() - 1).append(System.lineSeparator());
+      }
       if (deadLetterCount() > 0) {
         sb.append(
             String.format(

@@ -80,6 +80,8 @@ public final class BillingJson {
       str(g, "x_InstanceType", b.instanceType);
       str(g, "x_UsageType", b.usageType);
       str(g, "x_LineItemType", b.lineItemType);
+      str(g, "x_ChargeKind", b.chargeKind);
+      str(g, "x_RowId", b.identity());
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

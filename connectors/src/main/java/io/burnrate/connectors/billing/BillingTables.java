@@ -189,11 +189,19 @@ public final class BillingTables implements AutoCloseable {
     r.set(45, b.instanceType);
     r.set(46, b.usageType);
     r.set(47, b.lineItemType);
+    r.set(48, b.chargeKind);
+    r.set(49, b.identity());
     return r;
   }
 
   static Record deadLetter(
-      String reason, String detail, String object, long row, String deliveryId, String payload) {
+      String reason,
+      String detail,
+      String object,
+      long row,
+      String deliveryId,
+      String payload,
+      BigDecimal billedCost) {
     GenericRecord r = GenericRecord.create(TableSchemas.BILLING_DEAD_LETTERS_SCHEMA);
     r.set(0, reason);
     r.set(1, detail);
@@ -202,6 +210,7 @@ public final class BillingTables implements AutoCloseable {
     r.set(4, deliveryId);
     r.set(5, payload);
     r.set(6, ts(System.currentTimeMillis()));
+    r.set(7, billedCost == null ? null : money(billedCost));
     return r;
   }
 

@@ -121,6 +121,7 @@ public final class OutputJson {
       money(g, "billed_cost", a.billedCost);
       money(g, "effective_cost", a.effectiveCost);
       g.writeStringField("billing_delivery", a.billingDelivery);
+      g.writeStringField("unallocated_reason", a.unallocatedReason);
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -73,7 +73,7 @@ public final class ExpectedRows {
   }
 
   public static RowData allocation(CostAllocation a) {
-    GenericRowData r = new GenericRowData(27);
+    GenericRowData r = new GenericRowData(28);
     r.setField(0, s(a.id));
     r.setField(1, s(a.cluster));
     r.setField(2, s(a.node));
@@ -101,6 +101,7 @@ public final class ExpectedRows {
     r.setField(24, money(a.billedCost));
     r.setField(25, money(a.effectiveCost));
     r.setField(26, s(a.billingDelivery));
+    r.setField(27, s(a.unallocatedReason));
     return r;
   }
 

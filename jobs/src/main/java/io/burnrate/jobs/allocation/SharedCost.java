@@ -10,6 +10,12 @@ import java.util.Locale;
  * that day. Credits, refunds, adjustments, tax and purchases are not shared (they are reported as
  * themselves in {@code billing_line_items}).
  *
+ * <p>Billing rows meet allocations on {@code resource_key(ResourceId) =
+ * resource_key(provider_instance_id)} ({@link io.burnrate.jobs.reconcile.ResourceKeyFunction}, the
+ * reconciliation's own key), so that an ARN, a GCP resource name or an Azure id in another case is
+ * still the GPU node it names: its cost is node cost (allocated, or reported as unallocated by
+ * reconciliation), never redistributed as shared cost.
+ *
  * <p>The distribution is a SQL view over the current billing delivery and the current allocations,
  * so it always reflects the latest restatement. Per day, the rows of the view add up to the day's
  * shared cost (a day with shared cost but no team goes to {@code (unallocated)}).
@@ -44,8 +50,9 @@ public final class SharedCost {
         "SELECT FLOOR(b.ChargePeriodStart TO DAY) AS usage_day,"
             + " SUM(CAST(COALESCE(b.EffectiveCost, b.BilledCost) AS DOUBLE)) AS amount"
             + " FROM billing_line_items_current b"
-            + " WHERE b.ChargeCategory = 'Usage' AND (b.ResourceId IS NULL OR b.ResourceId NOT IN"
-            + " (SELECT DISTINCT provider_instance_id FROM cost_allocations"
+            + " WHERE b.ChargeCategory = 'Usage' AND (b.ResourceId IS NULL"
+            + " OR resource_key(b.ResourceId) IS NULL OR resource_key(b.ResourceId) NOT IN"
+            + " (SELECT DISTINCT resource_key(provider_instance_id) FROM cost_allocations"
             + " WHERE provider_instance_id IS NOT NULL))"
             + " GROUP BY FLOOR(b.ChargePeriodStart TO DAY)";
     if (policy == Policy.NONE) {
@@ -66,7 +73,12 @@ public final class SharedCost {
     return "SELECT s.usage_day, COALESCE(t.team, '(unallocated)') AS team, '"
         + policy.name().toLowerCase(Locale.ROOT)
         + "' AS policy,"
-        + " CASE WHEN t.team IS NULL OR tt.total = 0 THEN s.amount ELSE "
+        // a day whose teams held no cost at all is split evenly (never the full amount to each)
+        + " CASE WHEN t.team IS NULL THEN s.amount"
+        + (policy == Policy.WEIGHTED
+            ? " WHEN tt.total = 0 THEN s.amount / CAST(tt.n AS DOUBLE)"
+            : "")
+        + " ELSE "
         + share
         + " END AS shared_cost FROM ("
         + shared

@@ -5,16 +5,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which billing rows price a resource-hour, and how: only {@code ChargeCategory = Usage} rows that
- * name a resource. Credits, refunds, adjustments, taxes and purchases are real money but are not
- * spread over workloads: they stay in {@code billing_line_items} and are reported as such. A row
- * whose charge period spans several hours (daily granularity) is spread evenly over its hours;
- * exports at hourly granularity (CUR 2.0, FOCUS hourly) reconcile exactly.
+ * Which billing rows price a resource: {@code ChargeCategory = Usage} rows that name a resource,
+ * whatever their sign or amount (negative usage and zero-cost rows correct or complete the same
+ * hours; a {@code ChargeClass = Correction} usage row corrects the hours it names). Credits,
+ * refunds, adjustments, taxes and purchases are real money but are not spread over workloads: they
+ * stay in {@code billing_line_items}, classified by {@code x_ChargeKind}, and are reported as such.
+ * A row is kept whole over its charge period; {@link Reconciliation#allocate} puts it on the hours
+ * of that period in which the resource ran.
  */
 public final class BillingCharges {
   private static final long HOUR = 3_600_000L;
 
-  /** Longest charge period spread over hours (a month and a day); longer rows are not spread. */
+  /** Longest charge period allocated over hours (a month and a day); longer rows are not. */
   private static final long MAX_PERIOD = 32L * 24 * HOUR;
 
   private BillingCharges() {}
@@ -27,46 +29,42 @@ public final class BillingCharges {
         && r.chargePeriodEnd - r.chargePeriodStart <= MAX_PERIOD;
   }
 
-  /** The row as hourly charges, or none when it does not price a resource-hour. */
+  /** The row as one charge, or none when it does not price a resource. */
   public static List<BillingCharge> of(BillingLineItem r, String delivery, long deliveredAt) {
     List<BillingCharge> out = new ArrayList<>(1);
     if (!pricesResource(r)) {
       return out;
     }
     String key = ResourceIds.instanceKey(r.resourceId);
-    long from = r.chargePeriodStart;
-    long to = r.chargePeriodEnd;
-    double effective = Double.isNaN(r.effectiveCost) ? r.billedCost : r.effectiveCost;
-    String chargeKey =
+    BillingCharge c = new BillingCharge();
+    c.resourceKey = key;
+    c.periodStart = r.chargePeriodStart;
+    c.periodEnd = r.chargePeriodEnd;
+    c.chargeKey =
         String.join(
             "|",
             key,
-            Long.toString(from),
-            Long.toString(to),
+            Long.toString(r.chargePeriodStart),
+            Long.toString(r.chargePeriodEnd),
             String.valueOf(r.chargeCategory),
+            String.valueOf(r.chargeClass),
             String.valueOf(r.skuId),
             String.valueOf(r.skuPriceId),
             String.valueOf(r.pricingCategory),
             String.valueOf(r.commitmentDiscountId),
             String.valueOf(r.chargeDescription));
-    long total = to - from;
-    for (long h = Math.floorDiv(from, HOUR) * HOUR; h < to; h += HOUR) {
-      long overlap = Math.min(to, h + HOUR) - Math.max(from, h);
-      if (overlap <= 0) {
-        continue;
-      }
-      double share = overlap == total ? 1.0 : overlap / (double) total;
-      BillingCharge c = new BillingCharge();
-      c.resourceKey = key;
-      c.hourStart = h;
-      c.chargeKey = chargeKey;
-      c.billedCost = r.billedCost * share;
-      c.effectiveCost = effective * share;
-      c.currency = r.billingCurrency;
-      c.delivery = delivery;
-      c.deliveredAt = deliveredAt;
-      out.add(c);
-    }
+    c.rowId = r.identity();
+    c.slice =
+        r.billingAccountSlice != null
+            ? r.billingAccountSlice
+            : BillingLineItem.slice(r.billingAccountId, r.billingPeriodStart);
+    c.billedCost = r.billedCost;
+    c.effectiveCost = Double.isNaN(r.effectiveCost) ? r.billedCost : r.effectiveCost;
+    c.currency = r.billingCurrency;
+    c.chargeKind = r.chargeKind;
+    c.delivery = delivery;
+    c.deliveredAt = deliveredAt;
+    out.add(c);
     return out;
   }
 }

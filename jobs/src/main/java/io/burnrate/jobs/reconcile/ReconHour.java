@@ -3,14 +3,12 @@ package io.burnrate.jobs.reconcile;
 import io.burnrate.schemas.model.CostAllocation;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What reconciliation keeps for one resource-hour: the estimate's allocation rows (pods, then the
- * idle row, which completes them) and the billed usage charges of the current delivery. A Flink
- * POJO.
+ * idle row, which completes them) and the billed amounts last published for it. The charges
+ * themselves are held once per resource ({@link ChargeBook}). A Flink POJO.
  */
 public class ReconHour {
   public long hourStart;
@@ -21,33 +19,23 @@ public class ReconHour {
   /** True once the idle row (the last of an hour) arrived. */
   public boolean complete;
 
-  /** Billed and effective cost by charge key, of the current delivery. */
-  public Map<String, Amounts> charges = new HashMap<>();
-
-  /** The delivery the charges belong to (null: rows without delivery, latest row wins). */
-  public String delivery;
-
-  public long deliveredAt = Long.MIN_VALUE;
-
-  public String currency;
-
   /** Version of the last correction published for this hour (0: none yet). */
   public int version;
 
-  /** Whether the charges changed since the last correction. */
-  public boolean dirty;
+  /** Billed amount of the last correction (null: none published). */
+  public BigDecimal publishedBilled;
+
+  /** Effective amount of the last correction. */
+  public BigDecimal publishedEffective;
 
   public ReconHour() {}
 
-  public boolean billed() {
-    return !charges.isEmpty();
-  }
-
-  /** Billed and effective amounts of one charge. */
-  public static class Amounts {
-    public BigDecimal billed = BigDecimal.ZERO;
-    public BigDecimal effective = BigDecimal.ZERO;
-
-    public Amounts() {}
+  /** The hour's weight when a multi-hour charge is put on the hours the node ran. */
+  public double presence() {
+    if (estimate.isEmpty()) {
+      return 0;
+    }
+    double gpuSeconds = estimate.get(0).nodeGpuSeconds;
+    return gpuSeconds > 0 ? gpuSeconds : 1.0;
   }
 }

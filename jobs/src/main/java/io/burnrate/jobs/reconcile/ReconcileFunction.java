@@ -1,14 +1,19 @@
 package io.burnrate.jobs.reconcile;
 
 import io.burnrate.jobs.alerting.Ids;
+import io.burnrate.schemas.iceberg.TableSchemas;
 import io.burnrate.schemas.model.Alert;
 import io.burnrate.schemas.model.CostAllocation;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -24,17 +29,23 @@ import org.apache.flink.util.OutputTag;
 /**
  * The reconciliation step, keyed by cloud instance ({@link
  * io.burnrate.jobs.reconcile.ResourceIds#instanceKey}): joins the node-hour allocations (the
- * estimate, input 1) with billed usage charges for the same instance and hour (input 2). When an
- * hour has both, it publishes a correction: the same allocation rows re-split by the billed amount
- * ({@code cost_basis = billed}, next {@code version}), conserving it exactly. A restatement (a
- * newer delivery, or a new amount for the same charge) publishes another correction with a higher
- * version; earlier rows are never rewritten.
+ * estimate, input 1) with the billed usage rows of the same instance (input 2, one {@link
+ * BillingCharge} per row, over its whole charge period). Every charge is put on the hours of its
+ * period in which the node ran (the hours that have an estimate), so a node that ran 3 hours of a
+ * day billed daily carries its whole daily charge on those 3 hours. When an hour's billed amount
+ * changes it publishes a correction: the same allocation rows re-split by the billed amount ({@code
+ * cost_basis = billed}, next {@code version}), conserving it exactly. Earlier rows are never
+ * rewritten. A row delivered again (same delivery and row identity) changes nothing.
  *
- * <p>Billing for an hour the pipeline never allocated (a resource it never saw, or an hour older
- * than the retention) is not kept here: it lands in {@code billing_line_items} and counts as
- * unattributed there. An allocated hour without billing after the grace period raises one {@code
- * BillingMissing} alert per instance ({@link #ALERTS}), resolved when billing arrives. Hours are
- * kept for the retention period (restatements of older hours are not reconciled), then released.
+ * <p>Billed money of a node that no hour takes (a charge for hours in which the node did not run,
+ * as far as the pipeline saw) is published, once its charge period is over, as an {@code
+ * unallocated} line with its reason, never dropped; if its hours turn up later, the line is
+ * published again at 0. Billing of a resource the pipeline never allocated (a VM outside
+ * Kubernetes, a disk) is not kept here: it lands in {@code billing_line_items} and counts as
+ * unattributed or shared cost there (metric {@code unmatchedBillingCharges}). An allocated hour
+ * without billing after the grace period raises one {@code BillingMissing} alert per instance
+ * ({@link #ALERTS}), resolved when billing arrives. Hours and charges are kept for the retention
+ * period, then released.
  */
 public final class ReconcileFunction
     extends KeyedCoProcessFunction<String, CostAllocation, BillingCharge, CostAllocation> {
@@ -48,10 +59,13 @@ public final class ReconcileFunction
   private final long retentionMillis;
 
   private transient MapState<Long, ReconHour> hours;
+  private transient ValueState<ChargeBook> book;
   private transient ValueState<Alert> missing;
   private transient Counter corrections;
   private transient Counter unmatched;
+  private transient Counter unallocatedLines;
   private transient Counter stale;
+  private transient Counter redelivered;
   private transient volatile double maxResidual;
 
   public ReconcileFunction(
@@ -68,12 +82,18 @@ public final class ReconcileFunction
             .getMapState(
                 new MapStateDescriptor<>(
                     "resource-hours", Types.LONG, TypeInformation.of(ReconHour.class)));
+    book =
+        getRuntimeContext()
+            .getState(
+                new ValueStateDescriptor<>("billed-charges", TypeInformation.of(ChargeBook.class)));
     missing =
         getRuntimeContext().getState(new ValueStateDescriptor<>("billing-missing", Alert.class));
     var g = getRuntimeContext().getMetricGroup();
     corrections = g.counter("billedCorrections");
     unmatched = g.counter("unmatchedBillingCharges");
+    unallocatedLines = g.counter("unallocatedBillingLines");
     stale = g.counter("staleBillingCharges");
+    redelivered = g.counter("redeliveredBillingRows");
     g.gauge("conservationResidualMax", () -> maxResidual);
   }
 
@@ -88,53 +108,166 @@ public final class ReconcileFunction
       registerTimers(a.hourStart, ctx);
     }
     h.estimate.add(a);
+    hours.put(a.hourStart, h);
     if (CostAllocation.HOLDER_IDLE.equals(a.holderKind)) {
       h.complete = true;
+      hours.put(a.hourStart, h);
       checkConservation(h.estimate);
-      if (h.billed()) {
-        emit(h, out);
-      }
+      ChargeBook b = book();
+      b.cluster = a.cluster;
+      b.node = a.node;
+      b.providerInstanceId = a.providerInstanceId;
+      b.instanceType = a.instanceType;
+      b.capacityType = a.capacityType;
+      b.region = a.region;
+      reconcile(b, a.hourStart, a.hourStart + HOUR, ctx.timerService().currentWatermark(), out);
+      book.update(b);
     }
-    hours.put(a.hourStart, h);
   }
 
   @Override
   public void processElement2(BillingCharge c, Context ctx, Collector<CostAllocation> out)
       throws Exception {
-    ReconHour h = hours.get(c.hourStart);
-    if (h == null) {
-      if (ctx.timerService().currentWatermark() >= c.hourStart + HOUR) {
-        // the hour was settled without this instance, or is past retention: unattributed
-        unmatched.inc();
-        return;
-      }
-      h = new ReconHour();
-      h.hourStart = c.hourStart;
-      registerTimers(c.hourStart, ctx);
-    }
-    if (Reconciliation.apply(h, c) == Reconciliation.Applied.STALE) {
-      stale.inc();
+    long watermark = ctx.timerService().currentWatermark();
+    ChargeBook b = book();
+    if (!b.knownNode() && watermark >= c.periodEnd) {
+      // a resource this pipeline never allocated (or not within the retention): unattributed or
+      // shared cost in billing_line_items, not held here
+      unmatched.inc();
       return;
     }
-    if (h.complete) {
-      emit(h, out);
+    Reconciliation.Change change = Reconciliation.apply(b, c);
+    switch (change.applied()) {
+      case STALE -> {
+        stale.inc();
+        return;
+      }
+      case UNCHANGED -> {
+        redelivered.inc();
+        return;
+      }
+      default -> {}
     }
-    hours.put(c.hourStart, h);
+    ctx.timerService().registerEventTimeTimer(c.periodEnd); // settles what no hour takes
+    ctx.timerService().registerEventTimeTimer(c.periodEnd + retentionMillis);
+    reconcile(b, change.from(), change.to(), watermark, out);
+    book.update(b);
     resolveMissing(c, ctx);
   }
 
-  private void emit(ReconHour h, Collector<CostAllocation> out) {
-    if (!h.dirty) {
+  /**
+   * Re-allocates the charges touching {@code [from, to)} and publishes what changed: a correction
+   * for every hour whose billed amount changed, an unallocated line for every charge of a known
+   * node that no hour takes once its period is over (and again at 0 when it found its hours).
+   */
+  private void reconcile(
+      ChargeBook b, long from, long to, long watermark, Collector<CostAllocation> out)
+      throws Exception {
+    if (b.charges.isEmpty() && b.unallocated.isEmpty()) {
       return;
     }
-    List<CostAllocation> rows = Reconciliation.correction(h, allocateBy);
-    checkConservation(rows);
-    for (CostAllocation a : rows) {
-      out.collect(a);
+    Map<Long, ReconHour> cache = new HashMap<>();
+    Reconciliation.Allocation al =
+        Reconciliation.allocate(
+            b,
+            hour -> {
+              try {
+                return cache.computeIfAbsent(hour, this::hour);
+              } catch (RuntimeException e) {
+                throw e;
+              }
+            },
+            from,
+            to);
+    for (Map.Entry<Long, Reconciliation.HourAmounts> e : al.hours.entrySet()) {
+      ReconHour h = cache.get(e.getKey());
+      Reconciliation.HourAmounts amounts = e.getValue();
+      boolean charged = amounts.delivery != null || amounts.billed.signum() != 0;
+      if (h == null || !h.complete) {
+        continue;
+      }
+      if (h.publishedBilled == null && !charged && !touchedBy(al, e.getKey())) {
+        continue; // never billed and nothing bills it now
+      }
+      BigDecimal billed = amounts.billed.setScale(TableSchemas.MONEY_SCALE, RoundingMode.HALF_EVEN);
+      BigDecimal effective =
+          amounts.effective.setScale(TableSchemas.MONEY_SCALE, RoundingMode.HALF_EVEN);
+      if (h.publishedBilled != null
+          && h.publishedBilled.compareTo(billed) == 0
+          && h.publishedEffective.compareTo(effective) == 0) {
+        continue;
+      }
+      List<CostAllocation> rows = Reconciliation.correction(h, amounts, allocateBy);
+      checkConservation(rows);
+      for (CostAllocation a : rows) {
+        out.collect(a);
+      }
+      h.version++;
+      h.publishedBilled = billed;
+      h.publishedEffective = effective;
+      hours.put(h.hourStart, h);
+      corrections.inc();
     }
-    h.version++;
-    h.dirty = false;
-    corrections.inc();
+    // unallocated lines: charges of this node no hour takes, once their period is over
+    Set<String> keys = new HashSet<>(al.charges.keySet());
+    for (Map.Entry<String, ChargeBook.Unallocated> e : b.unallocated.entrySet()) {
+      if (!b.charges.containsKey(e.getKey())) {
+        keys.add(e.getKey()); // restated away: its line goes to 0
+      }
+    }
+    for (String key : keys) {
+      BillingCharge c = b.charges.get(key);
+      boolean open =
+          c != null && al.unallocated.contains(key) && watermark >= c.periodEnd && b.knownNode();
+      ChargeBook.Unallocated u = b.unallocated.get(key);
+      BigDecimal billed = open ? Reconciliation.money(c.billedCost) : BigDecimal.ZERO;
+      BigDecimal effective = open ? Reconciliation.money(c.effectiveCost) : BigDecimal.ZERO;
+      if (u == null && !open) {
+        continue;
+      }
+      if (u != null && u.billed.compareTo(billed) == 0 && u.effective.compareTo(effective) == 0) {
+        continue;
+      }
+      if (u == null) {
+        u = new ChargeBook.Unallocated();
+        u.periodStart = c.periodStart;
+        u.periodEnd = c.periodEnd;
+        u.reason = Reconciliation.NO_ALLOCATED_HOUR;
+      }
+      u.version++;
+      u.billed = billed;
+      u.effective = effective;
+      if (c != null) {
+        u.delivery = c.delivery;
+        u.currency = c.currency;
+      }
+      b.unallocated.put(key, u);
+      out.collect(Reconciliation.unallocatedLine(b, key, u, allocateBy));
+      unallocatedLines.inc();
+    }
+  }
+
+  /** True when a charge of the allocation covers the hour (it may now put nothing on it). */
+  private static boolean touchedBy(Reconciliation.Allocation al, long hourStart) {
+    for (BillingCharge c : al.charges.values()) {
+      if (c.periodStart < hourStart + HOUR && hourStart < c.periodEnd) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private ReconHour hour(long hourStart) {
+    try {
+      return hours.get(hourStart);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private ChargeBook book() throws Exception {
+    ChargeBook b = book.value();
+    return b != null ? b : new ChargeBook();
   }
 
   private void checkConservation(List<CostAllocation> rows) {
@@ -144,7 +277,6 @@ public final class ReconcileFunction
 
   private void registerTimers(long hourStart, Context ctx) {
     long end = hourStart + HOUR;
-    ctx.timerService().registerEventTimeTimer(end); // pending billing without an estimate
     ctx.timerService().registerEventTimeTimer(end + graceMillis);
     ctx.timerService().registerEventTimeTimer(end + retentionMillis);
   }
@@ -152,25 +284,54 @@ public final class ReconcileFunction
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<CostAllocation> out)
       throws Exception {
+    ChargeBook b = book();
     // end of input (a bounded run, or stop with drain) fires every timer at once; billing is
-    // outside event time and may still be on its way, so nothing is released then: a charge that
-    // arrives after the end of time still finds its hour (the job ends with its state)
+    // outside event time and may still be on its way, so nothing is released then (a charge that
+    // arrives after the end of time still finds its hour), but what no hour takes is settled
     boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
     if (endOfInput) {
+      if (!b.charges.isEmpty()) {
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        for (BillingCharge c : b.charges.values()) {
+          lo = Math.min(lo, c.periodStart);
+          hi = Math.max(hi, c.periodEnd);
+        }
+        reconcile(b, lo, hi, Long.MAX_VALUE, out);
+        book.update(b);
+      }
       return;
     }
+    // charge periods that ended now: settle their unallocated lines, or let go of billing for a
+    // resource that was never allocated
+    List<BillingCharge> ended = new ArrayList<>();
+    for (BillingCharge c : b.charges.values()) {
+      if (c.periodEnd == timestamp) {
+        ended.add(c);
+      }
+    }
+    if (!b.knownNode()) {
+      for (BillingCharge c : ended) {
+        b.charges.remove(c.bookKey());
+        unmatched.inc();
+      }
+    } else {
+      for (BillingCharge c : ended) {
+        reconcile(b, c.periodStart, c.periodEnd, timestamp, out);
+      }
+    }
+    // release what is past the retention
+    b.charges.values().removeIf(c -> timestamp >= c.periodEnd + retentionMillis);
+    b.unallocated.values().removeIf(u -> timestamp >= u.periodEnd + retentionMillis);
     List<Long> done = new ArrayList<>();
     ReconHour unbilled = null;
     for (Iterator<Map.Entry<Long, ReconHour>> it = hours.iterator(); it.hasNext(); ) {
       Map.Entry<Long, ReconHour> e = it.next();
       ReconHour h = e.getValue();
       long end = h.hourStart + HOUR;
-      if (timestamp >= end + retentionMillis || (!h.complete && timestamp >= end)) {
-        if (!h.complete && h.billed()) {
-          unmatched.inc(); // billed, but the pipeline never allocated this hour
-        }
+      if (timestamp >= end + retentionMillis) {
         done.add(e.getKey());
-      } else if (h.complete && !h.billed() && timestamp >= end + graceMillis) {
+      } else if (h.complete && h.publishedBilled == null && timestamp >= end + graceMillis) {
         if (unbilled == null || h.hourStart < unbilled.hourStart) {
           unbilled = h;
         }
@@ -184,14 +345,17 @@ public final class ReconcileFunction
       missing.update(a);
       ctx.output(ALERTS, a);
     }
-    if (hours.isEmpty()) {
-      hours.clear(); // release the emptied map state, not only its entries
+    if (hours.isEmpty() && b.charges.isEmpty() && b.unallocated.isEmpty()) {
+      hours.clear(); // release the emptied state, not only its entries
+      book.clear();
       Alert firing = missing.value();
       if (firing != null) {
         // nothing of this instance is tracked any more: close the alert rather than leave it open
         ctx.output(ALERTS, resolved(firing, timestamp, "no longer tracked (past retention)"));
         missing.clear();
       }
+    } else {
+      book.update(b);
     }
   }
 
@@ -202,8 +366,7 @@ public final class ReconcileFunction
     }
     ctx.output(
         ALERTS,
-        resolved(
-            firing, c.hourStart + HOUR, "billing arrived for instance " + ctx.getCurrentKey()));
+        resolved(firing, c.periodEnd, "billing arrived for instance " + ctx.getCurrentKey()));
     missing.clear();
   }
 

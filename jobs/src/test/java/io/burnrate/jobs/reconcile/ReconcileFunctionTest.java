@@ -79,16 +79,24 @@ class ReconcileFunctionTest {
   }
 
   private void bill(long hourStart, double effective, String delivery, long at) throws Exception {
+    bill(hourStart, hourStart + HOUR, effective, delivery, at);
+  }
+
+  private void bill(long from, long to, double effective, String delivery, long at)
+      throws Exception {
     BillingCharge c = new BillingCharge();
     c.resourceKey = "i-0abc";
-    c.hourStart = hourStart;
-    c.chargeKey = "usage";
+    c.periodStart = from;
+    c.periodEnd = to;
+    c.chargeKey = "usage|" + from + "|" + to;
+    c.rowId = "s3://bills/focus.csv#" + from;
+    c.slice = "acct/2026-01";
     c.billedCost = effective * 1.5;
     c.effectiveCost = effective;
     c.currency = "USD";
     c.delivery = delivery;
     c.deliveredAt = at;
-    harness.processElement2(c, hourStart);
+    harness.processElement2(c, from);
   }
 
   private List<CostAllocation> corrections() {
@@ -211,5 +219,94 @@ class ReconcileFunctionTest {
     harness.processWatermark1(new Watermark(H + HOUR + RETENTION));
     harness.processWatermark2(new Watermark(H + HOUR + RETENTION));
     assertThat(harness.numKeyedStateEntries()).isZero();
+  }
+
+  @Test
+  void aDailyRowOfANodeThatRanThreeHoursIsReconciledToTheWholeDailyCharge() throws Exception {
+    long day = H - 10 * HOUR; // 2026-01-05T00:00Z; the node ran 10:00-13:00
+    estimate(H, "10");
+    estimate(H + HOUR, "10");
+    estimate(H + 2 * HOUR, "10");
+    corrections();
+    harness.processWatermark1(new Watermark(day + 24 * HOUR));
+    harness.processWatermark2(new Watermark(day + 24 * HOUR));
+    bill(day, day + 24 * HOUR, 72.0, "azure-2026-01-06", 1); // one daily FOCUS row
+    List<CostAllocation> rows = corrections();
+    assertThat(rows).hasSize(9); // three hours x (two pods + idle)
+    assertThat(rows).allSatisfy(a -> assertThat(a.costBasis).isEqualTo("billed"));
+    assertThat(rows).noneMatch(a -> CostAllocation.HOLDER_UNALLOCATED.equals(a.holderKind));
+    assertThat(total(rows)).isEqualByComparingTo("72"); // not 72 x 3/24
+    assertThat(rows.stream().filter(a -> a.hourStart == H + HOUR).toList())
+        .extracting(a -> a.nodeHourCost)
+        .allSatisfy(c -> assertThat(c).isEqualByComparingTo("24"));
+  }
+
+  @Test
+  void aDailyRowArrivingBeforeTheDayIsOverFollowsTheHoursAsTheyCome() throws Exception {
+    long day = H - 10 * HOUR;
+    bill(day, day + 24 * HOUR, 30.0, "d1", 1);
+    estimate(H, "10");
+    assertThat(total(corrections())).isEqualByComparingTo("30"); // all of it on the one hour so far
+    estimate(H + HOUR, "10");
+    List<CostAllocation> v2 = corrections();
+    // both hours re-published: 15 each, the first at version 2
+    assertThat(total(v2)).isEqualByComparingTo("30");
+    assertThat(v2.stream().filter(a -> a.hourStart == H).findFirst().orElseThrow().version)
+        .isEqualTo(2);
+  }
+
+  @Test
+  void theSameRowDeliveredTwiceChangesNoTotalAndPublishesNothing() throws Exception {
+    estimate(H, "10");
+    corrections();
+    bill(H, 8.0, "d1", 1);
+    assertThat(total(corrections())).isEqualByComparingTo("8");
+    bill(H, 8.0, "d1", 1); // the same delivery's row again (a re-run after a crash)
+    assertThat(corrections()).isEmpty();
+    BillingCharge other = new BillingCharge(); // another row of the same delivery adds
+    other.resourceKey = "i-0abc";
+    other.periodStart = H;
+    other.periodEnd = H + HOUR;
+    other.chargeKey = "support-share";
+    other.rowId = "s3://bills/focus.csv#999";
+    other.slice = "acct/2026-01";
+    other.billedCost = 1.5;
+    other.effectiveCost = 1.0;
+    other.currency = "USD";
+    other.delivery = "d1";
+    other.deliveredAt = 1;
+    harness.processElement2(other, H);
+    List<CostAllocation> v2 = corrections();
+    assertThat(total(v2)).isEqualByComparingTo("9");
+    assertThat(v2).allSatisfy(a -> assertThat(a.version).isEqualTo(2));
+  }
+
+  @Test
+  void billedMoneyForHoursTheNodeDidNotRunIsAnUnallocatedLineNeverDropped() throws Exception {
+    estimate(H, "10");
+    corrections();
+    bill(H + 3 * HOUR, 5.0, "d1", 1); // billed for 13:00, but the node ran 10:00-11:00 only
+    assertThat(corrections()).isEmpty(); // its hour is not over yet
+    harness.processWatermark1(new Watermark(H + 4 * HOUR));
+    harness.processWatermark2(new Watermark(H + 4 * HOUR));
+    List<CostAllocation> lines = corrections();
+    assertThat(lines).hasSize(1);
+    CostAllocation line = lines.get(0);
+    assertThat(line.holderKind).isEqualTo(CostAllocation.HOLDER_UNALLOCATED);
+    assertThat(line.unallocatedReason).isEqualTo("no_allocated_hour");
+    assertThat(line.cost).isEqualByComparingTo("5");
+    assertThat(line.billedCost).isEqualByComparingTo("7.5");
+    assertThat(line.node).isEqualTo("gpu-1");
+    assertThat(line.version).isEqualTo(1);
+    // a newer delivery moves the charge onto the hour the node ran: the line goes to 0
+    bill(H + 3 * HOUR, 0.0, "d2", 2);
+    bill(H, 5.0, "d2", 2);
+    List<CostAllocation> after = corrections();
+    assertThat(after)
+        .filteredOn(a -> CostAllocation.HOLDER_UNALLOCATED.equals(a.holderKind))
+        .last()
+        .satisfies(a -> assertThat(a.cost).isEqualByComparingTo("0"));
+    assertThat(total(after.stream().filter(a -> a.hourStart == H && a.version == 1).toList()))
+        .isEqualByComparingTo("5");
   }
 }

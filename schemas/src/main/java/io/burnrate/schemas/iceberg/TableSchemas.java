@@ -116,7 +116,7 @@ public final class TableSchemas {
           optional(7, "provider_instance_id", Types.StringType.get()),
           required(8, "hour_start", Types.TimestampType.withZone()),
           required(9, "hour_end", Types.TimestampType.withZone()),
-          required(10, "holder_kind", Types.StringType.get(), "pod or idle"),
+          required(10, "holder_kind", Types.StringType.get(), "pod, idle or unallocated"),
           optional(11, "namespace", Types.StringType.get()),
           optional(12, "pod", Types.StringType.get()),
           optional(13, "workload", Types.StringType.get()),
@@ -137,7 +137,12 @@ public final class TableSchemas {
               "0 = estimate; 1, 2, ... = reconciliations to the bill; the highest is current"),
           optional(25, "billed_cost", Types.DecimalType.of(MONEY_PRECISION, MONEY_SCALE)),
           optional(26, "effective_cost", Types.DecimalType.of(MONEY_PRECISION, MONEY_SCALE)),
-          optional(27, "billing_delivery", Types.StringType.get()));
+          optional(27, "billing_delivery", Types.StringType.get()),
+          optional(
+              28,
+              "unallocated_reason",
+              Types.StringType.get(),
+              "holder_kind unallocated: why the billed amount is on no node-hour"));
 
   public static final PartitionSpec COST_ALLOCATIONS_SPEC =
       PartitionSpec.builderFor(COST_ALLOCATIONS_SCHEMA)
@@ -314,7 +319,18 @@ public final class TableSchemas {
               "BillingAccountId/yyyy-MM: what a delivery restates"),
           optional(46, "x_InstanceType", Types.StringType.get()),
           optional(47, "x_UsageType", Types.StringType.get()),
-          optional(48, "x_LineItemType", Types.StringType.get()));
+          optional(48, "x_LineItemType", Types.StringType.get()),
+          optional(
+              49,
+              "x_ChargeKind",
+              Types.StringType.get(),
+              "usage|zero_cost|usage_reversal|correction|credit|refund|tax|purchase|rounding"
+                  + "|adjustment"),
+          optional(
+              50,
+              "x_RowId",
+              Types.StringType.get(),
+              "row identity within the delivery: x_SourceObject#x_SourceRow, or a content hash"));
 
   public static final PartitionSpec BILLING_LINE_ITEMS_SPEC =
       PartitionSpec.builderFor(BILLING_LINE_ITEMS_SCHEMA).month("BillingPeriodStart").build();
@@ -347,7 +363,28 @@ public final class TableSchemas {
           required(13, "billed_cost", billingMoney()),
           required(14, "effective_cost", billingMoney()),
           required(15, "credits", billingMoney(), "BilledCost of Credit rows (negative)"),
-          optional(16, "currency", Types.StringType.get()));
+          optional(16, "currency", Types.StringType.get()),
+          optional(
+              17,
+              "file_billed_cost",
+              billingMoney(),
+              "the delivery's files' own total: BilledCost of every row whose amount is readable"),
+          optional(
+              18,
+              "dead_letter_billed_cost",
+              billingMoney(),
+              "BilledCost of the delivery's dead-lettered rows whose amount was readable"),
+          optional(
+              19,
+              "dead_letters_without_amount",
+              Types.LongType.get(),
+              "dead letters whose amount could not be read (rows, or whole objects)"),
+          optional(
+              20,
+              "ingested_billed_cost",
+              billingMoney(),
+              "BilledCost of every usable row of the delivery (all slices): file_billed_cost ="
+                  + " ingested_billed_cost + dead_letter_billed_cost"));
 
   public static final PartitionSpec BILLING_DELIVERIES_SPEC = PartitionSpec.unpartitioned();
 
@@ -361,7 +398,9 @@ public final class TableSchemas {
               4, "source_row", Types.LongType.get(), "1-based data row, -1 for a whole object"),
           optional(5, "delivery_id", Types.StringType.get()),
           optional(6, "payload", Types.StringType.get(), "the row as JSON, cut to 16 KiB"),
-          required(7, "failed_at", Types.TimestampType.withZone()));
+          required(7, "failed_at", Types.TimestampType.withZone()),
+          optional(
+              8, "billed_cost", billingMoney(), "the row's BilledCost when readable, else null"));
 
   public static final PartitionSpec BILLING_DEAD_LETTERS_SPEC =
       PartitionSpec.builderFor(BILLING_DEAD_LETTERS_SCHEMA).month("failed_at").build();

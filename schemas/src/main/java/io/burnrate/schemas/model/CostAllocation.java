@@ -12,6 +12,13 @@ public class CostAllocation {
   public static final String HOLDER_POD = "pod";
   public static final String HOLDER_IDLE = "idle";
 
+  /**
+   * Billed money of a node that reconciliation could not put on any hour the node was allocated
+   * (e.g. a charge for hours in which the pipeline saw the node not run): kept as its own line,
+   * with {@link #unallocatedReason}, never dropped.
+   */
+  public static final String HOLDER_UNALLOCATED = "unallocated";
+
   /** Deterministic: cluster/node/hour/holder. */
   public String id;
 
@@ -72,6 +79,9 @@ public class CostAllocation {
 
   /** The billing delivery the billed amounts come from (null for the estimate or unknown). */
   public String billingDelivery;
+
+  /** Why an {@link #HOLDER_UNALLOCATED} line could not be allocated; null on other rows. */
+  public String unallocatedReason;
 
   public CostAllocation() {}
 

@@ -46,7 +46,27 @@ public final class BillingRowParser {
         header.format().isCur() ? CurRowParser.fromColumns(c) : FocusRowParser.fromColumns(c);
     b.sourceFormat = header.format().id();
     b.billingAccountSlice = BillingLineItem.slice(b.billingAccountId, b.billingPeriodStart);
+    b.chargeKind = BillingLineItem.ChargeKind.of(b);
     return b;
+  }
+
+  /**
+   * The row's own amount, read on its own and leniently: FOCUS {@code BilledCost}, CUR {@code
+   * line_item_unblended_cost}; null when the row has none or it is not a number. What a file says
+   * it is worth, whether or not the rest of the row can be used (a dead letter's amount).
+   */
+  public static java.math.BigDecimal billedAmount(BillingHeader header, Object[] values) {
+    if (header.format() == null) {
+      return null;
+    }
+    BillingColumns c = new BillingColumns(header, values);
+    String column = header.format().isCur() ? "line_item_unblended_cost" : "billedcost";
+    try {
+      double v = c.number(column, column);
+      return Double.isNaN(v) ? null : java.math.BigDecimal.valueOf(v);
+    } catch (ParseException | RuntimeException e) {
+      return null;
+    }
   }
 
   /** A row as a map of column name to value; the format is detected when {@code format} is null. */
@@ -93,6 +113,10 @@ public final class BillingRowParser {
     b.sourceObject = c.text("x_sourceobject");
     double row = c.number("x_sourcerow", "x_SourceRow");
     b.sourceRow = Double.isNaN(row) ? -1 : (long) row;
+    b.rowId = c.text("x_rowid");
+    if (b.rowId == null) {
+      b.rowId = b.identity(); // a row sent twice has the same identity
+    }
     return b;
   }
 

@@ -10,9 +10,9 @@ import java.util.Set;
  * Parses one FinOps FOCUS row (1.0 to 1.3), sent as a JSON object on {@code burnrate.billing.focus}
  * or read from a file. Column names are matched case-insensitively; the literal {@code NULL} counts
  * as absent; timestamps may use a space instead of {@code T}; extra columns are ignored. Required:
- * {@code ChargePeriodStart}, {@code ChargePeriodEnd}, {@code BilledCost}. Negative costs are
- * legitimate (credits, refunds) and kept. A JSON row with AWS CUR columns is read as CUR ({@link
- * BillingRowParser}).
+ * {@code ChargePeriodStart}, {@code ChargePeriodEnd}, {@code BilledCost}. Negative costs and
+ * quantities are legitimate (credits, refunds, corrections) and kept. A JSON row with AWS CUR
+ * columns is read as CUR ({@link BillingRowParser}).
  */
 public final class FocusRowParser {
   /** FOCUS ChargeCategory values. */
@@ -113,25 +113,14 @@ public final class FocusRowParser {
             COMMITMENT_DISCOUNT_STATUSES,
             null);
     c.tags("tags", "Tags", b.tags);
-    // usage is consumed, never given back: a negative quantity on a Usage row that is not a
-    // correction is an error (credits, refunds and corrections are legitimately negative)
-    boolean correction = "Correction".equals(b.chargeClass);
-    if ("Usage".equals(b.chargeCategory) && !correction) {
-      requireNotNegative("ConsumedQuantity", b.consumedQuantity);
-      requireNotNegative("PricingQuantity", b.pricingQuantity);
-    }
+    // negative usage (a refund or a correction within the period: FOCUS sets ChargeClass only for
+    // corrections of an earlier, invoiced period) is real money: kept and classified
+    // (x_ChargeKind usage_reversal), never rejected
     // Burnrate's own columns, when the row is one Burnrate wrote (ingest-billing --to-topic)
     b.instanceType = c.text("x_instancetype");
     b.usageType = c.text("x_usagetype");
     b.lineItemType = c.text("x_lineitemtype");
     return b;
-  }
-
-  private static void requireNotNegative(String column, double v) throws ParseException {
-    if (v < 0) {
-      throw new ParseException(
-          INVALID_VALUE, column + ": negative usage quantity " + v + " on a Usage row");
-    }
   }
 
   /** An ISO 4217 code, upper-cased; USD when absent. */

@@ -361,4 +361,70 @@ class BillingRowParserTest {
     assertThat(ec2.parsed()).hasSize(19);
     assertThat(ec2.parsed().get(0).billedCost).isEqualTo(0.00165303109242778);
   }
+
+  private static BillingLineItem focusJson(String category, String chargeClass, String extra)
+      throws ParseException {
+    String json =
+        "{\"BillingPeriodStart\":\"2026-03-01T00:00:00Z\",\"ChargePeriodStart\":"
+            + "\"2026-03-04T00:00:00Z\",\"ChargePeriodEnd\":\"2026-03-05T00:00:00Z\","
+            + "\"ChargeCategory\":\""
+            + category
+            + "\""
+            + (chargeClass == null ? "" : ",\"ChargeClass\":\"" + chargeClass + "\"")
+            + ","
+            + extra
+            + "}";
+    return new BillingRowParser().parseJson(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void negativeUsageIsKeptAndClassifiedNotDeadLettered() throws Exception {
+    // the shape an Azure FOCUS export gives a refund of usage within the billing period:
+    // ChargeCategory Usage, ChargeClass null, negative quantity and cost
+    BillingLineItem refund =
+        focusJson(
+            "Usage",
+            null,
+            "\"BilledCost\":-12.5,\"EffectiveCost\":-12.5,\"ConsumedQuantity\":-4,"
+                + "\"PricingQuantity\":-4,\"ResourceId\":\"/subscriptions/s/resourcegroups/rg/"
+                + "providers/microsoft.compute/virtualmachines/gpu-vm-01\"");
+    assertThat(refund.billedCost).isEqualTo(-12.5);
+    assertThat(refund.consumedQuantity).isEqualTo(-4);
+    assertThat(refund.chargeKind).isEqualTo(BillingLineItem.ChargeKind.USAGE_REVERSAL);
+    BillingLineItem corrected =
+        focusJson("Usage", "Correction", "\"BilledCost\":-3,\"ConsumedQuantity\":-1");
+    assertThat(corrected.chargeKind).isEqualTo(BillingLineItem.ChargeKind.CORRECTION);
+    assertThat(focusJson("Usage", null, "\"BilledCost\":0,\"EffectiveCost\":0").chargeKind)
+        .isEqualTo(BillingLineItem.ChargeKind.ZERO_COST);
+    assertThat(focusJson("Usage", null, "\"BilledCost\":0,\"EffectiveCost\":1").chargeKind)
+        .isEqualTo(BillingLineItem.ChargeKind.USAGE); // covered by a commitment
+    assertThat(focusJson("Usage", null, "\"BilledCost\":2").chargeKind).isEqualTo("usage");
+    assertThat(focusJson("Credit", null, "\"BilledCost\":-2").chargeKind).isEqualTo("credit");
+    assertThat(focusJson("Tax", null, "\"BilledCost\":2").chargeKind).isEqualTo("tax");
+    assertThat(focusJson("Purchase", null, "\"BilledCost\":2").chargeKind).isEqualTo("purchase");
+    assertThat(
+            focusJson(
+                    "Adjustment",
+                    null,
+                    "\"BilledCost\":-0.01,\"ChargeDescription\":\"Rounding adjustment\"")
+                .chargeKind)
+        .isEqualTo("rounding");
+    assertThat(focusJson("Adjustment", null, "\"BilledCost\":-5").chargeKind)
+        .isEqualTo("adjustment");
+  }
+
+  @Test
+  void aStreamedRowHasTheSameIdentityEveryTimeItIsSent() throws Exception {
+    String extra = "\"BilledCost\":2.5,\"ResourceId\":\"i-0a1b2c3d4e5f67890\"";
+    BillingLineItem a = focusJson("Usage", null, extra);
+    BillingLineItem b = focusJson("Usage", null, extra);
+    assertThat(a.rowId).isEqualTo(b.rowId).startsWith("sha256:");
+    assertThat(focusJson("Usage", null, "\"BilledCost\":2.6,\"ResourceId\":\"i-0a1b\"").rowId)
+        .isNotEqualTo(a.rowId);
+    BillingLineItem fromFile =
+        focusJson("Usage", null, extra + ",\"x_SourceObject\":\"s3://b/k.csv\",\"x_SourceRow\":7");
+    assertThat(fromFile.rowId).isEqualTo("s3://b/k.csv#7");
+    assertThat(focusJson("Usage", null, extra + ",\"x_RowId\":\"line-42\"").rowId)
+        .isEqualTo("line-42");
+  }
 }

@@ -86,6 +86,9 @@ public final class SqlRunner implements AutoCloseable {
           "CREATE TEMPORARY VIEW " + ALLOCATIONS_CURRENT_VIEW + " AS " + ALLOCATIONS_CURRENT);
     }
     if (tables.contains("billing_line_items") && tables.contains("billing_deliveries")) {
+      tEnv.createTemporarySystemFunction(
+          io.burnrate.jobs.reconcile.ResourceKeyFunction.NAME,
+          io.burnrate.jobs.reconcile.ResourceKeyFunction.class);
       tEnv.executeSql(
           "CREATE TEMPORARY VIEW " + BillingViews.CURRENT_VIEW + " AS " + BillingViews.CURRENT);
       if (tables.contains("cost_allocations")) {
@@ -99,6 +102,11 @@ public final class SqlRunner implements AutoCloseable {
   public void print(String sql) {
     TableResult r = tEnv.executeSql(sql);
     r.print();
+  }
+
+  /** Runs a statement (an INSERT, DDL) and waits for it to finish. */
+  public void execute(String sql) throws Exception {
+    tEnv.executeSql(sql).await();
   }
 
   /** Runs a query and returns its column names and rows. */
