@@ -61,12 +61,13 @@ public final class WorkloadWindows {
           a.mixedInstance |=
               !Objects.equals(a.instanceType, m.instanceType)
                   || !Objects.equals(a.capacityType, m.capacityType);
-          if (a.region == null) {
-            a.region = m.region;
-          }
-          if (a.gpuModel == null) {
-            a.gpuModel = m.gpuModel;
-          }
+          // a workload on several nodes: the least value, so that a replay, which may deliver
+          // the pod-minutes of parallel subtasks in another order, writes the same window
+          a.node = least(a.node, m.node);
+          a.instanceType = least(a.instanceType, m.instanceType);
+          a.capacityType = least(a.capacityType, m.capacityType);
+          a.region = least(a.region, m.region);
+          a.gpuModel = least(a.gpuModel, m.gpuModel);
         }
         a.allocating++;
         if (Double.isNaN(m.cost)) {
@@ -103,6 +104,13 @@ public final class WorkloadWindows {
       a.tokens = add(a.tokens, m.tokens);
       a.requests = add(a.requests, m.requests);
       return a;
+    }
+
+    private static String least(String acc, String v) {
+      if (v == null) {
+        return acc;
+      }
+      return acc == null || v.compareTo(acc) < 0 ? v : acc;
     }
 
     private static double max(double acc, double v) {

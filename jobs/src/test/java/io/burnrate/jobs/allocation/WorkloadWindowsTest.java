@@ -217,4 +217,26 @@ class WorkloadWindowsTest extends BurnrateTestBase {
     assertThat(w.samples).isEqualTo(1400.0);
     assertThat(w.costPerSample).isCloseTo(0.30 / 1400, EPS);
   }
+
+  @Test
+  void aWorkloadOnSeveralKindsOfNodeGetsTheSameWindowWhateverTheOrderOfItsMinutes() {
+    PodMinute a100 = worker0();
+    a100.node = "node-b";
+    a100.gpuModel = "NVIDIA-A100-SXM4-40GB";
+    a100.region = "us-east-1";
+    a100.instanceType = "p4d.24xlarge";
+    PodMinute h100 = worker1();
+    h100.node = "node-a";
+    h100.gpuModel = "NVIDIA-H100-80GB-HBM3";
+    h100.region = "us-central1";
+    h100.instanceType = "a3-highgpu-8g";
+
+    CostWindow oneWay = window(a100, h100);
+    CostWindow otherWay = window(h100, a100);
+
+    assertThat(oneWay.gpuModel).isEqualTo("NVIDIA-A100-SXM4-40GB").isEqualTo(otherWay.gpuModel);
+    assertThat(oneWay.region).isEqualTo("us-central1").isEqualTo(otherWay.region);
+    assertThat(oneWay.instanceType).isEqualTo(otherWay.instanceType);
+    assertThat(oneWay.node).isEqualTo(otherWay.node);
+  }
 }
