@@ -75,6 +75,13 @@ final class SqlCommand implements Callable<Integer> {
               + " exits with 1 if any failed.")
   String statements;
 
+  @Option(
+      names = "--allow-writes",
+      description =
+          "Allows statements that change the lake (INSERT, CREATE, DROP, ALTER, ...). Without it"
+              + " the command is read-only: such a statement is refused before it runs.")
+  boolean allowWrites;
+
   @Parameters(paramLabel = "QUERY", arity = "0..1", description = "The SQL statement.")
   String query;
 
@@ -148,13 +155,24 @@ final class SqlCommand implements Callable<Integer> {
     try (SqlRunner sql = opened) {
       if (statements != null) {
         return runStatements(sql);
-      } else if (!json) {
+      }
+      if (!allowWrites && !sql.readsOnly(query)) {
+        System.err.println(REFUSED);
+        return 2;
+      }
+      if (!json) {
         sql.print(query);
       } else {
-        SqlRunner.Result r = sql.query(query);
-        for (org.apache.flink.types.Row row : r.rows()) {
-          System.out.println(JSON.writeValueAsString(jsonRow(r.columns(), row)));
-        }
+        java.io.PrintStream out = System.out;
+        sql.stream(
+            query,
+            (columns, row) -> {
+              try {
+                out.println(JSON.writeValueAsString(jsonRow(columns, row)));
+              } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
       }
     } catch (org.apache.flink.table.api.ValidationException
         | org.apache.flink.table.api.SqlParserException e) {
@@ -167,6 +185,10 @@ final class SqlCommand implements Callable<Integer> {
     }
     return 0;
   }
+
+  static final String REFUSED =
+      "burnrate sql: refused: this statement changes the lake and the command is read-only"
+          + " (add --allow-writes to run it)";
 
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
       new com.fasterxml.jackson.databind.ObjectMapper();
@@ -185,6 +207,9 @@ final class SqlCommand implements Callable<Integer> {
         Map<String, Object> answer = new java.util.LinkedHashMap<>();
         answer.put("statement", ++n);
         try {
+          if (!allowWrites && !sql.readsOnly(s)) {
+            throw new IllegalArgumentException(REFUSED.substring("burnrate sql: ".length()));
+          }
           SqlRunner.Result r = sql.query(s);
           List<Map<String, Object>> rows = new java.util.ArrayList<>();
           for (org.apache.flink.types.Row row : r.rows()) {

@@ -125,6 +125,51 @@ public final class SqlRunner implements AutoCloseable {
   /** Columns and rows of a query. */
   public record Result(List<String> columns, List<Row> rows) {}
 
+  /**
+   * Whether a statement only reads: a query, {@code SHOW}, {@code DESCRIBE}, {@code EXPLAIN},
+   * {@code USE}, {@code SET}/{@code RESET} of a session option. {@code INSERT}, DDL ({@code
+   * CREATE}, {@code DROP}, {@code ALTER}) and anything else that could change the lake do not.
+   * Decided by Flink's own parser, so comments, case and quoting cannot disguise a statement.
+   */
+  public boolean readsOnly(String sql) {
+    List<org.apache.flink.table.operations.Operation> ops =
+        ((org.apache.flink.table.api.internal.TableEnvironmentInternal) tEnv)
+            .getParser()
+            .parse(sql);
+    for (org.apache.flink.table.operations.Operation op : ops) {
+      boolean reads =
+          op instanceof org.apache.flink.table.operations.QueryOperation
+              || op instanceof org.apache.flink.table.operations.ShowOperation
+              || op instanceof org.apache.flink.table.operations.DescribeTableOperation
+              || op instanceof org.apache.flink.table.operations.DescribeCatalogOperation
+              || op instanceof org.apache.flink.table.operations.DescribeFunctionOperation
+              || op instanceof org.apache.flink.table.operations.ExplainOperation
+              || op instanceof org.apache.flink.table.operations.UseOperation
+              || op instanceof org.apache.flink.table.operations.command.SetOperation
+              || op instanceof org.apache.flink.table.operations.command.ResetOperation;
+      if (!reads) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Runs a query and hands its rows to {@code rows} one by one as they arrive (memory bounded by
+   * one row, whatever the row count); returns the column names.
+   */
+  public List<String> stream(String sql, java.util.function.BiConsumer<List<String>, Row> rows)
+      throws Exception {
+    TableResult r = tEnv.executeSql(sql);
+    List<String> cols = r.getResolvedSchema().getColumnNames();
+    try (CloseableIterator<Row> it = r.collect()) {
+      while (it.hasNext()) {
+        rows.accept(cols, it.next());
+      }
+    }
+    return cols;
+  }
+
   @Override
   public void close() {}
 }

@@ -8,8 +8,6 @@ import io.burnrate.schemas.Topics;
 import io.burnrate.tools.demo.EmbeddedKafka;
 import io.burnrate.tools.simulator.FleetSimulator;
 import io.burnrate.tools.simulator.SimRecord;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +26,6 @@ import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code ./burnrate simulate --output-dir DIR} then {@code ./burnrate publish DIR} on a real KRaft
@@ -55,8 +52,8 @@ class PublishITCase {
     kafka = EmbeddedKafka.start(tmp.resolve("kafka"));
     kafka.createTopics(4);
     Path dir = tmp.resolve("fleet");
-    Cli sim =
-        cli(
+    CliRun.Result sim =
+        CliRun.run(
             "simulate",
             "--output-dir",
             dir.toString(),
@@ -68,7 +65,7 @@ class PublishITCase {
             "5",
             "--start",
             START);
-    assertThat(sim.code).isZero();
+    assertThat(sim.code()).isZero();
     assertThat(dir.resolve(Topics.TELEMETRY_GPU + ".ndjson")).isRegularFile();
     // one file gzipped: publish reads either
     Path k8s = dir.resolve(Topics.K8S_EVENTS + ".ndjson");
@@ -78,8 +75,8 @@ class PublishITCase {
     }
     Files.delete(k8s);
 
-    Cli pub =
-        cli(
+    CliRun.Result pub =
+        CliRun.run(
             "publish",
             "--bootstrap-servers",
             kafka.bootstrapServers(),
@@ -87,10 +84,10 @@ class PublishITCase {
             "sim-cluster",
             "--json",
             dir.toString());
-    assertThat(pub.code).as(pub.err).isZero();
+    assertThat(pub.code()).as(pub.err()).isZero();
     JsonNode summary =
         JSON.readTree(
-            pub.out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+            pub.out().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
     System.out.println("PublishITCase: publish summary " + summary);
 
     // what the simulator publishes directly (SimulatorPublisher: its key, its timestamp)
@@ -150,18 +147,19 @@ class PublishITCase {
             + "{\"timestamp\": \"2026-03-02T00:00:10Z\", \"Hostname\": \n"
             + "\n"
             + "[1,2]\n");
-    Cli badRun =
-        cli("publish", "--bootstrap-servers", kafka.bootstrapServers(), "--json", bad.toString());
-    assertThat(badRun.code).isEqualTo(1);
+    CliRun.Result badRun =
+        CliRun.run(
+            "publish", "--bootstrap-servers", kafka.bootstrapServers(), "--json", bad.toString());
+    assertThat(badRun.code()).isEqualTo(1);
     JsonNode b =
         JSON.readTree(
-            badRun.out.lines().filter(l -> l.startsWith("{")).reduce((x, y) -> y).orElseThrow());
+            badRun.out().lines().filter(l -> l.startsWith("{")).reduce((x, y) -> y).orElseThrow());
     assertThat(b.path("published").asLong()).isEqualTo(1);
     assertThat(b.path("rejected").asLong()).isEqualTo(2);
     assertThat(b.path("rejected_lines").toString())
         .contains(Topics.TELEMETRY_GPU + ".ndjson:2: not a JSON object")
         .contains(Topics.TELEMETRY_GPU + ".ndjson:4: not a JSON object");
-    assertThat(badRun.err).contains(".ndjson:2");
+    assertThat(badRun.err()).contains(".ndjson:2");
   }
 
   private static void read(
@@ -195,29 +193,5 @@ class PublishITCase {
         }
       }
     }
-  }
-
-  record Cli(int code, String out, String err) {}
-
-  /** Runs {@code ./burnrate args} in this JVM, capturing its standard output and error. */
-  private static synchronized Cli cli(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-    int code;
-    try {
-      code = new CommandLine(new BurnrateCli()).execute(args);
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-    String so = o.toString(StandardCharsets.UTF_8);
-    String se = e.toString(StandardCharsets.UTF_8);
-    out.print(so);
-    err.print(se);
-    return new Cli(code, so, se);
   }
 }

@@ -1,0 +1,34 @@
+package io.burnrate.tools.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+
+/** Runs {@code ./burnrate} in the test's JVM, capturing its standard output and error. */
+final class CliRun {
+  private CliRun() {}
+
+  record Result(int code, String out, String err) {}
+
+  static synchronized Result run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      code = new CommandLine(new BurnrateCli()).execute(args);
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+    String so = o.toString(StandardCharsets.UTF_8);
+    String se = e.toString(StandardCharsets.UTF_8);
+    out.print(so);
+    err.print(se);
+    return new Result(code, so, se);
+  }
+}
