@@ -152,12 +152,17 @@ public final class Backtest {
     long newest = Long.MIN_VALUE;
     boolean prevAlert = false;
 
+    // written beside the output and moved over it at the end: an error leaves no partial output
+    // (and a previous output as it was)
+    Path dir = output.toAbsolutePath().getParent();
+    Path partial = Files.createTempFile(dir, "." + output.getFileName() + ".", ".partial");
+    boolean done = false;
     try (CsvRecordReader csv =
             new CsvRecordReader(
                 new BufferedReader(
                     new InputStreamReader(Files.newInputStream(input), StandardCharsets.UTF_8),
                     1 << 16));
-        Writer out = new BufferedWriter(Files.newBufferedWriter(output, StandardCharsets.UTF_8))) {
+        Writer out = new BufferedWriter(Files.newBufferedWriter(partial, StandardCharsets.UTF_8))) {
       List<String> header = csv.next();
       while (header != null && header.size() == 1 && header.get(0).isBlank()) {
         header = csv.next();
@@ -263,6 +268,17 @@ public final class Backtest {
           out.write(csvField(r.reason()));
         }
         out.write('\n');
+      }
+      out.close();
+      Files.move(
+          partial,
+          output,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      done = true;
+    } finally {
+      if (!done) {
+        Files.deleteIfExists(partial);
       }
     }
     return new Summary(

@@ -50,6 +50,11 @@ final class BacktestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    String invalid = invalidOption();
+    if (invalid != null) {
+      System.err.println("burnrate backtest: " + invalid);
+      return 2;
+    }
     DetectorConfig cfg = DetectorConfig.defaults().withZone(zone);
     if (threshold != null) {
       cfg = cfg.withAlertThreshold(threshold);
@@ -72,5 +77,37 @@ final class BacktestCommand implements Callable<Integer> {
       System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(s));
     }
     return 0;
+  }
+
+  /** What is wrong with the options, in one line naming the option; null when nothing is. */
+  String invalidOption() throws java.io.IOException {
+    if (threshold != null && !(threshold > 0 && threshold < 1)) {
+      return "--threshold must be between 0 and 1 (exclusive), got " + threshold;
+    }
+    if (warmup != null && warmup < 0) {
+      return "--warmup must be 0 or more points, got " + warmup;
+    }
+    try {
+      java.time.ZoneId.of(zone);
+    } catch (java.time.DateTimeException e) {
+      return "--zone: not a time zone: '" + zone + "' (e.g. UTC, Europe/Berlin)";
+    }
+    if (!java.nio.file.Files.exists(input)) {
+      return "--input: no such file: " + input;
+    }
+    if (!java.nio.file.Files.isRegularFile(input)) {
+      return "--input: not a file: " + input;
+    }
+    Path dir = output.toAbsolutePath().getParent();
+    if (dir == null || !java.nio.file.Files.isDirectory(dir)) {
+      return "--output: no such folder: " + dir;
+    }
+    if (java.nio.file.Files.isDirectory(output)) {
+      return "--output: is a folder: " + output;
+    }
+    if (java.nio.file.Files.exists(output) && java.nio.file.Files.isSameFile(input, output)) {
+      return "--output is the input file (" + output + "): choose another output";
+    }
+    return null;
   }
 }
