@@ -41,7 +41,17 @@ public final class TopicCheck {
     Properties p = kafka.toProperties();
     p.setProperty("request.timeout.ms", "10000");
     p.setProperty("default.api.timeout.ms", "20000");
-    try (Admin a = Admin.create(p)) {
+    Admin admin;
+    try {
+      admin = Admin.create(p);
+    } catch (org.apache.kafka.common.KafkaException e) {
+      // e.g. no bootstrap address resolves: the client refuses to start
+      return new Result(
+          List.of(),
+          List.of(),
+          "cannot reach Kafka at " + kafka.bootstrapServers() + ": " + message(e));
+    }
+    try (Admin a = admin) {
       Set<String> existing;
       try {
         existing = a.listTopics().names().get(30, TimeUnit.SECONDS);
