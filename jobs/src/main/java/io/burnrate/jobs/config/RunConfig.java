@@ -23,7 +23,12 @@ import org.apache.flink.configuration.Configuration;
  * ignored. Values are validated by {@link JobConfig}.
  */
 public final class RunConfig {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /** Duplicate keys are an error (the last would win silently). */
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+          YAMLFactory.builder()
+              .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+              .build());
 
   private RunConfig() {}
 
@@ -78,7 +83,8 @@ public final class RunConfig {
         throw new IllegalArgumentException(
             key
                 + ": not a Burnrate option (docs/configuration.md), a kafka.properties.* pass-through"
-                + " or a Flink option");
+                + " or a Flink option"
+                + (flinkPrefixed(key) ? " (no Flink option has this key: a typo?)" : ""));
       }
     }
     values.replaceAll((k, v) -> Secrets.resolve(k, v, env));
@@ -92,16 +98,23 @@ public final class RunConfig {
     return b.toString();
   }
 
+  private static boolean flinkPrefixed(String key) {
+    return FLINK_PREFIXES.stream().anyMatch(key::startsWith);
+  }
+
   static boolean known(String key) {
     if (key.startsWith("kafka.properties.") || key.startsWith(CatalogOptions.PROPERTIES_PREFIX)) {
       return true;
     }
+    if (BurnrateOptions.keys().contains(key)) {
+      return true;
+    }
     for (String p : FLINK_PREFIXES) {
       if (key.startsWith(p)) {
-        return true;
+        return FlinkOptionKeys.known(key); // a typo under a Flink prefix is refused too
       }
     }
-    return BurnrateOptions.keys().contains(key);
+    return false;
   }
 
   private static void flatten(String prefix, JsonNode n, Map<String, String> out) {

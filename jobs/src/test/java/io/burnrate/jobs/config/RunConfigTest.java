@@ -52,4 +52,44 @@ class RunConfigTest {
     assertThatThrownBy(() -> JobConfig.from(bad))
         .hasMessageContaining("reconciliation.allocate-by");
   }
+
+  @Test
+  void aTypoUnderAFlinkPrefixIsRefusedAndFlinksOwnKeysPass() {
+    for (String typo :
+        List.of(
+            "metrics.prometheus.prot=9249",
+            "execution.checkpointing.intervall=10 s",
+            "state.backend.tpye=hashmap",
+            "pipeline.generic-type=false")) {
+      assertThatThrownBy(() -> RunConfig.load(null, List.of(typo)))
+          .as(typo)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith(typo.substring(0, typo.indexOf('=')) + ": ")
+          .hasMessageContaining("a typo?");
+    }
+    Configuration c =
+        RunConfig.load(
+            null,
+            List.of(
+                "execution.checkpointing.interval=10 s",
+                "state.backend.type=hashmap",
+                "pipeline.generic-types=false",
+                "rest.port=8081",
+                "parallelism.default=2",
+                "table.exec.resource.default-parallelism=2",
+                "metrics.reporter.burnrate_prometheus.port=9249"));
+    assertThat(c.toMap()).containsEntry("rest.port", "8081");
+  }
+
+  @Test
+  void aKeyWrittenTwiceInTheFileIsRefused() throws Exception {
+    Path twice =
+        java.nio.file.Files.writeString(
+            tmp.resolve("twice.yaml"),
+            "kafka:\n  bootstrap-servers: a:9092\n  bootstrap-servers: b:9092\n");
+    assertThatThrownBy(() -> RunConfig.load(twice, List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bootstrap-servers")
+        .hasMessageContaining("Duplicate");
+  }
 }
