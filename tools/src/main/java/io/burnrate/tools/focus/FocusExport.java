@@ -118,6 +118,11 @@ public final class FocusExport {
                       + " < "
                       + ts(opt.to())));
       progress(charges.size() + " charges");
+      if (charges.isEmpty()) {
+        progress(
+            "no billing rows in that period; the periods there are: ./burnrate sql --warehouse ..."
+                + " \"SELECT DISTINCT BillingPeriodStart FROM billing_line_items_current\"");
+      }
       long lo = Long.MAX_VALUE;
       long hi = Long.MIN_VALUE;
       for (Map<String, Object> c : charges) {
@@ -275,7 +280,7 @@ public final class FocusExport {
       r.put("AllocatedMethodDetails", methodDetails(ratios[i], sh.usage()));
       r.put("x_Cluster", h.cluster());
       r.put("x_Node", h.node());
-      r.put("x_GpuSeconds", BigDecimal.valueOf(sh.usage()));
+      r.put("x_GpuSeconds", gpuSeconds(sh.usage()));
       if (sh.idle()) {
         r.put("x_AllocationStatus", FocusColumns.IDLE);
       } else {
@@ -344,7 +349,7 @@ public final class FocusExport {
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("AllocatedRatio", ratio.stripTrailingZeros());
     e.put("UsageUnit", FocusSplit.USAGE_UNIT);
-    e.put("UsageQuantity", BigDecimal.valueOf(gpuSeconds).stripTrailingZeros());
+    e.put("UsageQuantity", gpuSeconds(gpuSeconds));
     return json(Map.of("Elements", List.of(e)));
   }
 
@@ -373,6 +378,13 @@ public final class FocusExport {
     }
     t.entrySet().removeIf(e -> e.getValue().equals(originTags.get(e.getKey())));
     return json(t);
+  }
+
+  /** GPU-seconds to the millisecond, without the binary noise of their sum. */
+  private static BigDecimal gpuSeconds(double v) {
+    BigDecimal d =
+        BigDecimal.valueOf(v).setScale(3, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros();
+    return d.scale() < 0 ? d.setScale(0) : d;
   }
 
   private static String json(Object o) {
