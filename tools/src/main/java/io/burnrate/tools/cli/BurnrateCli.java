@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       BacktestCommand.class,
       IngestBillingCommand.class,
+      ExportFocusCommand.class,
       RunCommand.class,
       PublishCommand.class,
       CommandLine.HelpCommand.class

@@ -1,9 +1,6 @@
 package io.burnrate.tools.cli;
 
 import io.burnrate.connectors.iceberg.CatalogConfig;
-import io.burnrate.jobs.config.BurnrateOptions;
-import io.burnrate.jobs.config.CatalogOptions;
-import io.burnrate.jobs.config.RunConfig;
 import io.burnrate.tools.demo.SqlRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,31 +18,7 @@ import picocli.CommandLine.Parameters;
         "Runs a SQL query over an Iceberg warehouse written by the demo or the job; tables of the"
             + " 'burnrate' namespace can be named bare (workload_windows, cost_allocations).")
 final class SqlCommand implements Callable<Integer> {
-  @Option(
-      names = "--warehouse",
-      description =
-          "Warehouse folder (a 'hadoop' catalog), or the data location for --catalog-uri;"
-              + " overrides iceberg.warehouse of --config.")
-  String warehouse;
-
-  @Option(
-      names = "--catalog-uri",
-      description =
-          "JDBC catalog URI (e.g. jdbc:sqlite:FILE); default: the warehouse is a folder catalog.")
-  String catalogUri;
-
-  @Option(
-      names = "--config",
-      description =
-          "The job's YAML configuration: its iceberg.* keys name the catalog (jdbc on"
-              + " PostgreSQL, rest, s3:// warehouses; docs/deployment.md).")
-  Path config;
-
-  @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description = "An iceberg.* option over --config, e.g. --set iceberg.catalog-type=rest.")
-  List<String> sets = new java.util.ArrayList<>();
+  @picocli.CommandLine.Mixin WarehouseOptions where = new WarehouseOptions();
 
   @Option(names = "--json", description = "Print rows as JSON lines instead of a table.")
   boolean json;
@@ -85,21 +58,6 @@ final class SqlCommand implements Callable<Integer> {
   @Parameters(paramLabel = "QUERY", arity = "0..1", description = "The SQL statement.")
   String query;
 
-  /** The catalog of --config and --set, with --warehouse and --catalog-uri over them. */
-  CatalogConfig catalog() {
-    org.apache.flink.configuration.Configuration conf = RunConfig.load(config, sets);
-    if (warehouse != null) {
-      conf.set(BurnrateOptions.ICEBERG_WAREHOUSE, warehouse);
-    }
-    if (catalogUri != null) {
-      conf.set(BurnrateOptions.ICEBERG_URI, catalogUri);
-      if (!conf.contains(BurnrateOptions.ICEBERG_CATALOG_TYPE)) {
-        conf.set(BurnrateOptions.ICEBERG_CATALOG_TYPE, "jdbc");
-      }
-    }
-    return CatalogOptions.from(conf);
-  }
-
   @Override
   public Integer call() throws Exception {
     if ((query == null) == (statements == null)) {
@@ -108,7 +66,7 @@ final class SqlCommand implements Callable<Integer> {
     }
     CatalogConfig catalog;
     try {
-      catalog = catalog();
+      catalog = where.catalog();
     } catch (IllegalArgumentException e) {
       System.err.println("burnrate sql: " + e.getMessage());
       return 2;
@@ -117,13 +75,11 @@ final class SqlCommand implements Callable<Integer> {
       System.err.println("burnrate sql: no warehouse: give --warehouse DIR or --config FILE");
       return 2;
     }
-    if (catalog.type() == CatalogConfig.Type.HADOOP
-        && catalog.warehouse().startsWith("file:")
-        && !Files.isDirectory(Path.of(java.net.URI.create(catalog.warehouse())))) {
+    if (WarehouseOptions.missingFolder(catalog) != null) {
       System.err.println(
-          "burnrate sql: warehouse "
-              + catalog.warehouse()
-              + " is not a folder (run ./burnrate demo first)");
+          "burnrate sql: "
+              + WarehouseOptions.missingFolder(catalog)
+              + " (run ./burnrate demo first)");
       return 2;
     }
     io.burnrate.jobs.allocation.SharedCost.Policy policy;
