@@ -56,6 +56,11 @@ class IndependentCheckITCase {
   private static final BigDecimal DAILY_BILLED = new BigDecimal("21.987654");
   private static final BigDecimal DAILY_EFFECTIVE = new BigDecimal("20.123457");
 
+  /** A later delivery restating one node-hour for an amount that makes a rounding tie. */
+  private static final String TIE_DELIVERY = "it-tie-restatement";
+
+  private static final BigDecimal TIE_AMOUNT = new BigDecimal("12.345677");
+
   private static final BigDecimal GPU_SECONDS_TOLERANCE = new BigDecimal("0.000001");
 
   @RegisterExtension static final MiniClusterExtension FLINK = IntegrationEnv.miniCluster();
@@ -102,6 +107,10 @@ class IndependentCheckITCase {
             IntegrationEnv.send(p, r.topic(), r.timestamp(), r.key(), new String(r.value(), UTF_8));
           });
       assertThat(reclaimed).as("the simulated fleet loses one spot node on day 2").hasSize(1);
+      byte[] tie = tieRow(ledger.compute(), reclaimed.keySet());
+      ledger.accept(Topics.BILLING_FOCUS, tie);
+      IntegrationEnv.send(
+          p, Topics.BILLING_FOCUS, START.plus(DAYS).toEpochMilli(), null, new String(tie, UTF_8));
       String providerId = reclaimed.values().iterator().next();
       byte[] daily = dailyRow(providerId);
       ledger.accept(Topics.BILLING_FOCUS, daily);
@@ -139,25 +148,69 @@ class IndependentCheckITCase {
     }
   }
 
-  /** A FOCUS daily row for the reclaimed node's day 2, delivered after every hourly delivery. */
-  private static byte[] dailyRow(String providerId) throws Exception {
-    Instant day = START.plus(Duration.ofDays(1));
+  /**
+   * A FOCUS usage row of the simulator's account and month for {@code resourceId} over {@code
+   * [from, to)}, of a delivery made {@code hoursAfterEnd} after the simulated days.
+   */
+  private static ObjectNode usageRow(
+      String resourceId, Instant from, Instant to, String delivery, int hoursAfterEnd) {
     ObjectNode j = IntegrationEnv.MAPPER.createObjectNode();
     j.put("BillingAccountId", "123456789012").put("SubAccountId", "210987654321");
     j.put("BillingPeriodStart", "2026-03-01T00:00:00Z");
-    j.put("ChargePeriodStart", day.toString());
-    j.put("ChargePeriodEnd", day.plus(Duration.ofDays(1)).toString());
-    j.put("BillingCurrency", "USD");
-    j.put("x_DeliveryId", LATE_DELIVERY);
-    j.put("x_DeliveredAt", START.plus(DAYS).plus(Duration.ofHours(6)).toString());
-    j.put("ResourceId", providerId.substring(providerId.lastIndexOf('/') + 1));
-    j.put("ResourceType", "Virtual Machine").put("ServiceName", "Amazon Elastic Compute Cloud");
-    j.put("ServiceCategory", "Compute").put("ChargeCategory", "Usage");
+    j.put("ChargePeriodStart", from.toString()).put("ChargePeriodEnd", to.toString());
+    j.put("BillingCurrency", "USD").put("ChargeCategory", "Usage");
+    j.put("x_DeliveryId", delivery);
+    j.put("x_DeliveredAt", START.plus(DAYS).plus(Duration.ofHours(hoursAfterEnd)).toString());
+    j.put("ResourceId", resourceId).put("ResourceType", "Virtual Machine");
+    return j;
+  }
+
+  /** A FOCUS daily row for the reclaimed node's day 2, delivered after every hourly delivery. */
+  private static byte[] dailyRow(String providerId) throws Exception {
+    Instant day = START.plus(Duration.ofDays(1));
+    ObjectNode j =
+        usageRow(
+            providerId.substring(providerId.lastIndexOf('/') + 1),
+            day,
+            day.plus(Duration.ofDays(1)),
+            LATE_DELIVERY,
+            6);
+    j.put("ServiceName", "Amazon Elastic Compute Cloud").put("ServiceCategory", "Compute");
     j.put("PricingCategory", "Dynamic").put("RegionId", "us-west-2").put("SkuId", "g5.12xlarge");
     j.put("ChargeDescription", "g5.12xlarge instance-hours (daily)");
     j.put("BilledCost", DAILY_BILLED).put("EffectiveCost", DAILY_EFFECTIVE);
     j.put("ListCost", DAILY_BILLED).put("ConsumedUnit", "Hours");
     return IntegrationEnv.MAPPER.writeValueAsBytes(j);
+  }
+
+  /**
+   * An hourly row of a later delivery restating a node-hour in which one pod held exactly half of
+   * the node, for an amount whose half falls on half a micro-dollar with an even digit before it
+   * (12.345677 / 2 = 6.1728385: half-even 6.172838, half-up 6.172839). Rate-card prices have at
+   * most 4 decimals, so whole-hour estimates never make such a tie; this one shows the rounding
+   * mode of the split.
+   */
+  private static byte[] tieRow(Map<String, IndependentLedger.NodeHour> hours, Set<String> skip)
+      throws Exception {
+    for (IndependentLedger.NodeHour nh : hours.values()) {
+      if (nh.resource == null
+          || skip.contains(nh.node)
+          || !nh.billed
+          || nh.nodeMillis != IndependentLedger.HOUR) {
+        continue;
+      }
+      for (BigDecimal gs : nh.podGpuSeconds.values()) {
+        if (gs.multiply(BigDecimal.valueOf(2)).compareTo(nh.nodeGpuSeconds) != 0) {
+          continue;
+        }
+        Instant hour = Instant.ofEpochMilli(nh.hourStart);
+        ObjectNode j = usageRow(nh.resource, hour, hour.plus(Duration.ofHours(1)), TIE_DELIVERY, 5);
+        j.put("ChargeDescription", "instance-hours (restated)");
+        j.put("BilledCost", TIE_AMOUNT).put("EffectiveCost", TIE_AMOUNT);
+        return IntegrationEnv.MAPPER.writeValueAsBytes(j);
+      }
+    }
+    throw new AssertionError("no whole node-hour held half by one pod in the simulated fleet");
   }
 
   /** What was compared and how far apart: the test's figures, printed for the docs. */
@@ -293,6 +346,7 @@ class IndependentCheckITCase {
     int restated = 0;
     int billedPodHours = 0;
     int versionsChecked = 0;
+    int ties = 0;
     for (Map.Entry<String, IndependentLedger.NodeHour> e : expected.entrySet()) {
       IndependentLedger.NodeHour nh = e.getValue();
       TreeMap<Integer, List<Record>> versions = landed.get(e.getKey());
@@ -329,6 +383,9 @@ class IndependentCheckITCase {
         t.rows(what, nh, v.getValue(), IndependentLedger.split(nh, amount), amount);
         versionsChecked++;
       }
+      for (String pod : nh.podGpuSeconds.keySet()) {
+        ties += IndependentLedger.evenTie(nh, nh.effectiveCost, pod) ? 1 : 0;
+      }
       // the current version carries the latest delivery's amounts
       List<Record> latest = versions.get(current);
       String what = e.getKey() + " current v" + current;
@@ -342,13 +399,14 @@ class IndependentCheckITCase {
         "independent check, billed: %d node-hours, %d pod-hours current, %d billed versions"
             + " split-checked (%d node-hours went through more than one); input: %d billing rows"
             + " replaced by a later delivery, %d node-hours whose amount a delivery restated;"
-            + " max difference %s USD, %s GPU-seconds%n",
+            + " %d pod shares on a half-even tie; max difference %s USD, %s GPU-seconds%n",
         billedHours,
         billedPodHours,
         versionsChecked,
         restated,
         ledger.superseded,
         ledger.restatedHours,
+        ties,
         t.maxMoney,
         t.maxGpuSeconds);
     t.check("billed");
@@ -356,6 +414,7 @@ class IndependentCheckITCase {
     // how many versions an hour went through depends on whether billing or the estimate was read
     // first; the input's restatements do not
     assertThat(ledger.restatedHours).as("node-hours restated in the input").isGreaterThan(100);
+    assertThat(ties).as("pod shares that show the rounding mode").isPositive();
     assertThat(unallocatedRows).as("billed money no hour took").isZero();
   }
 

@@ -76,6 +76,10 @@ final class IndependentLedger {
   /** One node-hour, estimated and (when billed) billed. */
   static final class NodeHour {
     String node;
+
+    /** The billing key of the node's instance (null without a providerID). */
+    String resource;
+
     long hourStart;
     long nodeMillis;
     int gpus;
@@ -341,6 +345,8 @@ final class IndependentLedger {
 
   /** Every node-hour the run should have allocated, by {@code node@hourStart}. */
   Map<String, NodeHour> compute() {
+    superseded = 0;
+    restatedHours = 0;
     Map<String, NodeHour> out = new TreeMap<>();
     Map<String, Map<Long, NodeHour>> byResource = new HashMap<>();
     for (Node n : nodes.values()) {
@@ -359,6 +365,7 @@ final class IndependentLedger {
         }
         NodeHour nh = new NodeHour();
         nh.node = n.name;
+        nh.resource = n.providerId == null ? null : resourceKey(n.providerId);
         nh.hourStart = h;
         nh.nodeMillis = b - a;
         nh.gpus = n.gpus;
@@ -474,6 +481,18 @@ final class IndependentLedger {
     }
     parts[heaviest] = rest;
     return parts;
+  }
+
+  /**
+   * True when a pod's share of {@code amount} falls exactly on half a micro-unit and half-even
+   * rounds it down (where half-up would not): the shares on which a wrong rounding mode shows.
+   */
+  static boolean evenTie(NodeHour nh, BigDecimal amount, String pod) {
+    BigDecimal exact = amount.multiply(nh.podGpuSeconds.get(pod));
+    BigDecimal q = exact.divide(nh.nodeGpuSeconds, SCALE + 1, RoundingMode.DOWN);
+    return q.multiply(nh.nodeGpuSeconds).compareTo(exact) == 0
+        && q.abs().unscaledValue().mod(java.math.BigInteger.TEN).intValue() == 5
+        && !q.abs().unscaledValue().divide(java.math.BigInteger.TEN).testBit(0);
   }
 
   /** The node-hour's {@code amount} over its pods by GPU-seconds; idle takes the remainder. */
