@@ -161,15 +161,18 @@ public final class Reconciliation {
     for (Map.Entry<String, BillingCharge> e : out.charges.entrySet()) {
       BillingCharge c = e.getValue();
       List<Long> ran = new ArrayList<>();
-      List<Double> weights = new ArrayList<>();
+      List<BigDecimal> weights = new ArrayList<>();
       for (long h = Math.floorDiv(c.periodStart, HOUR) * HOUR; h < c.periodEnd; h += HOUR) {
         ReconHour rh = hours.apply(h);
         if (rh == null || !rh.complete) {
           continue;
         }
         long overlap = Math.min(c.periodEnd, h + HOUR) - Math.max(c.periodStart, h);
-        double w = overlap / (double) HOUR * rh.presence();
-        if (w > 0) {
+        // exact: milliseconds covered x presence (a ratio in binary floating point is not, and
+        // moves a part that falls on half a micro-unit to the wrong side of half-even)
+        BigDecimal w =
+            BigDecimal.valueOf(Math.max(0, overlap)).multiply(BigDecimal.valueOf(rh.presence()));
+        if (w.signum() > 0) {
           ran.add(h);
           weights.add(w);
         }
@@ -201,14 +204,17 @@ public final class Reconciliation {
     return BigDecimal.valueOf(v).setScale(TableSchemas.MONEY_SCALE, RoundingMode.HALF_EVEN);
   }
 
-  /** {@code amount} split by {@code weights}, each part rounded, the parts adding up exactly. */
-  static BigDecimal[] splitExact(BigDecimal amount, List<Double> weights) {
+  /**
+   * {@code amount} split by {@code weights}: each part is the exact proportion rounded half-even to
+   * micro-units, the first heaviest takes the rest, so the parts add up exactly.
+   */
+  static BigDecimal[] splitExact(BigDecimal amount, List<BigDecimal> weights) {
     BigDecimal[] parts = new BigDecimal[weights.size()];
-    double total = 0;
+    BigDecimal total = BigDecimal.ZERO;
     int heaviest = 0;
     for (int i = 0; i < weights.size(); i++) {
-      total += weights.get(i);
-      if (weights.get(i) > weights.get(heaviest)) {
+      total = total.add(weights.get(i));
+      if (weights.get(i).compareTo(weights.get(heaviest)) > 0) {
         heaviest = i;
       }
     }
@@ -219,8 +225,8 @@ public final class Reconciliation {
       }
       parts[i] =
           amount
-              .multiply(BigDecimal.valueOf(weights.get(i) / total))
-              .setScale(TableSchemas.MONEY_SCALE, RoundingMode.HALF_EVEN);
+              .multiply(weights.get(i))
+              .divide(total, TableSchemas.MONEY_SCALE, RoundingMode.HALF_EVEN);
       sum = sum.add(parts[i]);
     }
     parts[heaviest] = amount.subtract(sum);

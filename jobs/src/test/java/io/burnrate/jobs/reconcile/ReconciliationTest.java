@@ -247,6 +247,37 @@ class ReconciliationTest {
     assertThat(sum).isEqualByComparingTo("1"); // 0.333333 + 0.333333 + 0.333334
   }
 
+  /**
+   * A part that falls exactly on half a micro-dollar is rounded half-even on the exact proportion,
+   * not on a binary approximation of it: the node ran 4 hours and 48 minutes of the day (the last
+   * hour weighs 1/6 of the day's presence), so the last hour's part of 20.123457 is 3.3539095
+   * exactly, 3.353910 half-even. Computed through the double 1/6 (0.1666...66, below 1/6) it was
+   * 3.353909 and the heaviest hour took the micro-dollar (IndependentCheckITCase found it).
+   */
+  @Test
+  void aDailyRowIsSplitHalfEvenOnTheExactProportion() {
+    Node n = new Node(hour(estimate(H, "10")));
+    for (int i = 1; i < 4; i++) {
+      n.hours.put(H + i * HOUR, hour(estimate(H + i * HOUR, "10")));
+    }
+    ReconHour last = hour(estimate(H + 4 * HOUR, "8"));
+    last.estimate.forEach(a -> a.nodeGpuSeconds = 8 * 2880.0); // reclaimed at 14:48
+    n.hours.put(H + 4 * HOUR, last);
+    long day = H - 10 * HOUR;
+    n.apply(charge(day, day + 24 * HOUR, 21.987654, 20.123457, "d1", 1));
+    Reconciliation.Allocation al = n.allocation(day, day + 24 * HOUR);
+    assertThat(al.hours.get(H + 4 * HOUR).effective).isEqualByComparingTo("3.353910");
+    for (int i = 1; i < 4; i++) {
+      assertThat(al.hours.get(H + i * HOUR).effective).isEqualByComparingTo("4.192387");
+    }
+    assertThat(al.hours.get(H).effective).isEqualByComparingTo("4.192386"); // the remainder
+    BigDecimal sum = BigDecimal.ZERO;
+    for (Reconciliation.HourAmounts a : al.hours.values()) {
+      sum = sum.add(a.effective);
+    }
+    assertThat(sum).isEqualByComparingTo("20.123457");
+  }
+
   @Test
   void aChargeForHoursTheNodeDidNotRunIsUnallocatedWithItsReason() {
     Node n = new Node(hour(estimate(H, "10")));
