@@ -191,6 +191,7 @@ class BurnrateIcebergITCase {
     m.put("billed_cost", a.billedCost);
     m.put("effective_cost", a.effectiveCost);
     m.put("billing_delivery", a.billingDelivery);
+    m.put("unallocated_reason", a.unallocatedReason);
     return m;
   }
 

@@ -80,151 +80,6 @@ public final class FleetSimulator {
   /** A ground-truth incident. */
   public record Incident(String kind, String target, long from, long to, String detail) {}
 
-  enum Behaviour {
-    HEALTHY,
-    IDLE,
-    DEGRADING,
-    RESTARTING,
-    LOW_UTIL,
-    MEMORY_PRESSURE
-  }
-
-  private record NodeType(
-      String provider,
-      String instanceType,
-      int gpus,
-      String gpuModel,
-      String region,
-      String zone,
-      boolean spot,
-      boolean profiling,
-      double fbTotalMiB) {}
-
-  private static final NodeType[] TYPES = {
-    new NodeType(
-        "aws",
-        "p4d.24xlarge",
-        8,
-        "NVIDIA A100-SXM4-40GB",
-        "us-east-1",
-        "us-east-1a",
-        false,
-        true,
-        40960),
-    new NodeType(
-        "aws",
-        "p5.48xlarge",
-        8,
-        "NVIDIA H100 80GB HBM3",
-        "us-east-1",
-        "us-east-1b",
-        false,
-        true,
-        81559),
-    new NodeType(
-        "aws", "g5.12xlarge", 4, "NVIDIA A10G", "us-west-2", "us-west-2a", true, false, 23028),
-    new NodeType("aws", "g6.xlarge", 1, "NVIDIA L4", "eu-west-1", "eu-west-1a", true, false, 23034),
-    new NodeType(
-        "gcp",
-        "a2-highgpu-8g",
-        8,
-        "NVIDIA A100-SXM4-40GB",
-        "us-central1",
-        "us-central1-a",
-        false,
-        true,
-        40960),
-    new NodeType(
-        "azure",
-        "Standard_NC24ads_A100_v4",
-        1,
-        "NVIDIA A100 80GB PCIe",
-        "eastus",
-        "eastus-1",
-        true,
-        false,
-        81920),
-  };
-
-  /** An instance type deliberately absent from the rate card (a new SKU). */
-  private static final NodeType UNPRICED_TYPE =
-      new NodeType(
-          "aws",
-          "p6-b200.48xlarge",
-          8,
-          "NVIDIA B200",
-          "us-east-1",
-          "us-east-1a",
-          false,
-          true,
-          184320);
-
-  private static final String[][] TEAMS = {
-    {"ml-infra", "llm-pretrain", "cc-42"},
-    {"search", "ranking", "cc-17"},
-    {"vision", "detector", "cc-23"},
-    {"nlp", "assistant", "cc-31"},
-  };
-
-  private final class SimNode {
-    String name;
-    NodeType type;
-    String providerId;
-    long created;
-    long deleted = -1;
-    String[] gpuHolder; // pod key per GPU index, null when free
-    boolean announced;
-    int jitterMs;
-    boolean cordoned; // spec.unschedulable: nothing is placed on it
-    String site; // owned (burnrate.io/site); null for cloud capacity
-    double[] energyMilliJoules; // DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION per GPU (owned nodes)
-    long energyResetAt = -1; // a driver reload resets GPU 0's counter
-  }
-
-  private final class SimWorkload {
-    String namespace;
-    String name;
-    String kind; // Job or Deployment
-    String[] team;
-    Behaviour behaviour;
-    int gpusPerPod;
-    int replicas;
-    long start;
-    long end; // -1: runs to the end
-    double ratePerGpu; // samples (training) or tokens (inference) per GPU-second at full speed
-    boolean inference;
-    int generation;
-    long scaleUpAt = -1; // a runaway: replicas added at this time
-    int scaleUpTo;
-    boolean spotTolerant; // annotated burnrate.io/spot-tolerant=true
-    boolean critical; // labelled burnrate.io/critical=true
-    boolean owned; // placed on the owned site only
-    long plateauAt = -1; // training: val_loss stops improving from here (reported every 5 min)
-    long divergeAt = -1; // training: the loss climbs from here and becomes NaN 5 minutes later
-  }
-
-  private final class SimPod {
-    String name;
-    String uid;
-    SimWorkload w;
-    SimNode node;
-    int[] gpus;
-    long created;
-    long start = -1;
-    long end = -1;
-    int restarts;
-    double samplesTotal;
-    double tokensTotal;
-    double requestsTotal;
-    double loss = 4.0;
-    double valLoss = 4.2;
-    long lastEval = -1;
-    long nextRestart = -1;
-    int jitterMs;
-    boolean deleted;
-    String phase = "Pending";
-  }
-
   private final Config cfg;
   private final SplittableRandom rnd;
   private final List<SimNode> nodes = new ArrayList<>();
@@ -236,6 +91,7 @@ public final class FleetSimulator {
 
   private final List<Incident> incidents = new ArrayList<>();
   private final List<SimRecord> pending = new ArrayList<>();
+  private final FocusBilling bill;
   private final List<SimRecord> budgets = new ArrayList<>();
   private final long startMs;
   private final long endMs;
@@ -250,6 +106,7 @@ public final class FleetSimulator {
     this.startMs = cfg.start().toEpochMilli();
     this.endMs = startMs + cfg.duration().toMillis();
     this.step = cfg.scrapeInterval().toMillis();
+    this.bill = new FocusBilling(cfg.cluster(), startMs, endMs, nodes);
     buildFleet();
     planWorkloads();
     if (cfg.incidents()) {
@@ -283,7 +140,7 @@ public final class FleetSimulator {
   public int gpuCount() {
     int n = 0;
     for (SimNode node : nodes) {
-      n += node.type.gpus;
+      n += node.type.gpus();
     }
     return n;
   }
@@ -312,9 +169,9 @@ public final class FleetSimulator {
 
   private void buildFleet() {
     for (int i = 0; i < cfg.nodes(); i++) {
-      NodeType t = TYPES[i % TYPES.length];
+      NodeType t = FleetCatalogue.TYPES[i % FleetCatalogue.TYPES.length];
       if (cfg.incidents() && i == cfg.nodes() - 1 && cfg.nodes() >= 6) {
-        t = UNPRICED_TYPE;
+        t = FleetCatalogue.UNPRICED_TYPE;
         incidents.add(
             new Incident(
                 "unpriced_instance_type",
@@ -374,7 +231,7 @@ public final class FleetSimulator {
     int i = 0;
     while (planned < totalGpus * 0.7 - reserved && i < 500) {
       SimWorkload w = new SimWorkload();
-      w.team = TEAMS[i % TEAMS.length];
+      w.team = FleetCatalogue.TEAMS[i % FleetCatalogue.TEAMS.length];
       w.namespace = "team-" + w.team[0];
       w.inference = i % 3 == 2;
       w.kind = w.inference ? "Deployment" : "Job";
@@ -395,7 +252,12 @@ public final class FleetSimulator {
     for (int k = 0; k < 4; k++) {
       long s = startMs + (long) (dur * (0.35 + 0.1 * k));
       workloads.add(
-          job(TEAMS[k % TEAMS.length][0], 100 + k, pickGpus(k + 3), s, (long) (dur * 0.2)));
+          job(
+              FleetCatalogue.TEAMS[k % FleetCatalogue.TEAMS.length][0],
+              100 + k,
+              pickGpus(k + 3),
+              s,
+              (long) (dur * 0.2)));
     }
     if (cfg.incidents()) {
       incident(Behaviour.IDLE, "idle_gpu", 0.1, "held GPUs at <5% utilisation");
@@ -440,7 +302,7 @@ public final class FleetSimulator {
    */
   private SimWorkload dedicatedDeployment(int idx) {
     SimWorkload w = new SimWorkload();
-    w.team = TEAMS[3];
+    w.team = FleetCatalogue.TEAMS[3];
     w.namespace = "team-" + w.team[0];
     w.inference = true;
     w.kind = "Deployment";
@@ -464,7 +326,7 @@ public final class FleetSimulator {
       return;
     }
     for (SimNode n : nodes) {
-      if (n.type.gpus() == 1 && n.type != UNPRICED_TYPE && n.deleted < 0) {
+      if (n.type.gpus() == 1 && n.type != FleetCatalogue.UNPRICED_TYPE && n.deleted < 0) {
         n.cordoned = true;
         incidents.add(
             new Incident(
@@ -549,7 +411,7 @@ public final class FleetSimulator {
   private SimWorkload ownedWorkload(
       String team, String name, String kind, int gpus, long startAfter) {
     SimWorkload w = new SimWorkload();
-    for (String[] t : TEAMS) {
+    for (String[] t : FleetCatalogue.TEAMS) {
       if (t[0].equals(team)) {
         w.team = t;
       }
@@ -590,7 +452,7 @@ public final class FleetSimulator {
   private void budgetTeam() {
     SimNode n0 = nodes.get(0);
     io.burnrate.jobs.pricing.RateCard.Price price =
-        RATES.lookup(
+        FleetCatalogue.RATES.lookup(
             n0.type.instanceType(), n0.type.spot() ? "spot" : "on-demand", n0.type.region());
     if (price == null || n0.type.gpus() < BUDGET_GPUS) {
       return;
@@ -701,7 +563,8 @@ public final class FleetSimulator {
 
   /** On-demand capacity that has a spot price in the rate card (where a spot move saves). */
   private static boolean onDemandWithSpotPrice(SimNode n) {
-    return !n.type.spot() && RATES.lookup(n.type.instanceType(), "spot", n.type.region()) != null;
+    return !n.type.spot()
+        && FleetCatalogue.RATES.lookup(n.type.instanceType(), "spot", n.type.region()) != null;
   }
 
   private int pickGpus(int i) {
@@ -711,7 +574,7 @@ public final class FleetSimulator {
 
   private SimWorkload job(String team, int idx, int gpus, long start, long length) {
     SimWorkload w = new SimWorkload();
-    for (String[] t : TEAMS) {
+    for (String[] t : FleetCatalogue.TEAMS) {
       if (t[0].equals(team)) {
         w.team = t;
       }
@@ -877,7 +740,7 @@ public final class FleetSimulator {
       }
       if (n.cordoned
           || onDemandWithSpotPrice && !onDemandWithSpotPrice(n)
-          || runawayReplica && n.type == UNPRICED_TYPE) {
+          || runawayReplica && n.type == FleetCatalogue.UNPRICED_TYPE) {
         continue;
       }
       if (n.deleted >= 0 && n.deleted <= now + step) {
@@ -949,41 +812,20 @@ public final class FleetSimulator {
                 ? 0.975 + rnd.nextDouble() * 0.02
                 : 0.45 + 0.4 * util;
       }
-      Json j = new Json().open();
-      j.str("timestamp", java.time.Instant.ofEpochMilli(ts).toString());
-      j.str("cluster", cfg.cluster());
-      j.str("Hostname", n.name);
-      j.num("gpu", g);
-      j.str("UUID", "GPU-" + uuidFor(n.name, g));
-      j.str("device", "nvidia" + g);
-      j.str("modelName", n.type.gpuModel());
       boolean held = p != null && "Running".equals(p.phase);
-      j.str("namespace", held ? p.w.namespace : "");
-      j.str("pod", held ? p.name : "");
-      j.str("container", held ? (p.w.inference ? "server" : "trainer") : "");
-      j.num("DCGM_FI_DEV_GPU_UTIL", Math.min(100, Math.round(util * 100 + (util > 0.05 ? 4 : 0))));
-      if (n.type.profiling()) {
-        j.num("DCGM_FI_PROF_SM_ACTIVE", round4(util));
-        j.num("DCGM_FI_PROF_PIPE_TENSOR_ACTIVE", round4(util * 0.6));
-      }
       double fbUsed = Math.round(n.type.fbTotalMiB() * fbUsedFrac);
-      j.num("DCGM_FI_DEV_FB_USED", fbUsed);
-      j.num("DCGM_FI_DEV_FB_FREE", n.type.fbTotalMiB() - fbUsed);
       double watts = round4(60 + util * 330 + rnd.nextDouble() * 5);
-      j.num("DCGM_FI_DEV_POWER_USAGE", watts);
+      long energy = -1;
       if (n.energyMilliJoules != null) {
         if (g == 0 && n.energyResetAt >= ts - step && n.energyResetAt < ts) {
           n.energyMilliJoules[g] = 0; // the driver reloaded: the counter starts again
         }
         n.energyMilliJoules[g] += watts * step; // W x ms = mJ
-        j.num("DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", Math.round(n.energyMilliJoules[g]));
+        energy = Math.round(n.energyMilliJoules[g]);
       }
-      j.num("DCGM_FI_DEV_MEM_COPY_UTIL", Math.round(util * 45));
-      j.num("DCGM_FI_DEV_GPU_TEMP", Math.round(34 + util * 40));
-      j.close();
       pending.add(
-          new SimRecord(
-              Topics.TELEMETRY_GPU, cfg.cluster() + "/" + n.name + "/" + g, j.bytes(), ts));
+          DcgmExporterRecords.sample(
+              cfg.cluster(), n, g, held ? p : null, ts, util, fbUsed, watts, energy));
     }
   }
 
@@ -1047,312 +889,18 @@ public final class FleetSimulator {
 
   // ------------------------------------------------------------------ billing
 
-  /** Minutes after an hour ends that the export delivers (restating the month so far). */
-  static final long BILLING_DELAY = 20 * 60_000L;
-
-  /** The billed price of the rate card's missing SKU: the bill knows what the card does not. */
-  static final double UNPRICED_BILLED_PER_HOUR = 113.9328;
-
-  /**
-   * Billing as a cloud's FOCUS export delivers it, late and restated: {@link #BILLING_DELAY} after
-   * every hour, one delivery restating every hour of the month so far (as CUR 2.0 and FOCUS exports
-   * do): per hour, one Usage row per instance that existed in it (per-second billing of the rate
-   * card price; on-demand AWS nodes under a savings plan at 28% off in EffectiveCost, 35% once the
-   * plan's later application restates hours older than the newest), a support charge without a
-   * resource and a small credit.
-   */
   private void billing(long t, long tEnd) {
-    long firstHour = Math.floorDiv(startMs, 3_600_000L) * 3_600_000L;
-    for (long h = firstHour; h < endMs; h += 3_600_000L) {
-      long at = h + 3_600_000L + BILLING_DELAY;
-      if (at >= t && at < tEnd) {
-        String delivery = cfg.cluster() + "-" + Instant.ofEpochMilli(at).toString();
-        String month = Instant.ofEpochMilli(h).toString().substring(0, 7);
-        for (long past = firstHour; past <= h; past += 3_600_000L) {
-          if (Instant.ofEpochMilli(past).toString().startsWith(month)) {
-            billHour(past, at, delivery, past == h ? 0.72 : 0.65);
-          }
-        }
-      }
-    }
-  }
-
-  private void billHour(long h, long at, String delivery, double planFactor) {
-    long hEnd = h + 3_600_000L;
-    String deliveredAt = Instant.ofEpochMilli(at).toString();
-    double total = 0;
-    for (SimNode n : nodes) {
-      if (n.site != null) {
-        continue; // owned hardware has no bill
-      }
-      long from = Math.max(n.created, h);
-      long to = n.deleted >= 0 ? Math.min(n.deleted, hEnd) : hEnd;
-      if (to <= from) {
-        continue;
-      }
-      double perHour = pricePerHour(n);
-      double billed = round6(perHour * (to - from) / 3_600_000.0);
-      boolean plan = "aws".equals(n.type.provider()) && !n.type.spot();
-      double effective = plan ? round6(billed * planFactor) : billed;
-      total += billed;
-      Json j = focusRow(h, hEnd, delivery, deliveredAt);
-      j.str("ResourceId", instanceId(n.providerId));
-      j.str("ResourceType", "Virtual Machine");
-      j.str("ServiceName", serviceName(n.type.provider()));
-      j.str("ServiceCategory", "Compute");
-      j.str("ChargeCategory", "Usage");
-      j.str("PricingCategory", n.type.spot() ? "Dynamic" : plan ? "Committed" : "Standard");
-      j.str("RegionId", n.type.region());
-      j.str("SkuId", n.type.instanceType());
-      j.str("ChargeDescription", n.type.instanceType() + " instance-hours");
-      j.num("BilledCost", billed).num("EffectiveCost", effective).num("ListCost", billed);
-      j.num("ConsumedQuantity", round6((to - from) / 3_600_000.0)).str("ConsumedUnit", "Hours");
-      j.open("Tags").str("kubernetes.io/cluster", cfg.cluster()).close();
-      j.close();
-      pending.add(new SimRecord(Topics.BILLING_FOCUS, instanceId(n.providerId), j.bytes(), at));
-    }
-    // shared cost without a resource, and a credit: real money, never spread over workloads
-    Json support = focusRow(h, hEnd, delivery, deliveredAt);
-    support.str("ServiceName", "AWS Support (Business)").str("ServiceCategory", "Management");
-    support.str("ChargeCategory", "Usage").str("ChargeDescription", "support, 3% of usage");
-    double fee = round6(total * 0.03);
-    support.num("BilledCost", fee).num("EffectiveCost", fee).num("ListCost", fee);
-    support.close();
-    // keyed as `publish` keys a row without a resource (RecordKeys.billingKey)
-    pending.add(
-        new SimRecord(
-            Topics.BILLING_FOCUS,
-            io.burnrate.tools.publish.RecordKeys.billingKey(
-                null, "Usage", "AWS Support (Business)"),
-            support.bytes(),
-            at));
-    Json credit = focusRow(h, hEnd, delivery, deliveredAt);
-    credit.str("ServiceName", "Amazon Elastic Compute Cloud").str("ServiceCategory", "Compute");
-    credit.str("ChargeCategory", "Credit").str("ChargeDescription", "promotional credit");
-    credit.num("BilledCost", -5.0).num("EffectiveCost", -5.0).num("ListCost", 0.0);
-    credit.close();
-    pending.add(
-        new SimRecord(
-            Topics.BILLING_FOCUS,
-            io.burnrate.tools.publish.RecordKeys.billingKey(
-                null, "Credit", "Amazon Elastic Compute Cloud"),
-            credit.bytes(),
-            at));
-  }
-
-  private Json focusRow(long h, long hEnd, String delivery, String deliveredAt) {
-    Json j = new Json().open();
-    String month = Instant.ofEpochMilli(h).toString().substring(0, 7);
-    j.str("BillingAccountId", "123456789012").str("SubAccountId", "210987654321");
-    j.str("BillingPeriodStart", month + "-01T00:00:00Z");
-    j.str("ChargePeriodStart", Instant.ofEpochMilli(h).toString());
-    j.str("ChargePeriodEnd", Instant.ofEpochMilli(hEnd).toString());
-    j.str("BillingCurrency", "USD");
-    j.str("x_DeliveryId", delivery).str("x_DeliveredAt", deliveredAt);
-    return j;
-  }
-
-  private double pricePerHour(SimNode n) {
-    if (n.type == UNPRICED_TYPE) {
-      return UNPRICED_BILLED_PER_HOUR;
-    }
-    io.burnrate.jobs.pricing.RateCard.Price p =
-        RATES.lookup(n.type.instanceType(), n.type.spot() ? "spot" : "on-demand", n.type.region());
-    return p == null ? 0 : p.pricePerHour();
-  }
-
-  private static final io.burnrate.jobs.pricing.RateCard RATES =
-      io.burnrate.jobs.pricing.RateCard.bundled();
-
-  private static String serviceName(String provider) {
-    return switch (provider) {
-      case "aws" -> "Amazon Elastic Compute Cloud";
-      case "gcp" -> "Compute Engine";
-      default -> "Virtual Machines";
-    };
-  }
-
-  /** The billing ResourceId of a providerID, as each cloud's export names the instance. */
-  static String instanceId(String providerId) {
-    if (providerId.startsWith("aws://") || providerId.startsWith("gce://")) {
-      return providerId.substring(providerId.lastIndexOf('/') + 1);
-    }
-    return providerId.substring("azure://".length());
-  }
-
-  private static double round6(double v) {
-    return Math.round(v * 1e6) / 1e6;
+    bill.deliveries(t, tEnd, pending);
   }
 
   // ------------------------------------------------------------------ watch events
 
   private void nodeEvent(String type, SimNode n, long at) {
-    String ts = Instant.ofEpochMilli(at).toString();
-    Json j = new Json().open();
-    j.str("type", type);
-    j.open("object");
-    j.str("apiVersion", "v1").str("kind", "Node");
-    j.open("metadata");
-    j.str("name", n.name).str("uid", "node-" + n.name).str("resourceVersion", rv());
-    j.str("creationTimestamp", Instant.ofEpochMilli(n.created).toString());
-    if ("DELETED".equals(type)) {
-      j.str("deletionTimestamp", ts);
-    }
-    j.open("labels");
-    j.str("kubernetes.io/hostname", n.name);
-    if (n.site == null) {
-      j.str("node.kubernetes.io/instance-type", n.type.instanceType());
-      j.str("topology.kubernetes.io/region", n.type.region());
-      j.str("topology.kubernetes.io/zone", n.type.zone());
-    }
-    j.str("nvidia.com/gpu.product", n.type.gpuModel().replace(' ', '-'));
-    j.str("nvidia.com/gpu.count", Integer.toString(n.type.gpus()));
-    if (n.site != null) {
-      j.str("burnrate.io/site", n.site); // owned: no instance type, region or capacity type
-    }
-    switch (n.site != null ? "onprem" : n.type.provider()) {
-      case "onprem" -> {
-        // bare metal: no capacity-type label
-      }
-      case "aws" -> j.str("karpenter.sh/capacity-type", n.type.spot() ? "spot" : "on-demand");
-      case "gcp" -> {
-        if (n.type.spot()) {
-          j.str("cloud.google.com/gke-spot", "true");
-        }
-      }
-      default -> j.str("kubernetes.azure.com/scalesetpriority", n.type.spot() ? "spot" : "regular");
-    }
-    j.close(); // labels
-    j.close(); // metadata
-    j.open("spec");
-    if (n.providerId != null) {
-      j.str("providerID", n.providerId);
-    }
-    if (n.cordoned) {
-      j.bool("unschedulable", true);
-    }
-    j.close();
-    j.open("status");
-    String gpus = Integer.toString(n.type.gpus());
-    j.open("capacity").str("cpu", "96").str("memory", "1143Gi").str("nvidia.com/gpu", gpus).close();
-    j.open("allocatable")
-        .str("cpu", "95")
-        .str("memory", "1100Gi")
-        .str("nvidia.com/gpu", gpus)
-        .close();
-    j.array("conditions");
-    j.open()
-        .str("type", "Ready")
-        .str("status", "True")
-        .str("lastHeartbeatTime", ts)
-        .str("lastTransitionTime", Instant.ofEpochMilli(n.created).toString())
-        .close();
-    j.closeArray();
-    j.close(); // status
-    j.close(); // object
-    j.close();
-    pending.add(new SimRecord(Topics.K8S_EVENTS, "Node/" + n.name, j.bytes(), at));
+    pending.add(WatchEvents.node(type, n, at, rv()));
   }
 
   private void podEvent(String type, SimPod p, long at) {
-    SimWorkload w = p.w;
-    Json j = new Json().open();
-    j.str("type", type);
-    j.open("object");
-    j.str("apiVersion", "v1").str("kind", "Pod");
-    j.open("metadata");
-    j.str("name", p.name)
-        .str("namespace", w.namespace)
-        .str("uid", p.uid)
-        .str("resourceVersion", rv());
-    j.str("creationTimestamp", Instant.ofEpochMilli(p.created).toString());
-    if ("DELETED".equals(type)) {
-      j.str("deletionTimestamp", Instant.ofEpochMilli(at).toString());
-    }
-    j.open("labels");
-    j.str("app", w.name)
-        .str("team", w.team[0])
-        .str("project", w.team[1])
-        .str("cost-center", w.team[2]);
-    if ("Job".equals(w.kind)) {
-      j.str("batch.kubernetes.io/job-name", w.name);
-    } else {
-      j.str("pod-template-hash", "7d9f8b6c5");
-    }
-    if (w.critical) {
-      j.str(CRITICAL, "true");
-    }
-    j.close();
-    if (w.spotTolerant) {
-      j.open("annotations").str(SPOT_TOLERANT, "true").close();
-    }
-    j.array("ownerReferences");
-    j.open()
-        .str("apiVersion", "Job".equals(w.kind) ? "batch/v1" : "apps/v1")
-        .str("kind", "Job".equals(w.kind) ? "Job" : "ReplicaSet")
-        .str("name", "Job".equals(w.kind) ? w.name : w.name + "-7d9f8b6c5")
-        .str("uid", "owner-" + w.name)
-        .bool("controller", true)
-        .bool("blockOwnerDeletion", true)
-        .close();
-    j.closeArray();
-    j.close(); // metadata
-    j.open("spec");
-    j.str("restartPolicy", "Job".equals(w.kind) ? "Never" : "Always");
-    j.str("priorityClassName", w.inference ? "production" : "batch");
-    if (p.node != null) {
-      j.str("nodeName", p.node.name);
-    }
-    j.array("containers");
-    String g = Integer.toString(w.gpusPerPod);
-    j.open()
-        .str("name", w.inference ? "server" : "trainer")
-        .str("image", "nvcr.io/nvidia/pytorch:24.05-py3");
-    j.open("resources");
-    j.open("requests").str("cpu", "8").str("memory", "64Gi").str("nvidia.com/gpu", g).close();
-    j.open("limits").str("nvidia.com/gpu", g).close();
-    j.close();
-    j.close();
-    j.closeArray();
-    j.close(); // spec
-    j.open("status");
-    j.str("phase", p.phase);
-    if (p.node != null) {
-      j.array("conditions");
-      j.open()
-          .str("type", "PodScheduled")
-          .str("status", "True")
-          .str(
-              "lastTransitionTime",
-              Instant.ofEpochMilli(Math.max(p.created, p.start - 1000)).toString())
-          .close();
-      j.closeArray();
-    }
-    if (p.start >= 0) {
-      j.str("startTime", Instant.ofEpochMilli(p.start).toString());
-      j.array("containerStatuses");
-      j.open().str("name", w.inference ? "server" : "trainer").num("restartCount", p.restarts);
-      j.open("state");
-      if (p.end >= 0) {
-        j.open("terminated")
-            .num("exitCode", "Succeeded".equals(p.phase) ? 0 : 137)
-            .str("reason", "Succeeded".equals(p.phase) ? "Completed" : "Error")
-            .str("startedAt", Instant.ofEpochMilli(p.start).toString())
-            .str("finishedAt", Instant.ofEpochMilli(p.end).toString())
-            .close();
-      } else {
-        long runningSince = p.restarts == 0 ? p.start : at;
-        j.open("running").str("startedAt", Instant.ofEpochMilli(runningSince).toString()).close();
-      }
-      j.close();
-      j.close();
-      j.closeArray();
-    }
-    j.close(); // status
-    j.close(); // object
-    j.close();
-    pending.add(
-        new SimRecord(Topics.K8S_EVENTS, "Pod/" + w.namespace + "/" + p.name, j.bytes(), at));
+    pending.add(WatchEvents.pod(type, p, at, rv()));
   }
 
   // ------------------------------------------------------------------ helpers
@@ -1387,7 +935,7 @@ public final class FleetSimulator {
     return sb.toString();
   }
 
-  private static String uuidFor(String node, int gpu) {
+  static String uuidFor(String node, int gpu) {
     long h = node.hashCode() * 31L + gpu;
     return String.format(
         "%08x-%04x-%04x-%04x-%012x",
@@ -1398,7 +946,7 @@ public final class FleetSimulator {
         Math.abs(h * 2654435761L) & 0xffffffffffffL);
   }
 
-  private static double round4(double v) {
+  static double round4(double v) {
     return Math.round(v * 10000) / 10000.0;
   }
 }

@@ -1,0 +1,11 @@
+package io.burnrate.tools.simulator;
+
+/** How a simulated workload behaves (the incidents it stands for). */
+enum Behaviour {
+  HEALTHY,
+  IDLE,
+  DEGRADING,
+  RESTARTING,
+  LOW_UTIL,
+  MEMORY_PRESSURE
+}
