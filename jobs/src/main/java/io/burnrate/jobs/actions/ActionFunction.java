@@ -47,6 +47,13 @@ public final class ActionFunction extends KeyedProcessFunction<String, CostWindo
   @Override
   public void processElement(CostWindow w, Context ctx, Collector<Action> out) throws Exception {
     ActionState s = state.value();
+    // A window after a silence longer than the timeout (in event time) ends the old series first,
+    // as the quiet timer does: whichever of the two reaches this operator first, the output is the
+    // same (the timer races windows that other subtasks' watermarks have not yet caught up with).
+    if (s != null && QuietTimers.deadline(s.lastWindowEnd, timeoutMillis) < w.windowEnd) {
+      stopped(s, out);
+      s = null;
+    }
     if (s == null) {
       s = new ActionState();
     }
@@ -69,6 +76,11 @@ public final class ActionFunction extends KeyedProcessFunction<String, CostWindo
     if (s == null || timestamp < s.lastWindowEnd + timeoutMillis) {
       return;
     }
+    stopped(s, out);
+  }
+
+  /** The series went quiet: its open actions resolve and its state goes. */
+  private void stopped(ActionState s, Collector<Action> out) {
     for (Action a : finder.stop(s, "it stopped reporting")) {
       out.collect(a);
     }

@@ -56,6 +56,12 @@ public final class AnomalyFunction extends KeyedProcessFunction<String, SeriesPo
 
   @Override
   public void processElement(SeriesPoint p, Context ctx, Collector<Alert> out) throws Exception {
+    Long seen = lastSeen.value();
+    // A point after a silence longer than the timeout (in event time) ends the old series first,
+    // as the quiet timer does, whichever of the two reaches this operator first.
+    if (seen != null && QuietTimers.deadline(seen, QUIET_MILLIS) < p.windowEnd) {
+      stopped(seen, out);
+    }
     DetectorState s = state.value();
     if (s == null) {
       s = new DetectorState();
@@ -82,6 +88,11 @@ public final class AnomalyFunction extends KeyedProcessFunction<String, SeriesPo
     if (seen == null || timestamp < seen + QUIET_MILLIS) {
       return;
     }
+    stopped(seen, out);
+  }
+
+  /** The series went quiet: its open alert resolves and its state goes. */
+  private void stopped(long seen, Collector<Alert> out) throws Exception {
     Alert current = open.value();
     if (current != null) {
       Alert r = copyOf(current);

@@ -60,6 +60,12 @@ public final class SchedulingFunction
   @Override
   public void processElement(CostWindow w, ReadOnlyContext ctx, Collector<Action> out)
       throws Exception {
+    Long seen = lastSeen.value();
+    // a window after a silence longer than the timeout (event time) ends the old run first, as
+    // the quiet timer does, whichever of the two reaches this operator first
+    if (seen != null && QuietTimers.deadline(seen, quietMillis) < w.windowEnd) {
+      ended(seen, out);
+    }
     Scheduling.Advice advice = null;
     double perHour = Double.NaN;
     String unit = null;
@@ -109,6 +115,11 @@ public final class SchedulingFunction
     if (seen == null || timestamp < seen + quietMillis) {
       return;
     }
+    ended(seen, out);
+  }
+
+  /** The workload went quiet: its open advice resolves and its state goes. */
+  private void ended(long seen, Collector<Action> out) throws Exception {
     Action current = open.value();
     if (current != null) {
       out.collect(Resolutions.action(current, seen, "the workload ended"));

@@ -77,6 +77,13 @@ public final class RuleFunction extends KeyedProcessFunction<String, CostWindow,
       return;
     }
     SeriesRules s = state.value();
+    // A window after a silence longer than the timeout (in event time) ends the old series first,
+    // as the quiet timer does: whichever of the two reaches this operator first, the output is the
+    // same (the timer races windows that other subtasks' watermarks have not yet caught up with).
+    if (s != null && QuietTimers.deadline(s.lastWindowEnd, timeoutMillis) < w.windowEnd) {
+      stopped(s, out);
+      s = null;
+    }
     if (s == null) {
       s = new SeriesRules();
     }
@@ -154,6 +161,11 @@ public final class RuleFunction extends KeyedProcessFunction<String, CostWindow,
     if (s == null || timestamp < s.lastWindowEnd + timeoutMillis) {
       return;
     }
+    stopped(s, out);
+  }
+
+  /** The series went quiet: its open alerts resolve and its state goes. */
+  private void stopped(SeriesRules s, Collector<Alert> out) {
     for (String rule : new ArrayList<>(new TreeMap<>(s.open).keySet())) {
       out.collect(
           Resolutions.alert(s.open.get(rule), s.lastWindowEnd, "the series stopped reporting"));

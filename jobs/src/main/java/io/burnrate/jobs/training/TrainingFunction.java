@@ -57,6 +57,15 @@ public final class TrainingFunction extends KeyedProcessFunction<String, CostWin
   @Override
   public void processElement(CostWindow w, Context ctx, Collector<Alert> out) throws Exception {
     TrainingState s = state.value();
+    CostWindow previous = last.value();
+    // a window after a silence longer than the timeout (event time) ends the old run first, as
+    // the quiet timer does, whichever of the two reaches this operator first
+    if (s != null
+        && previous != null
+        && QuietTimers.deadline(s.lastWindowEnd, quietMillis) < w.windowEnd) {
+      ended(s, previous, ctx, out);
+      s = null;
+    }
     boolean training = w.loss != null || w.valLoss != null || w.step != null || w.lossNonFinite;
     if (s == null && !training) {
       return; // not a training run (inference, batch without gauges): nothing to keep
@@ -79,6 +88,12 @@ public final class TrainingFunction extends KeyedProcessFunction<String, CostWin
     if (s == null || w == null || timestamp < s.lastWindowEnd + quietMillis) {
       return;
     }
+    ended(s, w, ctx, out);
+  }
+
+  /** The run went quiet: its open signals resolve and its state goes. */
+  private void ended(TrainingState s, CostWindow w, Context ctx, Collector<Alert> out)
+      throws Exception {
     String why = "the run ended";
     if (s.plateauOpen) {
       emit(

@@ -157,6 +157,41 @@ class RuleFunctionTest {
   }
 
   @Test
+  void aSeriesThatResumesAfterTheTimeoutEndsTheSameWhetherTheTimerOrTheWindowComesFirst()
+      throws Exception {
+    // the window after the silence reaches the operator before the watermark that fires the
+    // quiet timer (another subtask's watermark lags): the old series still ends at its silence
+    feed(0, 31, w -> w.meanUtilization = 0.0);
+    assertThat(alerts()).extracting(a -> a.status).contains(Alert.FIRING);
+    feed(60, 61, w -> w.meanUtilization = 0.0);
+    List<Alert> windowFirst = alerts();
+    assertThat(windowFirst).isNotEmpty().allMatch(a -> a.status.equals(Alert.RESOLVED));
+    assertThat(windowFirst.get(0).summary).contains("stopped reporting");
+    harness.processWatermark(T0 + 61 * MINUTE);
+    assertThat(alerts()).as("the late timer finds a new series: nothing more").isEmpty();
+
+    // the same input with the timer first gives the same resolutions
+    RuleFunction fn = new RuleFunction(RuleConfig.defaults(40.0), TIMEOUT);
+    try (var timerFirst =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(fn), RuleFunction::key, Types.STRING)) {
+      timerFirst.open();
+      for (int m = 0; m < 31; m++) {
+        CostWindow w = workload(TRAIN, m, 8);
+        w.samples = 6000.0;
+        w.meanUtilization = 0.0;
+        timerFirst.processElement(w, w.windowEnd - 1);
+      }
+      Windows.drain(timerFirst.getOutput(), Alert.class);
+      timerFirst.processWatermark(T0 + 59 * MINUTE);
+      List<Alert> timerResolved = Windows.drain(timerFirst.getOutput(), Alert.class);
+      assertThat(timerResolved)
+          .extracting(a -> a.id)
+          .isEqualTo(windowFirst.stream().map(a -> a.id).toList());
+    }
+  }
+
+  @Test
   void alertLatencyIsAHistogramOfEmissionMinusWindowEnd() {
     AlertLatency l =
         AlertLatency.register(new org.apache.flink.metrics.groups.UnregisteredMetricsGroup());
