@@ -35,7 +35,14 @@ import org.apache.iceberg.types.Types;
  */
 public final class JsonRows implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Numbers with a fraction are read as {@link BigDecimal}: a money column gets the digits the
+   * topic carries (a double keeps about 16, so 999999999999.999999 would land as 1e12).
+   */
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   private final Schema schema;
   private final Map<String, String> defaults;
@@ -49,6 +56,43 @@ public final class JsonRows implements Serializable {
       super(detail);
       this.reason = reason;
     }
+  }
+
+  /** The earliest instant a timestamp column takes (what every SQL engine reads: year 1). */
+  public static final Instant MIN_TIMESTAMP = Instant.parse("0001-01-01T00:00:00Z");
+
+  /** The latest instant a timestamp column takes (year 9999, the end of RFC 3339). */
+  public static final Instant MAX_TIMESTAMP = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+  /**
+   * Why {@code t} does not fit a timestamp column, or null. Iceberg stores microseconds in a long:
+   * beyond about 292,000 years they overflow and a far-future date lands as 1969; engines read
+   * years 1 to 9999 only.
+   */
+  public static String timestampUnfit(Instant t) {
+    if (t.isBefore(MIN_TIMESTAMP) || t.isAfter(MAX_TIMESTAMP)) {
+      return t + " is outside the timestamp range [" + MIN_TIMESTAMP + ", " + MAX_TIMESTAMP + "]";
+    }
+    return null;
+  }
+
+  /**
+   * Why {@code v} does not fit the column type {@code d} (more integer digits than its precision
+   * leaves), or null; {@code v} is rounded half-even to the column's scale first.
+   */
+  public static String decimalUnfit(BigDecimal v, Types.DecimalType d) {
+    BigDecimal scaled = v.setScale(d.scale(), java.math.RoundingMode.HALF_EVEN);
+    if (scaled.precision() > d.precision()) {
+      return v.toString()
+          + " does not fit decimal("
+          + d.precision()
+          + ","
+          + d.scale()
+          + "): at most "
+          + (d.precision() - d.scale())
+          + " integer digits";
+    }
+    return null;
   }
 
   public JsonRows(Schema schema) {
@@ -97,7 +141,9 @@ public final class JsonRows implements Serializable {
       }
       try {
         row.setField(i, value(c.type(), v));
-      } catch (IllegalArgumentException e) {
+      } catch (OutOfRange e) {
+        throw new Invalid(Reasons.VALUE_OUT_OF_RANGE, c.name() + ": " + e.getMessage());
+      } catch (IllegalArgumentException | ArithmeticException e) {
         throw new Invalid(Reasons.INVALID_VALUE, c.name() + ": " + e.getMessage());
       }
     }
@@ -124,6 +170,15 @@ public final class JsonRows implements Serializable {
       }
     }
     return null;
+  }
+
+  /** A value of the right type that the column cannot hold. */
+  private static final class OutOfRange extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    OutOfRange(String detail) {
+      super(detail);
+    }
   }
 
   private static boolean fits(Type type, JsonNode v) {
@@ -174,21 +229,26 @@ public final class JsonRows implements Serializable {
           } catch (NumberFormatException e) {
             throw new IllegalArgumentException("expected a decimal, got " + v);
           }
-          DecimalData out =
-              DecimalData.fromBigDecimal(
-                  b.setScale(d.scale(), java.math.RoundingMode.HALF_EVEN),
-                  d.precision(),
-                  d.scale());
-          if (out == null) {
-            throw new IllegalArgumentException("does not fit decimal(" + d.precision() + ")");
+          String unfit = decimalUnfit(b, d);
+          if (unfit != null) {
+            throw new OutOfRange(unfit);
           }
-          return out;
+          return DecimalData.fromBigDecimal(
+              b.setScale(d.scale(), java.math.RoundingMode.HALF_EVEN), d.precision(), d.scale());
         }
       case TIMESTAMP:
-        try {
-          return TimestampData.fromInstant(Instant.parse(v.asText()));
-        } catch (DateTimeParseException e) {
-          throw new IllegalArgumentException("not an RFC 3339 instant: " + v);
+        {
+          Instant t;
+          try {
+            t = Instant.parse(v.asText());
+          } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("not an RFC 3339 instant: " + v);
+          }
+          String unfit = timestampUnfit(t);
+          if (unfit != null) {
+            throw new OutOfRange(unfit);
+          }
+          return TimestampData.fromInstant(t);
         }
       case LIST:
         {

@@ -32,6 +32,30 @@ public final class DeadLetters {
     return d;
   }
 
+  /**
+   * A dead letter of one input record found unusable after parsing (e.g. late): its coordinates,
+   * key and payload bytes as read, like {@link #of(RawRecord, String, String, int)}.
+   */
+  public static DeadLetter of(
+      String topic,
+      int partition,
+      long offset,
+      long timestamp,
+      byte[] key,
+      byte[] value,
+      String reason,
+      String detail,
+      int maxPayloadBytes) {
+    RawRecord r = new RawRecord();
+    r.topic = topic;
+    r.partition = partition;
+    r.offset = offset;
+    r.timestamp = timestamp;
+    r.key = key;
+    r.value = value;
+    return of(r, reason, detail, maxPayloadBytes);
+  }
+
   /** A dead letter about a derived fact rather than one input record (e.g. an unpriced node). */
   public static DeadLetter derived(String sourceTopic, String reason, String detail, String key) {
     DeadLetter d = new DeadLetter();

@@ -1,5 +1,6 @@
 package io.burnrate.connectors.json;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -91,5 +92,58 @@ class JsonRowsTest {
         .isInstanceOfSatisfying(
             JsonRows.Invalid.class, e -> assertThat(e.reason).isEqualTo("invalid_value"))
         .hasMessageStartingWith("amount: ");
+  }
+
+  @Test
+  void decimalOverflowAndOutOfRangeTimestampsAreOutOfRangeNotNullOrWrapped() {
+    JsonRows rows = new JsonRows(TableSchemas.COST_ALLOCATIONS_SCHEMA);
+    String json = new String(OutputJson.costAllocation(OutputJsonTest.allocation()), UTF_8);
+    // decimal(18,6): 12 integer digits at most
+    byte[] fits =
+        json.replaceFirst("\"cost\":[^,]+", "\"cost\":999999999999.999999").getBytes(UTF_8);
+    assertThat(rows.toRow(fits)).isNotNull();
+    byte[] over = json.replaceFirst("\"cost\":[^,]+", "\"cost\":1E+19").getBytes(UTF_8);
+    assertThatThrownBy(() -> rows.toRow(over))
+        .isInstanceOfSatisfying(
+            JsonRows.Invalid.class, e -> assertThat(e.reason).isEqualTo("out_of_range"))
+        .hasMessageStartingWith("cost: ")
+        .hasMessageContaining("decimal(18,6)");
+    // rounding to the scale can carry into a 13th integer digit
+    byte[] carry =
+        json.replaceFirst("\"cost\":[^,]+", "\"cost\":999999999999.9999996").getBytes(UTF_8);
+    assertThatThrownBy(() -> rows.toRow(carry)).isInstanceOf(JsonRows.Invalid.class);
+    // year +292278994 (Long.MAX_VALUE ms) overflows Iceberg's microseconds: would land as 1969
+    byte[] far =
+        json.replaceFirst(
+                "\"hour_start\":\"[^\"]+\"", "\"hour_start\":\"+292278994-08-17T07:12:55.807Z\"")
+            .getBytes(UTF_8);
+    assertThatThrownBy(() -> rows.toRow(far))
+        .isInstanceOfSatisfying(
+            JsonRows.Invalid.class, e -> assertThat(e.reason).isEqualTo("out_of_range"))
+        .hasMessageStartingWith("hour_start: ");
+    assertThat(JsonRows.timestampUnfit(java.time.Instant.parse("9999-12-31T23:59:59Z"))).isNull();
+    assertThat(JsonRows.timestampUnfit(java.time.Instant.parse("-0001-12-31T00:00:00Z")))
+        .isNotNull();
+  }
+
+  @Test
+  void billingRowsThatDoNotFitTheirColumnsAreNamed() {
+    var b = new io.burnrate.schemas.model.BillingLineItem();
+    b.chargePeriodStart = java.time.Instant.parse("2026-01-05T10:00:00Z").toEpochMilli();
+    b.chargePeriodEnd = b.chargePeriodStart + 3_600_000;
+    b.billingPeriodStart = b.chargePeriodStart;
+    b.billedCost = 1e9;
+    assertThat(io.burnrate.connectors.billing.BillingRowData.unfit(b)).isNull();
+    assertThat(io.burnrate.connectors.billing.BillingRowData.of(b)).isNotNull();
+    b.billedCost = 1e30; // decimal(38,12): 26 integer digits
+    assertThat(io.burnrate.connectors.billing.BillingRowData.unfit(b))
+        .startsWith("BilledCost: ")
+        .contains("decimal(38,12)");
+    assertThatThrownBy(() -> io.burnrate.connectors.billing.BillingRowData.of(b))
+        .isInstanceOf(IllegalArgumentException.class);
+    b.billedCost = 1;
+    b.chargePeriodEnd = Long.MAX_VALUE;
+    assertThat(io.burnrate.connectors.billing.BillingRowData.unfit(b))
+        .startsWith("ChargePeriodEnd: ");
   }
 }

@@ -82,6 +82,14 @@ public final class NodeCostFunction
   private transient Counter ghosts;
   private transient LabelledGauges idleCostPerHour;
 
+  private int dlqMaxPayloadBytes = DeadLetters.DEFAULT_MAX_PAYLOAD_BYTES;
+
+  /** Bytes of a late sample's payload kept in its dead letter ({@code dlq.max-payload-bytes}). */
+  public NodeCostFunction withDlqMaxPayloadBytes(int maxPayloadBytes) {
+    this.dlqMaxPayloadBytes = maxPayloadBytes;
+    return this;
+  }
+
   public NodeCostFunction(RateCard rateCard, long stalenessMillis) {
     this(rateCard, Sites.none(), stalenessMillis);
   }
@@ -201,21 +209,28 @@ public final class NodeCostFunction
     long wm = ctx.timerService().currentWatermark();
     if (ts <= wm || (m.settledAny && ts < m.nextMinute)) {
       late.inc();
-      DeadLetter d =
-          DeadLetters.derived(
+      String detail =
+          "GPU sample of "
+              + ctx.getCurrentKey()
+              + " at "
+              + Values.iso(ts)
+              + " arrived after its minute was settled (watermark "
+              + (wm == Long.MIN_VALUE ? "none" : Values.iso(wm))
+              + ")";
+      ctx.output(
+          DLQ,
+          DeadLetters.of(
               e.sourceTopic,
+              e.sourcePartition,
+              e.sourceOffset,
+              e.sourceTimestamp,
+              e.sourceKey,
+              e.sourceValue != null
+                  ? e.sourceValue
+                  : s.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
               DeadLetter.Reasons.LATE,
-              "GPU sample at "
-                  + Values.iso(ts)
-                  + " arrived after its minute was settled (watermark "
-                  + (wm == Long.MIN_VALUE ? "none" : Values.iso(wm))
-                  + ")",
-              ctx.getCurrentKey());
-      d.sourcePartition = e.sourcePartition;
-      d.sourceOffset = e.sourceOffset;
-      d.sourceTimestamp = ts;
-      d.payload = s.toString();
-      ctx.output(DLQ, d);
+              detail,
+              dlqMaxPayloadBytes));
       return false;
     }
     long minute = Intervals.floorMinute(ts);

@@ -21,6 +21,15 @@ public class NodeEvent {
   public int sourcePartition = -1;
   public long sourceOffset = -1;
 
+  /**
+   * The input record of a GPU sample, for its dead letter when it arrives late: its Kafka timestamp
+   * (-1 if none), key and value bytes as read (null for Kubernetes state).
+   */
+  public long sourceTimestamp = -1;
+
+  public byte[] sourceKey;
+  public byte[] sourceValue;
+
   public NodeEvent() {}
 
   public long timestamp() {

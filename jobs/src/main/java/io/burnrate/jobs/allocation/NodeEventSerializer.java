@@ -69,6 +69,9 @@ public final class NodeEventSerializer extends TypeSerializer<NodeEvent> {
     e.sourceTopic = from.sourceTopic;
     e.sourcePartition = from.sourcePartition;
     e.sourceOffset = from.sourceOffset;
+    e.sourceTimestamp = from.sourceTimestamp;
+    e.sourceKey = from.sourceKey; // never modified: shared like the strings
+    e.sourceValue = from.sourceValue;
     return e;
   }
 
@@ -113,6 +116,9 @@ public final class NodeEventSerializer extends TypeSerializer<NodeEvent> {
     writeString(e.sourceTopic, out);
     out.writeInt(e.sourcePartition);
     out.writeLong(e.sourceOffset);
+    out.writeLong(e.sourceTimestamp);
+    writeBytes(e.sourceKey, out);
+    writeBytes(e.sourceValue, out);
     if (e.sample != null) {
       GpuSample s = e.sample;
       out.writeLong(s.timestamp);
@@ -149,6 +155,9 @@ public final class NodeEventSerializer extends TypeSerializer<NodeEvent> {
     e.sourceTopic = readString(in);
     e.sourcePartition = in.readInt();
     e.sourceOffset = in.readLong();
+    e.sourceTimestamp = in.readLong();
+    e.sourceKey = readBytes(in);
+    e.sourceValue = readBytes(in);
     if ((flags & SAMPLE) != 0) {
       GpuSample s = new GpuSample();
       s.timestamp = in.readLong();
@@ -202,6 +211,26 @@ public final class NodeEventSerializer extends TypeSerializer<NodeEvent> {
     byte[] b = v.getBytes(StandardCharsets.UTF_8);
     out.writeInt(b.length);
     out.write(b);
+  }
+
+  /** Bytes after their count (-1 for null). */
+  private static void writeBytes(byte[] b, DataOutputView out) throws IOException {
+    if (b == null) {
+      out.writeInt(-1);
+      return;
+    }
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  private static byte[] readBytes(DataInputView in) throws IOException {
+    int n = in.readInt();
+    if (n < 0) {
+      return null;
+    }
+    byte[] b = new byte[n];
+    in.readFully(b);
+    return b;
   }
 
   private String readString(DataInputView in) throws IOException {

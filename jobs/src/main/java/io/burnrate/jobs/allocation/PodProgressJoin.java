@@ -35,6 +35,14 @@ public final class PodProgressJoin
 
   public static final OutputTag<DeadLetter> DLQ = new OutputTag<>("progress-dead-letters") {};
 
+  private int dlqMaxPayloadBytes = DeadLetters.DEFAULT_MAX_PAYLOAD_BYTES;
+
+  /** Bytes of a late reading's payload kept in its dead letter ({@code dlq.max-payload-bytes}). */
+  public PodProgressJoin withDlqMaxPayloadBytes(int maxPayloadBytes) {
+    this.dlqMaxPayloadBytes = maxPayloadBytes;
+    return this;
+  }
+
   /** Event time after which a quiet pod's counters are forgotten. */
   public static final long QUIET_MILLIS = 10 * MINUTE;
 
@@ -87,21 +95,28 @@ public final class PodProgressJoin
     long wm = ctx.timerService().currentWatermark();
     if (ts <= wm) {
       late.inc();
-      DeadLetter d =
-          DeadLetters.derived(
-              Topics.TELEMETRY_WORKLOAD,
+      String detail =
+          "progress of "
+              + w.podKey()
+              + " at "
+              + Values.iso(ts)
+              + " arrived after its minute was settled (watermark "
+              + Values.iso(wm)
+              + ")";
+      ctx.output(
+          DLQ,
+          DeadLetters.of(
+              w.sourceTopic != null ? w.sourceTopic : Topics.TELEMETRY_WORKLOAD,
+              w.sourcePartition,
+              w.sourceOffset,
+              w.sourceTimestamp,
+              w.sourceKey,
+              w.sourceValue != null
+                  ? w.sourceValue
+                  : w.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
               DeadLetter.Reasons.LATE,
-              "progress of "
-                  + w.podKey()
-                  + " at "
-                  + Values.iso(ts)
-                  + " arrived after its minute was settled (watermark "
-                  + Values.iso(wm)
-                  + ")",
-              w.podKey());
-      d.sourceTimestamp = ts;
-      d.payload = w.toString();
-      ctx.output(DLQ, d);
+              detail,
+              dlqMaxPayloadBytes));
       return;
     }
     ProgressState p = progress.value();

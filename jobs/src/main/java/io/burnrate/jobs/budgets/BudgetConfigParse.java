@@ -32,9 +32,21 @@ public final class BudgetConfigParse extends ProcessFunction<RawRecord, BudgetCo
   private transient BudgetParser parser;
   private transient LongCounter inputRecords;
 
+  private final io.burnrate.schemas.parse.Plausibility bounds;
+
   public BudgetConfigParse(String defaultZone, int maxPayloadBytes) {
+    this(defaultZone, maxPayloadBytes, io.burnrate.schemas.parse.Plausibility.DEFAULTS);
+  }
+
+  /**
+   * @param bounds the smallest and largest budget amount ({@code bounds.min-budget}, {@code
+   *     bounds.max-budget}); outside them a definition is {@code out_of_range}
+   */
+  public BudgetConfigParse(
+      String defaultZone, int maxPayloadBytes, io.burnrate.schemas.parse.Plausibility bounds) {
     this.defaultZone = defaultZone;
     this.maxPayloadBytes = maxPayloadBytes;
+    this.bounds = bounds;
   }
 
   @Override
@@ -83,6 +95,12 @@ public final class BudgetConfigParse extends ProcessFunction<RawRecord, BudgetCo
     } catch (RuntimeException e) {
       // a parser bug must not stop the job: keep the record and say what happened
       dead(r, DeadLetter.Reasons.INVALID_VALUE, "unexpected parser error: " + e, ctx);
+      return;
+    }
+    try {
+      bounds.checkBudget("budget.amount", b.amount);
+    } catch (io.burnrate.schemas.parse.ParseException e) {
+      dead(r, e.reason(), e.detail(), ctx);
       return;
     }
     if (key != null && !key.isBlank() && !key.equals(b.id)) {

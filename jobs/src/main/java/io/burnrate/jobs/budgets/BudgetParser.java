@@ -38,7 +38,11 @@ public final class BudgetParser {
   private static final Set<String> ACTIONS =
       Set.of(Budget.SWITCH_TO_SPOT, Budget.REDUCE_BATCH_SIZE, Budget.STOP_NON_CRITICAL);
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper(
+          com.fasterxml.jackson.core.JsonFactory.builder()
+              .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+              .build());
 
   private final String defaultZone;
 

@@ -252,6 +252,48 @@ public final class BurnrateOptions {
               "Records whose event time is earlier go to the DLQ as timestamp_out_of_range (a"
                   + " zero or seconds-for-milliseconds timestamp).");
 
+  public static final ConfigOption<Double> MAX_GPU_HOUR_PRICE =
+      key("bounds.max-gpu-hour-price")
+          .doubleType()
+          .defaultValue(1_000.0)
+          .withDescription(
+              "The most one GPU-hour may cost: a published price (price_per_hour / gpu_count, 16"
+                  + " GPUs assumed without gpu_count) over it goes to the DLQ as out_of_range.");
+
+  public static final ConfigOption<Double> MAX_BILLING_AMOUNT =
+      key("bounds.max-billing-amount")
+          .doubleType()
+          .defaultValue(1e9)
+          .withDescription(
+              "The largest amount (either sign) of a billing line's BilledCost, EffectiveCost,"
+                  + " ListCost, ContractedCost; a row over it goes to the DLQ as out_of_range.");
+
+  public static final ConfigOption<Double> MIN_BUDGET =
+      key("bounds.min-budget")
+          .doubleType()
+          .defaultValue(0.01)
+          .withDescription("The smallest budget amount; below it: out_of_range.");
+
+  public static final ConfigOption<Double> MAX_BUDGET =
+      key("bounds.max-budget")
+          .doubleType()
+          .defaultValue(1e12)
+          .withDescription("The largest budget amount; above it: out_of_range.");
+
+  public static final ConfigOption<String> MIN_DATE =
+      key("bounds.min-date")
+          .stringType()
+          .defaultValue("2000-01-01")
+          .withDescription(
+              "The earliest date of a billing row's periods and delivery and a price's"
+                  + " valid_from; earlier: out_of_range.");
+
+  public static final ConfigOption<String> MAX_DATE =
+      key("bounds.max-date")
+          .stringType()
+          .defaultValue("2200-01-01")
+          .withDescription("Dates on or after it are out_of_range (exclusive bound).");
+
   public static final ConfigOption<Duration> MAX_FUTURE_SKEW =
       key("input.max-future-skew")
           .durationType()

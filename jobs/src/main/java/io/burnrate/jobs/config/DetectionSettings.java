@@ -18,7 +18,8 @@ public record DetectionSettings(
     String budgetTimeZone,
     RateCard rateCard,
     Duration seriesTimeout,
-    int dlqMaxPayloadBytes)
+    int dlqMaxPayloadBytes,
+    io.burnrate.schemas.parse.Plausibility bounds)
     implements Serializable {
 
   /** Built-in rules, no bootstrap budgets, UTC, the bundled rate card. */
@@ -29,6 +30,7 @@ public record DetectionSettings(
         "UTC",
         RateCard.bundled(),
         Duration.ofMinutes(15),
-        16 * 1024);
+        16 * 1024,
+        io.burnrate.schemas.parse.Plausibility.DEFAULTS);
   }
 }

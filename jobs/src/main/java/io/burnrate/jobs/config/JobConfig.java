@@ -7,6 +7,7 @@ import io.burnrate.jobs.budgets.BudgetParser;
 import io.burnrate.jobs.pricing.RateCard;
 import io.burnrate.jobs.rules.RuleConfig;
 import io.burnrate.schemas.model.Budget;
+import io.burnrate.schemas.parse.Plausibility;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,6 +82,9 @@ public final class JobConfig implements Serializable {
 
   public final int dlqMaxPayloadBytes;
   public final int maxRecordBytes;
+
+  /** Plausibility bounds of money, rates and dates ({@code bounds.*}). */
+  public final Plausibility bounds;
 
   /** Limits of input records ({@code input.*}). */
   public final io.burnrate.jobs.parse.InputLimits inputLimits;
@@ -213,9 +217,10 @@ public final class JobConfig implements Serializable {
     }
     java.time.Duration skew = c.get(BurnrateOptions.MAX_FUTURE_SKEW);
     require(!skew.isNegative(), BurnrateOptions.MAX_FUTURE_SKEW.key(), "must not be negative");
+    this.bounds = bounds(c);
     this.inputLimits =
         new io.burnrate.jobs.parse.InputLimits(
-            maxRecordBytes, maxStringBytes, maxTags, minEventTime, skew.toMillis());
+            maxRecordBytes, maxStringBytes, maxTags, minEventTime, skew.toMillis(), bounds);
     double threshold = c.get(BurnrateOptions.ANOMALY_THRESHOLD);
     require(
         threshold > 0 && threshold < 1,
@@ -328,6 +333,13 @@ public final class JobConfig implements Serializable {
       try {
         this.bootstrapBudgets =
             List.copyOf(new BudgetParser(budgetTimeZone).parseFile(Path.of(budgetsFile)));
+        for (Budget b : bootstrapBudgets) {
+          try {
+            bounds.checkBudget("budget " + b.id + ".amount", b.amount);
+          } catch (io.burnrate.schemas.parse.ParseException e) {
+            throw new IllegalArgumentException(e.detail(), e);
+          }
+        }
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             BurnrateOptions.BUDGETS_FILE.key() + ": " + e.getMessage(), e);
@@ -340,7 +352,56 @@ public final class JobConfig implements Serializable {
   /** The settings of the detection steps (rules, budgets, actions) with this rate card. */
   public DetectionSettings detection(RateCard rateCard) {
     return new DetectionSettings(
-        rules, bootstrapBudgets, budgetTimeZone, rateCard, seriesTimeout, dlqMaxPayloadBytes);
+        rules,
+        bootstrapBudgets,
+        budgetTimeZone,
+        rateCard,
+        seriesTimeout,
+        dlqMaxPayloadBytes,
+        bounds);
+  }
+
+  /** {@code bounds.*}, validated: positive finite amounts, min below max, ISO dates. */
+  private static Plausibility bounds(Configuration c) {
+    double price = c.get(BurnrateOptions.MAX_GPU_HOUR_PRICE);
+    require(
+        price > 0 && Double.isFinite(price),
+        BurnrateOptions.MAX_GPU_HOUR_PRICE.key(),
+        "must be > 0 and finite, got " + price);
+    double billing = c.get(BurnrateOptions.MAX_BILLING_AMOUNT);
+    require(
+        billing > 0 && billing <= Plausibility.MAX_BILLING_AMOUNT_LIMIT,
+        BurnrateOptions.MAX_BILLING_AMOUNT.key(),
+        "must be > 0 and at most "
+            + Plausibility.MAX_BILLING_AMOUNT_LIMIT
+            + " (what billing_line_items' decimal(38,12) holds), got "
+            + billing);
+    double minBudget = c.get(BurnrateOptions.MIN_BUDGET);
+    require(minBudget > 0, BurnrateOptions.MIN_BUDGET.key(), "must be > 0, got " + minBudget);
+    double maxBudget = c.get(BurnrateOptions.MAX_BUDGET);
+    require(
+        maxBudget >= minBudget && Double.isFinite(maxBudget),
+        BurnrateOptions.MAX_BUDGET.key(),
+        "must be finite and at least " + BurnrateOptions.MIN_BUDGET.key() + ", got " + maxBudget);
+    long minDate = date(c, BurnrateOptions.MIN_DATE);
+    long maxDate = date(c, BurnrateOptions.MAX_DATE);
+    require(
+        minDate < maxDate,
+        BurnrateOptions.MAX_DATE.key(),
+        "must be after " + BurnrateOptions.MIN_DATE.key());
+    return new Plausibility(price, billing, minBudget, maxBudget, minDate, maxDate);
+  }
+
+  private static long date(Configuration c, org.apache.flink.configuration.ConfigOption<String> o) {
+    try {
+      return java.time.LocalDate.parse(c.get(o))
+          .atStartOfDay(java.time.ZoneOffset.UTC)
+          .toInstant()
+          .toEpochMilli();
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          o.key() + ": not an ISO-8601 date (e.g. 2000-01-01): '" + c.get(o) + "'");
+    }
   }
 
   /**

@@ -1,21 +1,40 @@
 package io.burnrate.jobs.parse;
 
+import io.burnrate.schemas.parse.Plausibility;
 import java.io.Serializable;
 
 /**
  * What an input record may be before it is rejected (each limit a configuration option, see
  * docs/configuration.md): its size, its longest JSON string, its number of billing tags, and how
- * far its event time may be in the past or ahead of the wall clock.
+ * far its event time may be in the past or ahead of the wall clock; and the plausibility bounds of
+ * its money, rates and dates.
  */
 public record InputLimits(
     int maxRecordBytes,
     int maxStringBytes,
     int maxTags,
     long minEventTime,
-    long maxFutureSkewMillis)
+    long maxFutureSkewMillis,
+    Plausibility bounds)
     implements Serializable {
 
-  /** Only a record size limit (the other limits off). */
+  /** The limits with the default plausibility bounds ({@link Plausibility#DEFAULTS}). */
+  public InputLimits(
+      int maxRecordBytes,
+      int maxStringBytes,
+      int maxTags,
+      long minEventTime,
+      long maxFutureSkewMillis) {
+    this(
+        maxRecordBytes,
+        maxStringBytes,
+        maxTags,
+        minEventTime,
+        maxFutureSkewMillis,
+        Plausibility.DEFAULTS);
+  }
+
+  /** Only a record size limit (the other limits off, the default plausibility bounds). */
   public static InputLimits recordBytes(int maxRecordBytes) {
     return new InputLimits(
         maxRecordBytes, Integer.MAX_VALUE, Integer.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE / 2);

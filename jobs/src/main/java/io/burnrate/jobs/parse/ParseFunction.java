@@ -41,12 +41,24 @@ public final class ParseFunction<T> extends ProcessFunction<RawRecord, T> {
     int of(T value);
   }
 
+  /**
+   * A check of a parsed record against the bounds of plausibility or the limits of the sink it goes
+   * to; throws the reason it cannot be used.
+   */
+  public interface Check<T> extends Serializable {
+    void check(T value) throws ParseException;
+  }
+
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ParseFunction.class);
+
   private final ParserFactory<T> factory;
   private final int maxRecordBytes;
   private final int maxPayloadBytes;
   private final InputLimits limits;
   private EventTime<T> eventTime;
   private TagCount<T> tagCount;
+  private Check<T> check;
 
   /**
    * Prefix of the accumulators counting every input record the job read (parsed or dead-lettered),
@@ -78,6 +90,12 @@ public final class ParseFunction<T> extends ProcessFunction<RawRecord, T> {
   /** Checks each parsed record's tag count against the tag limit. */
   public ParseFunction<T> withTagCount(TagCount<T> tagCount) {
     this.tagCount = tagCount;
+    return this;
+  }
+
+  /** Checks each parsed record (plausibility bounds, the sink's limits) before it is used. */
+  public ParseFunction<T> withCheck(Check<T> check) {
+    this.check = check;
     return this;
   }
 
@@ -202,6 +220,15 @@ public final class ParseFunction<T> extends ProcessFunction<RawRecord, T> {
                 + java.time.Instant.ofEpochMilli(now));
       }
     }
+    if (check != null) {
+      try {
+        check.check(v);
+      } catch (ParseException e) {
+        return Decoded.dead(e.reason(), e.detail());
+      } catch (RuntimeException e) {
+        return Decoded.dead(DeadLetter.Reasons.INVALID_VALUE, "unexpected check error: " + e);
+      }
+    }
     if (tagCount != null) {
       int n = tagCount.of(v);
       if (n > limits.maxTags()) {
@@ -213,6 +240,15 @@ public final class ParseFunction<T> extends ProcessFunction<RawRecord, T> {
   }
 
   private void dead(RawRecord r, String reason, String detail, Context ctx) {
+    if (DeadLetter.Reasons.WATCH_ERROR.equals(reason)) {
+      // the producer's watch ended: until it re-lists, pod and node changes may be missing
+      LOG.warn(
+          "Kubernetes watch ERROR event on {} partition {} offset {}: {}",
+          r.topic,
+          r.partition,
+          r.offset,
+          detail);
+    }
     ctx.output(DLQ, DeadLetters.of(r, reason, detail, maxPayloadBytes));
     deadLetters.inc(reason);
   }

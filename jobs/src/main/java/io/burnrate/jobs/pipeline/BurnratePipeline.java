@@ -1,5 +1,6 @@
 package io.burnrate.jobs.pipeline;
 
+import io.burnrate.connectors.billing.BillingRowData;
 import io.burnrate.connectors.kafka.RawRecord;
 import io.burnrate.jobs.allocation.K8sToNodeEvents;
 import io.burnrate.jobs.allocation.NodeCostFunction;
@@ -42,6 +43,9 @@ import io.burnrate.schemas.model.WorkloadProgress;
 import io.burnrate.schemas.parse.BillingRowParser;
 import io.burnrate.schemas.parse.GpuSampleParser;
 import io.burnrate.schemas.parse.K8sEventParser;
+import io.burnrate.schemas.parse.Names;
+import io.burnrate.schemas.parse.ParseException;
+import io.burnrate.schemas.parse.Plausibility;
 import io.burnrate.schemas.parse.WorkloadProgressParser;
 import java.io.Serializable;
 import java.time.Duration;
@@ -144,6 +148,7 @@ public final class BurnratePipeline {
     Duration idle = s.sourceIdleness();
     String cluster = s.cluster();
     List<String> labelKeys = List.copyOf(s.labelKeys());
+    Plausibility bounds = s.limits().bounds();
     ParseFunction<NodeEvent> parseGpu =
         new ParseFunction<NodeEvent>(
                 () -> {
@@ -155,6 +160,10 @@ public final class BurnratePipeline {
                     e.sourceTopic = r.topic;
                     e.sourcePartition = r.partition;
                     e.sourceOffset = r.offset;
+                    // and the record itself: a late sample's dead letter keeps its bytes and key
+                    e.sourceTimestamp = r.timestamp;
+                    e.sourceKey = r.key;
+                    e.sourceValue = r.value;
                     return e;
                   };
                 },
@@ -171,7 +180,17 @@ public final class BurnratePipeline {
         new ParseFunction<WorkloadProgress>(
                 () -> {
                   WorkloadProgressParser p = new WorkloadProgressParser(cluster);
-                  return r -> p.parse(r.value);
+                  return r -> {
+                    WorkloadProgress w = p.parse(r.value);
+                    // a late reading's dead letter keeps the record's coordinates, bytes and key
+                    w.sourceTopic = r.topic;
+                    w.sourcePartition = r.partition;
+                    w.sourceOffset = r.offset;
+                    w.sourceTimestamp = r.timestamp;
+                    w.sourceKey = r.key;
+                    w.sourceValue = r.value;
+                    return w;
+                  };
                 },
                 s.limits(),
                 s.dlqMaxPayloadBytes())
@@ -189,6 +208,7 @@ public final class BurnratePipeline {
                   return r -> {
                     K8sObject o = p.parse(r.value, r.timestamp);
                     if (r.clusterHeader != null && !r.clusterHeader.isEmpty()) {
+                      Names.require("cluster header", r.clusterHeader, Names.MAX_CLUSTER);
                       if (o.pod != null) {
                         o.pod.cluster = r.clusterHeader;
                       }
@@ -224,13 +244,20 @@ public final class BurnratePipeline {
         in.pricing()
             .open(SourceEventTime.configuration())
             .process(
-                new ParseFunction<>(
-                    () -> {
-                      PriceUpdateParser p = new PriceUpdateParser();
-                      return r -> p.parse(r.value);
-                    },
-                    s.limits(),
-                    s.dlqMaxPayloadBytes()),
+                new ParseFunction<PriceUpdate>(
+                        () -> {
+                          PriceUpdateParser p = new PriceUpdateParser();
+                          return r -> p.parse(r.value);
+                        },
+                        s.limits(),
+                        s.dlqMaxPayloadBytes())
+                    .withCheck(
+                        u -> {
+                          bounds.checkPrice("price_per_hour", u.pricePerHour, u.gpuCount);
+                          if (u.validFrom != 0) { // 0: valid always
+                            bounds.checkDate("valid_from", u.validFrom);
+                          }
+                        }),
                 TypeInformation.of(PriceUpdate.class))
             .uid("parse-pricing")
             .name("parse published prices");
@@ -248,11 +275,12 @@ public final class BurnratePipeline {
             .connect(priceUpdates.broadcast(PriceHistory.PRICES))
             .process(
                 new NodeCostFunction(
-                    s.rateCard(),
-                    s.sites(),
-                    s.nodeStaleness().toMillis(),
-                    s.nodeRetention().toMillis(),
-                    s.podGhostTimeout().toMillis()),
+                        s.rateCard(),
+                        s.sites(),
+                        s.nodeStaleness().toMillis(),
+                        s.nodeRetention().toMillis(),
+                        s.podGhostTimeout().toMillis())
+                    .withDlqMaxPayloadBytes(s.dlqMaxPayloadBytes()),
                 TypeInformation.of(PodMinute.class))
             .uid("allocate-node-cost")
             .name("allocate node cost to pods");
@@ -262,7 +290,9 @@ public final class BurnratePipeline {
         podMinutes
             .keyBy(m -> m.podKey)
             .connect(progress.keyBy(WorkloadProgress::podKey))
-            .process(new PodProgressJoin(), TypeInformation.of(PodMinute.class))
+            .process(
+                new PodProgressJoin().withDlqMaxPayloadBytes(s.dlqMaxPayloadBytes()),
+                TypeInformation.of(PodMinute.class))
             .uid("join-pod-progress")
             .name("join pod-minutes with progress");
 
@@ -316,7 +346,18 @@ public final class BurnratePipeline {
                         s.limits(),
                         s.dlqMaxPayloadBytes())
                     .withEventTime(b -> b.chargePeriodStart)
-                    .withTagCount(b -> b.tags == null ? 0 : b.tags.size()),
+                    .withTagCount(b -> b.tags == null ? 0 : b.tags.size())
+                    .withCheck(
+                        b -> {
+                          bounds.checkBilling(b);
+                          // what reaches billing_line_items must fit its columns, as on Kafka
+                          String unfit = BillingRowData.unfit(b);
+                          if (unfit != null) {
+                            throw new ParseException(
+                                DeadLetter.Reasons.VALUE_OUT_OF_RANGE,
+                                unfit + " (billing_line_items)");
+                          }
+                        }),
                 TypeInformation.of(BillingLineItem.class))
             .uid("parse-billing")
             .name("parse billing rows (FOCUS, CUR 2.0)");

@@ -87,7 +87,7 @@ public final class DetectionSteps {
     SingleOutputStreamOperator<BudgetControl> parsed =
         budgetConfig
             .process(
-                new BudgetConfigParse(s.budgetTimeZone(), s.dlqMaxPayloadBytes()),
+                new BudgetConfigParse(s.budgetTimeZone(), s.dlqMaxPayloadBytes(), s.bounds()),
                 TypeInformation.of(BudgetControl.class))
             .uid("parse-budgets")
             .name("parse budget definitions");

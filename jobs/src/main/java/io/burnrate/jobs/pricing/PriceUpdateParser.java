@@ -21,7 +21,11 @@ import java.util.Locale;
  * default the epoch: always), {@code gpu_count} optional.
  */
 public final class PriceUpdateParser {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper(
+          com.fasterxml.jackson.core.JsonFactory.builder()
+              .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+              .build());
 
   public PriceUpdate parse(byte[] json) throws ParseException {
     if (json == null || json.length == 0) {

@@ -213,19 +213,37 @@ public final class RuleFunction extends KeyedProcessFunction<String, CostWindow,
     return a;
   }
 
-  private static String summary(String rule, String workload, double v, RuleSpec spec) {
+  private static String summary(String rule, String workload, double rawValue, RuleSpec spec) {
     String t = format(rule, spec.threshold());
+    String v = shown(rule, rawValue, spec.threshold());
     return switch (rule) {
-      case RuleConfig.IDLE_GPU ->
-          "GPUs of " + workload + " are idle: utilisation " + format(rule, v) + " < " + t;
+      case RuleConfig.IDLE_GPU -> "GPUs of " + workload + " are idle: utilisation " + v + " < " + t;
       case RuleConfig.UNDER_UTILIZATION ->
-          "GPUs of " + workload + " are under-used: utilisation " + format(rule, v) + " < " + t;
+          "GPUs of " + workload + " are under-used: utilisation " + v + " < " + t;
       case RuleConfig.MEMORY_PRESSURE ->
-          "GPU memory of " + workload + " is nearly full: " + format(rule, v) + " > " + t;
+          "GPU memory of " + workload + " is nearly full: " + v + " > " + t;
       case RuleConfig.THROUGHPUT_DEGRADATION ->
-          "throughput of " + workload + " is " + format(rule, v) + " of its baseline (< " + t + ")";
-      default -> "spend of " + workload + " over the last hour is " + format(rule, v) + " > " + t;
+          "throughput of " + workload + " is " + v + " of its baseline (< " + t + ")";
+      default -> "spend of " + workload + " over the last hour is " + v + " > " + t;
     };
+  }
+
+  /**
+   * The value as the alert shows it beside its threshold: with as many more decimals as it takes
+   * (up to four) for a value just past the threshold not to read as the threshold itself.
+   */
+  static String shown(String rule, double v, double threshold) {
+    String s = format(rule, v, 0);
+    for (int extra = 1; s.equals(format(rule, threshold, extra - 1)) && extra <= 4; extra++) {
+      s = format(rule, v, extra);
+    }
+    return s;
+  }
+
+  private static String format(String rule, double v, int extraDecimals) {
+    return rule.equals(RuleConfig.HOURLY_SPEND)
+        ? String.format(Locale.ROOT, "%." + (2 + extraDecimals) + "f", v)
+        : String.format(Locale.ROOT, "%." + extraDecimals + "f%%", v * 100);
   }
 
   private static String format(String rule, double v) {

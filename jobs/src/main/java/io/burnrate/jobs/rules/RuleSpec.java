@@ -18,9 +18,14 @@ public record RuleSpec(
     String severity)
     implements Serializable {
 
-  /** True when {@code v} meets the firing condition. */
+  /**
+   * True when {@code v} meets the firing condition: strictly past the threshold, as the alert's
+   * text says ("60% < 60%" never fires). A value within rounding error of the threshold (a mean of
+   * exactly-60% readings summed in doubles is 0.5999999999999999) is at the threshold, not past it.
+   */
   public boolean breaches(double v) {
-    return above ? v > threshold : v < threshold;
+    double eps = 1e-9 * Math.max(1.0, Math.abs(threshold));
+    return above ? v > threshold + eps : v < threshold - eps;
   }
 
   /** True when {@code v} is back on the healthy side of the resolve threshold. */

@@ -174,8 +174,13 @@ class NodeCostFunctionTest extends BurnrateTestBase {
     assertThat(podsInState()).isEqualTo(1);
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
-    // a sample for the settled minute is late
-    send(sampleEvent(t(30), 1, "trainer", 0.9));
+    // a sample for the settled minute is late: its dead letter keeps the record's key and bytes
+    NodeEvent lateSample = sampleEvent(t(30), 1, "trainer", 0.9);
+    lateSample.sourceKey = "prod/ip-10-0-1-17/1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    lateSample.sourceValue =
+        "{\"the\":\"original bytes\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    lateSample.sourceTimestamp = t(95);
+    send(lateSample);
     send(sampleEvent(t(60) - 1, 2, "trainer", 0.9));
     List<DeadLetter> late = side(NodeCostFunction.DLQ);
     assertThat(late).hasSize(2);
@@ -184,9 +189,11 @@ class NodeCostFunctionTest extends BurnrateTestBase {
             d -> {
               assertThat(d.reason).isEqualTo(DeadLetter.Reasons.LATE);
               assertThat(d.sourceTopic).isEqualTo(Topics.TELEMETRY_GPU);
-              assertThat(d.key).isEqualTo(NODE_KEY);
+              assertThat(d.detail).contains(NODE_KEY);
             });
-    assertThat(late.get(0).sourceTimestamp).isEqualTo(t(30));
+    assertThat(late.get(0).key).isEqualTo("prod/ip-10-0-1-17/1");
+    assertThat(late.get(0).payload).isEqualTo("{\"the\":\"original bytes\"}");
+    assertThat(late.get(0).sourceTimestamp).as("the Kafka record's timestamp").isEqualTo(t(95));
     assertThat(late.get(0).sourceOffset).isEqualTo(t(30));
 
     watermark(t(120) - 1);

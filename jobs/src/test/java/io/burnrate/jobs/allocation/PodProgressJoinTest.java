@@ -119,7 +119,15 @@ class PodProgressJoinTest extends BurnrateTestBase {
     watermark(t(60) - 1);
     output();
 
-    reading(t(45), 400);
+    // the first as read from Kafka: its dead letter keeps the record's key, bytes and coordinates
+    WorkloadProgress first = progress(t(45), "trainer", 400);
+    first.sourceTopic = Topics.TELEMETRY_WORKLOAD;
+    first.sourcePartition = 3;
+    first.sourceOffset = 77;
+    first.sourceTimestamp = t(90);
+    first.sourceKey = "ml/trainer".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    first.sourceValue = "{\"samples_total\":400}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    harness.processElement2(first, t(45));
     reading(t(60) - 1, 400);
 
     List<DeadLetter> late = deadLetters();
@@ -129,9 +137,13 @@ class PodProgressJoinTest extends BurnrateTestBase {
             d -> {
               assertThat(d.reason).isEqualTo(DeadLetter.Reasons.LATE);
               assertThat(d.sourceTopic).isEqualTo(Topics.TELEMETRY_WORKLOAD);
-              assertThat(d.key).isEqualTo("ml/trainer");
+              assertThat(d.detail).contains("ml/trainer");
             });
-    assertThat(late.get(0).sourceTimestamp).isEqualTo(t(45));
+    assertThat(late.get(0).key).isEqualTo("ml/trainer");
+    assertThat(late.get(0).payload).isEqualTo("{\"samples_total\":400}");
+    assertThat(late.get(0).sourcePartition).isEqualTo(3);
+    assertThat(late.get(0).sourceOffset).isEqualTo(77);
+    assertThat(late.get(0).sourceTimestamp).isEqualTo(t(90));
 
     // the late reading did not count in the next minute either
     minute(podMinute("trainer", t(60), 240, 0.18298));

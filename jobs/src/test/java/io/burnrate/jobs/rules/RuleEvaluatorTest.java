@@ -100,4 +100,23 @@ class RuleEvaluatorTest {
     RuleSpec off = new RuleSpec(false, false, 0.1, 0.15, 0, 0, "info");
     assertThat(RuleEvaluator.step(off, s, 0, MIN, 0.0)).isEqualTo(Transition.NONE);
   }
+
+  @Test
+  void firesOnlyStrictlyPastTheThresholdAsItsTextSays() {
+    RuleSpec under = new RuleSpec(true, false, 0.60, 0.65, 0, 0, "info");
+    // a mean of exactly-60% readings summed in doubles: "60% < 60%" must not fire
+    double mean = (0.6 * 3 + 0.6 * 7) / 10; // 0.6 or a hair below it
+    assertThat(under.breaches(0.6)).isFalse();
+    assertThat(under.breaches(0.5999999999999999)).isFalse();
+    assertThat(under.breaches(mean)).isFalse();
+    assertThat(under.breaches(0.5999)).isTrue();
+    RuleSpec over = new RuleSpec(true, true, 0.95, 0.90, 0, 0, "warning");
+    assertThat(over.breaches(0.95)).isFalse();
+    assertThat(over.breaches(0.9500000000000001)).isFalse();
+    assertThat(over.breaches(0.9501)).isTrue();
+    // a value just past the threshold is shown with the decimals that tell it apart
+    assertThat(RuleFunction.shown(RuleConfig.UNDER_UTILIZATION, 0.5996, 0.60)).isEqualTo("59.96%");
+    assertThat(RuleFunction.shown(RuleConfig.UNDER_UTILIZATION, 0.5951, 0.60)).isEqualTo("59.5%");
+    assertThat(RuleFunction.shown(RuleConfig.UNDER_UTILIZATION, 0.42, 0.60)).isEqualTo("42%");
+  }
 }

@@ -61,6 +61,19 @@ public class DeadLetter {
      */
     public static final String OUT_OF_RANGE = "timestamp_out_of_range";
 
+    /**
+     * A finite value outside its plausibility bound (a price per GPU-hour, a billed amount, a
+     * budget, a date; {@code bounds.*}), or one the sink's column cannot hold (a decimal's
+     * precision, a timestamp's range): the detail names the field and the bound.
+     */
+    public static final String VALUE_OUT_OF_RANGE = "out_of_range";
+
+    /**
+     * A Kubernetes watch {@code ERROR} event (e.g. {@code 410 Gone}, reason {@code Expired}): the
+     * producer's watch ended and must re-list; the events in between may be missing.
+     */
+    public static final String WATCH_ERROR = "watch_error";
+
     /** A node whose instance type has no price in the rate card: its cost cannot be estimated. */
     public static final String UNPRICED = "unpriced_instance_type";
 

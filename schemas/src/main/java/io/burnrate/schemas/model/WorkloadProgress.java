@@ -35,6 +35,18 @@ public class WorkloadProgress {
   /** {@code step} counter of optimizer steps. */
   public double step = Double.NaN;
 
+  /**
+   * The input record, for its dead letter when it arrives late: Kafka topic, partition, offset and
+   * timestamp (-1 when unknown), key and value bytes as read. Not part of the reading.
+   */
+  public String sourceTopic;
+
+  public int sourcePartition = -1;
+  public long sourceOffset = -1;
+  public long sourceTimestamp = -1;
+  public byte[] sourceKey;
+  public byte[] sourceValue;
+
   public WorkloadProgress() {}
 
   public String podKey() {

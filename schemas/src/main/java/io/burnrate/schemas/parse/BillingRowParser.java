@@ -26,7 +26,7 @@ import java.util.Map;
  * }</pre>
  */
 public final class BillingRowParser {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = GpuSampleParser.strictMapper();
 
   /** Reasons a file source may report in {@code x_ReadError}. */
   private static final java.util.Set<String> READ_ERRORS =

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,9 +42,21 @@ import java.io.IOException;
  * task.
  */
 public final class GpuSampleParser {
-  /** Accepts bare {@code NaN}/{@code Infinity} tokens so that they are reported as such. */
+  /**
+   * Accepts bare {@code NaN}/{@code Infinity} tokens so that they are reported as such; rejects an
+   * object with the same key twice (which value a producer meant is unknowable).
+   */
   static final JsonFactory JSON =
-      JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+      JsonFactory.builder()
+          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
+
+  /** A tree reader that rejects an object with the same key twice. */
+  static ObjectMapper strictMapper() {
+    return new ObjectMapper(
+        JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+  }
 
   private final String defaultCluster;
 
@@ -92,6 +105,11 @@ public final class GpuSampleParser {
       s.namespace = null;
       s.container = null;
     }
+    Names.require("cluster", s.cluster, Names.MAX_CLUSTER);
+    Names.require("Hostname", s.hostname, Names.MAX_NAME);
+    Names.require("namespace", s.namespace, Names.MAX_LABEL);
+    Names.require("pod", s.pod, Names.MAX_NAME);
+    Names.require("container", s.container, Names.MAX_LABEL);
     return s;
   }
 

@@ -44,7 +44,7 @@ public final class K8sEventParser {
 
   private static final List<String> HINTS = List.of(SPOT_TOLERANT, CRITICAL, DEFERRABLE);
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = GpuSampleParser.strictMapper();
 
   private final String defaultCluster;
   private final List<String> labelKeys;
@@ -70,9 +70,10 @@ public final class K8sEventParser {
     }
     switch (type) {
       case "ADDED", "MODIFIED", "DELETED" -> {}
-      case "BOOKMARK", "ERROR" -> {
+      case "BOOKMARK" -> {
         return K8sObject.ignored(type);
       }
+      case "ERROR" -> throw watchError(root.path("object"));
       default ->
           throw new ParseException(
               UNKNOWN_ENUM,
@@ -98,6 +99,25 @@ public final class K8sEventParser {
               : ign(kind);
       default -> K8sObject.ignored(kind);
     };
+  }
+
+  /**
+   * A watch {@code ERROR} event: the API server ended the watch with a {@code Status} (410 Gone,
+   * reason {@code Expired}, when the resource version is too old). The producer must re-list; until
+   * it does, events may be missing: never skipped silently.
+   */
+  private static ParseException watchError(JsonNode status) {
+    String code = text(status, "code");
+    String reason = text(status, "reason");
+    String message = text(status, "message");
+    return new ParseException(
+        io.burnrate.schemas.model.DeadLetter.Reasons.WATCH_ERROR,
+        "watch ERROR event: "
+            + (code != null ? code : "no code")
+            + " "
+            + (reason != null ? reason : "no reason")
+            + (message != null ? " (" + Values.abbreviate(message) + ")" : "")
+            + ": the watch ended and must re-list; events in between may be missing");
   }
 
   private static K8sObject ign(String kind) {
@@ -187,6 +207,10 @@ public final class K8sEventParser {
               + Values.iso(p.startTime)
               + ")");
     }
+    Names.require("metadata.name", p.name, Names.MAX_NAME);
+    Names.require("metadata.namespace", p.namespace, Names.MAX_LABEL);
+    Names.require("spec.nodeName", p.nodeName, Names.MAX_NAME);
+    Names.require("metadata.ownerReferences.name", p.ownerName, Names.MAX_NAME);
     return p;
   }
 
@@ -413,6 +437,7 @@ public final class K8sEventParser {
     if ("DELETED".equals(type)) {
       n.deletedTime = deletion >= 0 ? deletion : n.timestamp;
     }
+    Names.require("metadata.name", n.name, Names.MAX_NAME);
     return n;
   }
 
@@ -511,6 +536,8 @@ public final class K8sEventParser {
       j.state = "Active";
     }
     j.timestamp = newest >= 0 ? newest : fallbackTs;
+    Names.require("metadata.name", j.name, Names.MAX_NAME);
+    Names.require("metadata.namespace", j.namespace, Names.MAX_LABEL);
     return j;
   }
 

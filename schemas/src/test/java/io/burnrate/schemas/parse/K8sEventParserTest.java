@@ -1,6 +1,7 @@
 package io.burnrate.schemas.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -752,7 +753,7 @@ class K8sEventParserTest {
   }
 
   @Test
-  void bookmarkAndErrorIgnored() throws Exception {
+  void bookmarkIgnoredWatchErrorRejected() throws Exception {
     K8sObject b =
         parse(
             "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"Pod\",\"apiVersion\":\"v1\","
@@ -760,11 +761,34 @@ class K8sEventParserTest {
                 + "\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}}}}");
     assertThat(b.ignoredKind).isEqualTo("BOOKMARK");
     assertThat(b.pod).isNull();
-    K8sObject e =
-        parse(
-            "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\","
-                + "\"status\":\"Failure\",\"reason\":\"Expired\",\"code\":410}}");
-    assertThat(e.ignoredKind).isEqualTo("ERROR");
+    // 410 Gone: the watch ended and must re-list; never skipped silently
+    String error =
+        "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+            + "\"status\":\"Failure\",\"message\":\"too old resource version: 1 (2)\","
+            + "\"reason\":\"Expired\",\"code\":410}}";
+    assertThat(reason(error)).isEqualTo(Reasons.WATCH_ERROR);
+    assertThatThrownBy(() -> parse(error))
+        .hasMessageContaining("410 Expired")
+        .hasMessageContaining("too old resource version")
+        .hasMessageContaining("re-list");
+  }
+
+  @Test
+  void duplicateKeysAndOverlongNamesRejected() {
+    assertThat(
+            reason(
+                "{\"type\":\"ADDED\",\"type\":\"DELETED\",\"object\":{\"kind\":\"Pod\","
+                    + "\"metadata\":{\"name\":\"p\"}}}"))
+        .isEqualTo(Reasons.INVALID_JSON);
+    String pod =
+        "{\"type\":\"ADDED\",\"object\":{\"kind\":\"Pod\",\"apiVersion\":\"v1\","
+            + "\"metadata\":{\"name\":\"%s\",\"namespace\":\"%s\","
+            + "\"creationTimestamp\":\"2025-03-01T10:00:00Z\"}}}";
+    assertThat(reason(String.format(pod, "p".repeat(254), "ns"))).isEqualTo(Reasons.INVALID_VALUE);
+    assertThat(reason(String.format(pod, "p", "n".repeat(64)))).isEqualTo(Reasons.INVALID_VALUE);
+    // at the limits: accepted
+    assertThatCode(() -> parse(String.format(pod, "p".repeat(253), "n".repeat(63))))
+        .doesNotThrowAnyException();
   }
 
   @Test

@@ -170,17 +170,36 @@ class BadInputITCase {
     }
 
     private String gpu(String extra) {
-      return "{\"timestamp\":\"2026-03-02T08:30:00Z\",\"cluster\":\"it\",\"Hostname\":\"gpu-x\","
-          + "\"gpu\":0,\"DCGM_FI_DEV_GPU_UTIL\":50"
-          + extra
-          + "}";
+      return with(
+          "{\"timestamp\":\"2026-03-02T08:30:00Z\",\"cluster\":\"it\",\"Hostname\":\"gpu-x\","
+              + "\"gpu\":0,\"DCGM_FI_DEV_GPU_UTIL\":50}",
+          extra);
     }
 
     private String progress(String extra) {
-      return "{\"timestamp\":\"2026-03-02T08:30:00Z\",\"cluster\":\"it\",\"namespace\":\"ns\","
-          + "\"pod\":\"p\""
-          + extra
-          + "}";
+      return with(
+          "{\"timestamp\":\"2026-03-02T08:30:00Z\",\"cluster\":\"it\",\"namespace\":\"ns\","
+              + "\"pod\":\"p\"}",
+          extra);
+    }
+
+    /**
+     * {@code base} (a flat object of strings and numbers) with the fields of {@code extra} ({@code
+     * ,"name":value...}) replacing its own of the same name: a record with one key twice is a
+     * category of its own (invalid_json), not the one meant.
+     */
+    static String with(String base, String extra) {
+      java.util.regex.Matcher names =
+          java.util.regex.Pattern.compile("[,{]\"([^\"]+)\":").matcher("," + extra);
+      String b = base.substring(0, base.length() - 1);
+      while (names.find()) {
+        String field = java.util.regex.Pattern.quote("\"" + names.group(1) + "\":");
+        b = b.replaceFirst(",?" + field + "(\"[^\"]*\"|[^,}]*)", "");
+      }
+      if (b.startsWith("{,")) {
+        b = "{" + b.substring(2);
+      }
+      return b + extra + "}";
     }
 
     private String pod(String type, String gpus, String created) {
@@ -198,13 +217,13 @@ class BadInputITCase {
     }
 
     private String focus(String start, String cost, String extra) {
-      return "{\"BillingAccountId\":\"1\",\"ChargePeriodStart\":\""
-          + start
-          + "\",\"ChargePeriodEnd\":\"2026-03-02T09:00:00Z\",\"BilledCost\":"
-          + cost
-          + ",\"EffectiveCost\":1.0,\"BillingCurrency\":\"USD\",\"ChargeCategory\":\"Usage\""
-          + extra
-          + "}";
+      return with(
+          "{\"BillingAccountId\":\"1\",\"ChargePeriodStart\":\""
+              + start
+              + "\",\"ChargePeriodEnd\":\"2026-03-02T09:00:00Z\",\"BilledCost\":"
+              + cost
+              + ",\"EffectiveCost\":1.0,\"BillingCurrency\":\"USD\",\"ChargeCategory\":\"Usage\"}",
+          extra);
     }
 
     private static String big(int n) {
@@ -345,7 +364,7 @@ class BadInputITCase {
       category(
           bT,
           "billing-negative-usage",
-          Reasons.INVALID_VALUE,
+          null, // a refund within the period: real money, kept (x_ChargeKind usage_reversal)
           300,
           i -> focus("2026-03-02T08:00:00Z", "1.0", ",\"ConsumedQuantity\":-3"));
       category(

@@ -58,6 +58,17 @@ final class ClusterRun implements AutoCloseable {
     return new TestStreamEnvironment(cluster, c, parallelism, List.of(), List.of());
   }
 
+  /**
+   * An environment on this cluster with Burnrate's test settings (no Kryo) and Flink's default
+   * restart strategy (with checkpointing: exponential delay, unlimited attempts), as a user's job
+   * gets it.
+   */
+  StreamExecutionEnvironment envDefaultRestarts() {
+    Configuration c = new Configuration();
+    c.setString("pipeline.generic-types", "false");
+    return new TestStreamEnvironment(cluster, c, parallelism, List.of(), List.of());
+  }
+
   /** Waits until {@code condition} holds (true) or the job has reached a terminal state (false). */
   static boolean awaitWhileRunning(JobClient job, BooleanSupplier condition) throws Exception {
     while (!condition.getAsBoolean()) {
