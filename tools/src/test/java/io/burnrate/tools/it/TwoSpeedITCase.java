@@ -270,7 +270,9 @@ class TwoSpeedITCase {
   @Test
   void maintenanceCompactsAndExpires() throws Exception {
     Figures h = files(history, TableSchemas.WORKLOAD_WINDOWS);
-    assertThat(h.commitsEver()).as("history job commits").isGreaterThan(3);
+    // compaction is due every 2 commits: how many more the history job made while landing
+    // depends on the machine's speed, so only what maintenance needs is asserted
+    assertThat(h.commitsEver()).as("history job commits").isGreaterThanOrEqualTo(2);
     assertThat(h.rewritesEver()).as("rewrite (compaction) commits").isPositive();
     assertThat(h.liveFiles())
         .as("live data files after compaction")
