@@ -11,6 +11,7 @@ import io.burnrate.schemas.parse.BillingFormat;
 import io.burnrate.schemas.parse.BillingHeader;
 import io.burnrate.schemas.parse.BillingRowParser;
 import io.burnrate.schemas.parse.ParseException;
+import io.burnrate.schemas.parse.Plausibility;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -145,6 +146,7 @@ public final class BillingIngest {
   private final Options options;
   private final BillingRowParser parser = new BillingRowParser();
   private Consumer<Delivery> beforeCommit = d -> {};
+  private Plausibility bounds = Plausibility.DEFAULTS;
 
   public BillingIngest(Options options) {
     this.options = options;
@@ -157,6 +159,15 @@ public final class BillingIngest {
    */
   public BillingIngest beforeCommit(Consumer<Delivery> hook) {
     this.beforeCommit = hook;
+    return this;
+  }
+
+  /**
+   * The plausibility bounds of amounts and dates (default {@link Plausibility#DEFAULTS}, as the
+   * job's): a row outside them is a dead letter {@code out_of_range}.
+   */
+  public BillingIngest bounds(Plausibility bounds) {
+    this.bounds = bounds;
     return this;
   }
 
@@ -246,6 +257,9 @@ public final class BillingIngest {
             rowsOfObject++;
             s.rowsRead++;
             BigDecimal own = BillingRowParser.billedAmount(header, row.values());
+            if (own != null && !(own.abs().doubleValue() <= bounds.maxBillingAmount())) {
+              own = null; // out of bounds: in no total (it may not even fit the lake's columns)
+            }
             if (own != null) {
               amounts.file = amounts.file.add(BillingTables.money(own));
             }
@@ -268,6 +282,7 @@ public final class BillingIngest {
             BillingLineItem b;
             try {
               b = parser.parse(header, row.values());
+              bounds.checkBilling(b); // the same bounds as the job's parse step
             } catch (ParseException e) {
               deadLetters +=
                   dead(
