@@ -134,7 +134,18 @@ public final class IngestBillingCommand implements Callable<Integer> {
     } else {
       System.out.println(s.describe());
     }
-    return 0;
+    // one line per object that could not be read to its end: its delivery was not committed
+    for (Map<String, String> f : s.failed) {
+      System.err.println(
+          "burnrate ingest-billing: cannot read "
+              + f.get("object")
+              + ": "
+              + f.get("cause")
+              + "; delivery "
+              + f.get("delivery_id")
+              + " not committed");
+    }
+    return s.failed.isEmpty() ? 0 : 1;
   }
 
   /** A folder catalog in {@code warehouse}, or a JDBC catalog with its data there. */

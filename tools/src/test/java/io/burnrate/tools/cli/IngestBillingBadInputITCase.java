@@ -6,11 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.burnrate.connectors.iceberg.CatalogConfig;
 import io.burnrate.tools.demo.SqlRunner;
+import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.zip.GZIPOutputStream;
 import org.apache.flink.types.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +32,8 @@ class IngestBillingBadInputITCase {
   private static final String HEADER =
       "BillingAccountId,BillingPeriodStart,ChargePeriodStart,ChargePeriodEnd,BilledCost,"
           + "EffectiveCost,ChargeCategory,ResourceId\n";
+  private static final String DATA = "exports/gpu-focus/data/BILLING_PERIOD=2026-03/";
+  private static final String META = "exports/gpu-focus/metadata/BILLING_PERIOD=2026-03/";
 
   @TempDir Path tmp;
 
@@ -52,6 +58,29 @@ class IngestBillingBadInputITCase {
     return sb.toString();
   }
 
+  private static byte[] gzip(String text) throws Exception {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    try (GZIPOutputStream z = new GZIPOutputStream(b)) {
+      z.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return b.toByteArray();
+  }
+
+  private static void deliver(Path root, String execution, String file, byte[] content)
+      throws Exception {
+    Files.createDirectories(root.resolve(DATA));
+    Files.createDirectories(root.resolve(META));
+    Files.write(root.resolve(DATA + file), content);
+    Files.writeString(
+        root.resolve(META + "gpu-focus-Manifest.json"),
+        "{\"executionId\":\""
+            + execution
+            + "\",\"exportName\":\"gpu-focus\",\"billingPeriod\":\"2026-03\",\"dataFiles\":[\""
+            + DATA
+            + file
+            + "\"]}");
+  }
+
   /** The command as {@code ./burnrate} runs it (enum values in any case), output captured. */
   private CliRun.Result ingest(Path root, Path warehouse) {
     String work = tmp.resolve("work").toString();
@@ -70,6 +99,12 @@ class IngestBillingBadInputITCase {
   private static JsonNode summary(CliRun.Result r) throws Exception {
     String[] lines = r.out().strip().split("\n");
     return JSON.readTree(lines[lines.length - 1]);
+  }
+
+  private static List<String> errorLines(CliRun.Result r) {
+    return Arrays.stream(r.err().split("\n"))
+        .filter(l -> l.startsWith("burnrate ingest-billing:"))
+        .toList();
   }
 
   private static BigDecimal currentTotal(SqlRunner sql, String slice) throws Exception {
@@ -136,5 +171,80 @@ class IngestBillingBadInputITCase {
     CliRun.Result again = ingest(root, warehouse);
     assertThat(again.code()).isZero();
     assertThat(summary(again).path("rows_read").asLong()).isZero();
+  }
+
+  @Test
+  void aTruncatedGzipRefreshFailsWholeAndThePreviousDeliveryStaysCurrent() throws Exception {
+    Path root = tmp.resolve("billing");
+    Path warehouse = tmp.resolve("warehouse");
+    deliver(root, "exec-1", "part-00001.csv.gz", gzip(month("acct-1", 1000, "1.25")));
+    assertThat(ingest(root, warehouse).code()).isZero();
+
+    // the refresh of the same month breaks off in the middle of its gzip stream
+    byte[] full = gzip(month("acct-1", 1000, "2.00"));
+    deliver(root, "exec-2", "part-00002.csv.gz", Arrays.copyOf(full, full.length / 2));
+    CliRun.Result r = ingest(root, warehouse);
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).doesNotContain("\tat ");
+    List<String> errors = errorLines(r);
+    assertThat(errors).hasSize(1);
+    assertThat(errors.get(0))
+        .contains(root.resolve(DATA + "part-00002.csv.gz").toString())
+        .contains("gpu-focus/2026-03/exec-2 not committed");
+    JsonNode s = summary(r);
+    assertThat(s.path("deliveries").size()).isZero();
+    assertThat(s.path("objects_failed").size()).isEqualTo(1);
+
+    try (SqlRunner sql = new SqlRunner(CatalogConfig.hadoop(warehouse))) {
+      assertThat(currentTotal(sql, "acct-1/2026-03")).isEqualByComparingTo("1250");
+      assertThat(sql.query("SELECT delivery_id FROM billing_deliveries").rows()).hasSize(1);
+      assertThat(sql.query("SELECT x_RowId FROM billing_line_items").rows()).hasSize(1000);
+      assertThat(sql.query("SELECT reason FROM billing_dead_letters").rows()).isEmpty();
+    }
+    // not recorded as ingested: every rerun says so again
+    assertThat(ingest(root, warehouse).code()).isEqualTo(1);
+  }
+
+  @Test
+  void brokenQuotingFailsItsDeliveryAndReadableObjectsStillIngest() throws Exception {
+    Path root = tmp.resolve("billing");
+    Path warehouse = tmp.resolve("warehouse");
+    deliver(
+        root,
+        "exec-1",
+        "part-00001.csv",
+        month("acct-1", 100, "3.00").getBytes(StandardCharsets.UTF_8));
+    assertThat(ingest(root, warehouse).code()).isZero();
+
+    // the refresh: a quoted field opened in row 41 is never closed
+    String[] rows = month("acct-1", 100, "9.00").split("\n", -1);
+    rows[41] = rows[41].replace(",Usage,", ",\"Usage,");
+    deliver(
+        root, "exec-2", "part-00002.csv", String.join("\n", rows).getBytes(StandardCharsets.UTF_8));
+    // and in the same run two loose files: one readable, one truncated
+    Files.createDirectories(root.resolve("loose"));
+    Files.writeString(root.resolve("loose/other.csv"), month("acct-2", 4, "1.50"));
+    byte[] full = gzip(month("acct-3", 1000, "1.00"));
+    Files.write(root.resolve("loose/cut.csv.gz"), Arrays.copyOf(full, full.length / 2));
+
+    CliRun.Result r = ingest(root, warehouse);
+    assertThat(r.code()).isEqualTo(1);
+    List<String> errors = errorLines(r);
+    assertThat(errors).hasSize(2);
+    assertThat(errors)
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .contains(root.resolve(DATA + "part-00002.csv").toString())
+                    .contains("exec-2 not committed"));
+    assertThat(errors)
+        .anySatisfy(l -> assertThat(l).contains(root.resolve("loose/cut.csv.gz").toString()));
+
+    try (SqlRunner sql = new SqlRunner(CatalogConfig.hadoop(warehouse))) {
+      assertThat(currentTotal(sql, "acct-1/2026-03")).isEqualByComparingTo("300");
+      assertThat(currentTotal(sql, "acct-2/2026-03")).isEqualByComparingTo("6");
+      assertThat(currentTotal(sql, "acct-3/2026-03")).isNull();
+      assertThat(sql.query("SELECT delivery_id FROM billing_deliveries").rows()).hasSize(2);
+    }
   }
 }
