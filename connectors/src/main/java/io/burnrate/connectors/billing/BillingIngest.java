@@ -91,8 +91,8 @@ public final class BillingIngest {
    * What a delivery's files say they are worth against where that money went: {@code file =
    * ingested + deadLettered}, exactly. {@code file} is the sum of every row's own BilledCost (read
    * on its own, {@link BillingRowParser#billedAmount}), whether or not the rest of the row was
-   * usable; a dead letter whose amount cannot be read (not a number, a whole unreadable object) is
-   * counted in {@code deadLettersWithoutAmount} and in no amount.
+   * usable; a dead letter whose amount cannot be read (not a number, or outside the plausibility
+   * bounds) is counted in {@code deadLettersWithoutAmount} and in no amount.
    */
   public static final class Amounts {
     public BigDecimal file = BigDecimal.ZERO;
