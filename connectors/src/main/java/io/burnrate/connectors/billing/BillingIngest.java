@@ -11,6 +11,7 @@ import io.burnrate.schemas.parse.BillingFormat;
 import io.burnrate.schemas.parse.BillingHeader;
 import io.burnrate.schemas.parse.BillingRowParser;
 import io.burnrate.schemas.parse.ParseException;
+import io.burnrate.schemas.parse.Plausibility;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -90,8 +91,8 @@ public final class BillingIngest {
    * What a delivery's files say they are worth against where that money went: {@code file =
    * ingested + deadLettered}, exactly. {@code file} is the sum of every row's own BilledCost (read
    * on its own, {@link BillingRowParser#billedAmount}), whether or not the rest of the row was
-   * usable; a dead letter whose amount cannot be read (not a number, a whole unreadable object) is
-   * counted in {@code deadLettersWithoutAmount} and in no amount.
+   * usable; a dead letter whose amount cannot be read (not a number, or outside the plausibility
+   * bounds) is counted in {@code deadLettersWithoutAmount} and in no amount.
    */
   public static final class Amounts {
     public BigDecimal file = BigDecimal.ZERO;
@@ -142,9 +143,23 @@ public final class BillingIngest {
     }
   }
 
+  /**
+   * An object that could not be read to its end (truncated or corrupt gzip, broken CSV quoting,
+   * corrupt Parquet): its delivery is not committed.
+   */
+  static final class UnreadableObject extends Exception {
+    final BillingObject object;
+
+    UnreadableObject(BillingObject object, String message, IOException cause) {
+      super(message, cause);
+      this.object = object;
+    }
+  }
+
   private final Options options;
   private final BillingRowParser parser = new BillingRowParser();
   private Consumer<Delivery> beforeCommit = d -> {};
+  private Plausibility bounds = Plausibility.DEFAULTS;
 
   public BillingIngest(Options options) {
     this.options = options;
@@ -157,6 +172,15 @@ public final class BillingIngest {
    */
   public BillingIngest beforeCommit(Consumer<Delivery> hook) {
     this.beforeCommit = hook;
+    return this;
+  }
+
+  /**
+   * The plausibility bounds of amounts and dates (default {@link Plausibility#DEFAULTS}, as the
+   * job's): a row outside them is a dead letter {@code out_of_range}.
+   */
+  public BillingIngest bounds(Plausibility bounds) {
+    this.bounds = bounds;
     return this;
   }
 
@@ -186,7 +210,24 @@ public final class BillingIngest {
         progress("  not yet complete, left for the next run: %s", why);
       }
       for (Delivery d : plan.deliveries()) {
-        ingest(store, tables, producer, d, s);
+        Delivery next = d;
+        while (next != null) {
+          Summary part = new Summary();
+          try {
+            ingest(store, tables, producer, next, part);
+            s.merge(part);
+            next = null;
+          } catch (UnreadableObject e) {
+            s.failed.add(
+                Map.of(
+                    "object", e.object.uri(),
+                    "delivery_id", next.id(),
+                    "cause", e.getMessage()));
+            // loose files: the others still form a delivery of their own (a new id); a
+            // manifest's delivery is one refresh and fails whole
+            next = next.manifest() == null ? DeliveryPlanner.withoutFile(next, e.object) : null;
+          }
+        }
       }
     }
     s.seconds = (System.nanoTime() - t0) / 1e9;
@@ -214,6 +255,7 @@ public final class BillingIngest {
       Summary s)
       throws Exception {
     long ingestedAt = System.currentTimeMillis();
+    boolean committed = false;
     Map<String, SliceTotals> slices = new TreeMap<>();
     Amounts amounts = new Amounts();
     long deadLetters = 0;
@@ -246,6 +288,9 @@ public final class BillingIngest {
             rowsOfObject++;
             s.rowsRead++;
             BigDecimal own = BillingRowParser.billedAmount(header, row.values());
+            if (own != null && !(own.abs().doubleValue() <= bounds.maxBillingAmount())) {
+              own = null; // out of bounds: in no total (it may not even fit the lake's columns)
+            }
             if (own != null) {
               amounts.file = amounts.file.add(BillingTables.money(own));
             }
@@ -268,6 +313,7 @@ public final class BillingIngest {
             BillingLineItem b;
             try {
               b = parser.parse(header, row.values());
+              bounds.checkBilling(b); // the same bounds as the job's parse step
             } catch (ParseException e) {
               deadLetters +=
                   dead(
@@ -301,22 +347,12 @@ public final class BillingIngest {
             }
           }
         } catch (IOException e) {
-          deadLetters +=
-              dead(
-                  dlq,
-                  producer,
-                  s,
-                  Reasons.UNREADABLE_OBJECT,
-                  e.getMessage()
-                      + " ("
-                      + rowsOfObject
-                      + " rows read before; the rows after them are in no total)",
-                  o,
-                  -1,
-                  d,
-                  null,
-                  null,
-                  amounts);
+          // an object that breaks off must not pass for a complete delivery (a refresh would
+          // replace the complete previous one): the delivery fails whole, nothing is committed
+          lines.abort();
+          dlq.abort();
+          throw new UnreadableObject(
+              o, firstLine(e.getMessage()) + " (after " + rowsOfObject + " rows)", e);
         }
         s.objectsRead++;
         progress("  %s: %,d rows", o.uri(), rowsOfObject);
@@ -329,6 +365,11 @@ public final class BillingIngest {
       beforeCommit.accept(d);
       List<Record> marker = deliveryRows(d, slices, deadLetters, amounts, ingestedAt);
       tables.commit(d.id(), lines.finish(), dlq.finish(), marker);
+      committed = true;
+    } finally {
+      if (!committed) {
+        progress("delivery %s: not committed", d.id());
+      }
     }
     s.amounts.add(amounts);
     Map<String, Object> delivery = new LinkedHashMap<>();
@@ -348,6 +389,16 @@ public final class BillingIngest {
         deadLetters,
         slices.keySet(),
         amounts.describe());
+  }
+
+  private static String firstLine(String m) {
+    if (m == null || m.isBlank()) {
+      return "unreadable";
+    }
+    int i = m.indexOf('\n');
+    String line = i < 0 ? m : m.substring(0, i);
+    int chain = line.indexOf(" (through reference chain"); // Jackson's, about its own arrays
+    return chain < 0 ? line : line.substring(0, chain);
   }
 
   private BillingFormat choose(BillingFormat detected) {
@@ -512,6 +563,13 @@ public final class BillingIngest {
     public int alreadyIngested;
     public int ignoredObjects;
     public List<String> incomplete = List.of();
+
+    /**
+     * Objects that could not be read to their end ({@code object}, {@code delivery_id}, {@code
+     * cause}): their deliveries were not committed.
+     */
+    public List<Map<String, String>> failed = new ArrayList<>();
+
     public List<Map<String, Object>> deliveries = new ArrayList<>();
     public long rowsRead;
     public long rowsIngested;
@@ -530,6 +588,24 @@ public final class BillingIngest {
     public String deadLetterTable;
     public String deadLetterTopic;
 
+    void merge(Summary part) {
+      objectsRead += part.objectsRead;
+      deliveries.addAll(part.deliveries);
+      rowsRead += part.rowsRead;
+      rowsIngested += part.rowsIngested;
+      part.deadLetters.forEach((k, v) -> deadLetters.merge(k, v, Long::sum));
+      billedCost = billedCost.add(part.billedCost);
+      effectiveCost = effectiveCost.add(part.effectiveCost);
+      credits = credits.add(part.credits);
+      amounts.add(part.amounts);
+      part.chargeKinds.forEach(
+          (k, v) -> {
+            KindTotals t = chargeKinds.computeIfAbsent(k, x -> new KindTotals());
+            t.rows += v.rows;
+            t.billed = t.billed.add(v.billed);
+          });
+    }
+
     public long deadLetterCount() {
       return deadLetters.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -546,6 +622,7 @@ public final class BillingIngest {
       m.put("objects_already_ingested", alreadyIngested);
       m.put("objects_ignored", ignoredObjects);
       m.put("deliveries_incomplete", incomplete);
+      m.put("objects_failed", failed);
       m.put("deliveries", deliveries);
       m.put("rows_read", rowsRead);
       m.put("rows_ingested", rowsIngested);
@@ -619,6 +696,13 @@ public final class BillingIngest {
       }
       if (!incomplete.isEmpty()) {
         sb.append(String.format("left for the next run (incomplete): %s%n", incomplete));
+      }
+      if (!failed.isEmpty()) {
+        sb.append(
+            String.format(
+                "NOT COMMITTED: %d delivery(ies) with an object that cannot be read to its end"
+                    + " (see stderr); their previous deliveries stay current%n",
+                failed.stream().map(f -> f.get("delivery_id")).distinct().count()));
       }
       sb.append(String.format("%.1f s, %,.0f rows/s", seconds, rowsPerSecond()));
       return sb.toString();

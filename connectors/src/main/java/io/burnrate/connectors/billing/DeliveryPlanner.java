@@ -117,14 +117,7 @@ public final class DeliveryPlanner {
       }
     }
     if (!loose.isEmpty()) {
-      long newest = loose.stream().mapToLong(BillingObject::lastModified).max().orElse(0);
-      out.add(
-          new Delivery(
-              "files-" + hash(loose.stream().map(Delivery::key).sorted().toList()),
-              store.root(),
-              null,
-              loose,
-              newest));
+      out.add(looseDelivery(store.root(), loose));
     }
     out.sort(Comparator.comparingLong(Delivery::deliveredAt).thenComparing(Delivery::id));
     return new Plan(out, already, incomplete, ignored);
@@ -155,6 +148,24 @@ public final class DeliveryPlanner {
       }
     }
     return null;
+  }
+
+  /** The delivery of these loose files: {@code files-<hash of their keys>}. */
+  static Delivery looseDelivery(String root, List<BillingObject> loose) {
+    long newest = loose.stream().mapToLong(BillingObject::lastModified).max().orElse(0);
+    return new Delivery(
+        "files-" + hash(loose.stream().map(Delivery::key).sorted().toList()),
+        root,
+        null,
+        loose,
+        newest);
+  }
+
+  /** A loose-file delivery without one of its files (null when none is left). */
+  static Delivery withoutFile(Delivery d, BillingObject file) {
+    List<BillingObject> rest =
+        d.dataFiles().stream().filter(o -> !o.uri().equals(file.uri())).toList();
+    return rest.isEmpty() ? null : looseDelivery(d.source(), rest);
   }
 
   static String hash(List<String> parts) {

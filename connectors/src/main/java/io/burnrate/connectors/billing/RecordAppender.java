@@ -66,6 +66,14 @@ final class RecordAppender implements Closeable {
     return writer.result().dataFiles();
   }
 
+  /** Closes the files and deletes them: nothing of them is committed. */
+  void abort() throws IOException {
+    close();
+    for (DataFile f : writer.result().dataFiles()) {
+      table.io().deleteFile(f.location());
+    }
+  }
+
   @Override
   public void close() throws IOException {
     if (!closed) {

@@ -24,7 +24,9 @@ import picocli.CommandLine.Option;
           + " billing_deliveries and billing_dead_letters, one commit per delivery. An AWS Data"
           + " Exports layout (data/ + metadata/BILLING_PERIOD=YYYY-MM/*Manifest.json) is read"
           + " delivery by delivery; a newer delivery replaces the (account, month) it restates."
-          + " Objects already ingested (same key and ETag, or size and mtime) are skipped.",
+          + " Objects already ingested (same key and ETag, or size and mtime) are skipped."
+          + " An object that cannot be read to its end (truncated gzip, broken quoting) fails"
+          + " its delivery, which is not committed; the command then exits 1.",
       "Query the latest deliveries: ./burnrate sql --warehouse DIR"
           + " \"SELECT ... FROM billing_line_items_current\" (docs/billing.md)."
     })
@@ -134,7 +136,18 @@ public final class IngestBillingCommand implements Callable<Integer> {
     } else {
       System.out.println(s.describe());
     }
-    return 0;
+    // one line per object that could not be read to its end: its delivery was not committed
+    for (Map<String, String> f : s.failed) {
+      System.err.println(
+          "burnrate ingest-billing: cannot read "
+              + f.get("object")
+              + ": "
+              + f.get("cause")
+              + "; delivery "
+              + f.get("delivery_id")
+              + " not committed");
+    }
+    return s.failed.isEmpty() ? 0 : 1;
   }
 
   /** A folder catalog in {@code warehouse}, or a JDBC catalog with its data there. */

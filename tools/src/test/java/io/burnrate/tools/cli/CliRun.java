@@ -3,6 +3,7 @@ package io.burnrate.tools.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.IntSupplier;
 import picocli.CommandLine;
 
 /** Runs {@code ./burnrate} in the test's JVM, capturing its standard output and error. */
@@ -11,7 +12,12 @@ final class CliRun {
 
   record Result(int code, String out, String err) {}
 
-  static synchronized Result run(String... args) {
+  static Result run(String... args) {
+    return capture(() -> new CommandLine(new BurnrateCli()).execute(args));
+  }
+
+  /** Runs {@code command}, capturing what it prints; the result has its exit code. */
+  static synchronized Result capture(IntSupplier command) {
     PrintStream out = System.out;
     PrintStream err = System.err;
     ByteArrayOutputStream o = new ByteArrayOutputStream();
@@ -20,7 +26,7 @@ final class CliRun {
     System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
     int code;
     try {
-      code = new CommandLine(new BurnrateCli()).execute(args);
+      code = command.getAsInt();
     } finally {
       System.setOut(out);
       System.setErr(err);
