@@ -208,7 +208,7 @@ public final class BurnratePipeline {
                   return r -> {
                     K8sObject o = p.parse(r.value, r.timestamp);
                     if (r.clusterHeader != null && !r.clusterHeader.isEmpty()) {
-                      Names.require("cluster header", r.clusterHeader, Names.MAX_CLUSTER);
+                      Names.requireCluster("cluster header", r.clusterHeader);
                       if (o.pod != null) {
                         o.pod.cluster = r.clusterHeader;
                       }

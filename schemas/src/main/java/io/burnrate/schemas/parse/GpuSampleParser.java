@@ -105,7 +105,7 @@ public final class GpuSampleParser {
       s.namespace = null;
       s.container = null;
     }
-    Names.require("cluster", s.cluster, Names.MAX_CLUSTER);
+    Names.requireCluster("cluster", s.cluster);
     Names.require("Hostname", s.hostname, Names.MAX_NAME);
     Names.require("namespace", s.namespace, Names.MAX_LABEL);
     Names.require("pod", s.pod, Names.MAX_NAME);

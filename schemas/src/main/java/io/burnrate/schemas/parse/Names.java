@@ -20,7 +20,39 @@ public final class Names {
   /** Cluster names. */
   public static final int MAX_CLUSTER = 100;
 
+  /**
+   * A cluster name as a lake partition folder ({@code cluster=} and the name percent-encoded as
+   * UTF-8, as Iceberg writes it) stays within this many bytes, well inside the 255 a file system
+   * allows for one name: 100 non-ASCII characters would not (up to 12 bytes each).
+   */
+  public static final int MAX_CLUSTER_FOLDER_BYTES = 200;
+
   private Names() {}
+
+  /**
+   * A cluster name (null passes): at most {@value #MAX_CLUSTER} characters, and short enough as a
+   * lake partition folder ({@value #MAX_CLUSTER_FOLDER_BYTES} bytes percent-encoded).
+   */
+  public static String requireCluster(String field, String value) throws ParseException {
+    require(field, value, MAX_CLUSTER);
+    if (value != null) {
+      int bytes =
+          java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).length();
+      if (bytes > MAX_CLUSTER_FOLDER_BYTES) {
+        throw new ParseException(
+            INVALID_VALUE,
+            field
+                + ": "
+                + bytes
+                + " bytes as a lake partition folder (percent-encoded UTF-8), more than "
+                + MAX_CLUSTER_FOLDER_BYTES
+                + ": '"
+                + Values.abbreviate(value)
+                + "'");
+      }
+    }
+    return value;
+  }
 
   /** {@code value} (null passes) when at most {@code max} characters long. */
   public static String require(String field, String value, int max) throws ParseException {

@@ -68,7 +68,7 @@ public final class WorkloadProgressParser {
     if (w.cluster == null) {
       w.cluster = defaultCluster;
     }
-    Names.require("cluster", w.cluster, Names.MAX_CLUSTER);
+    Names.requireCluster("cluster", w.cluster);
     Names.require("namespace", w.namespace, Names.MAX_LABEL);
     Names.require("pod", w.pod, Names.MAX_NAME);
     Names.require("container", w.container, Names.MAX_LABEL);

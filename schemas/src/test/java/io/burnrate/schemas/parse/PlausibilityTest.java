@@ -123,6 +123,9 @@ class PlausibilityTest {
     assertThat(sample("n", "c".repeat(300), "p")).isEqualTo("invalid_value");
     assertThat(sample("n", "c".repeat(101), "p")).isEqualTo("invalid_value");
     assertThat(sample("n", "c".repeat(100), "p")).isNull();
+    // 60 characters, but 240 bytes as a percent-encoded partition folder (4 UTF-8 bytes each)
+    assertThat(sample("n", "\uD83D\uDE80".repeat(30), "p")).isEqualTo("invalid_value");
+    assertThat(sample("n", "grün-ä".repeat(5), "p")).isNull(); // 30 characters, 60 bytes
     assertThat(sample("n".repeat(254), "c", "p")).isEqualTo("invalid_value");
     assertThat(sample("n".repeat(253), "c", "p".repeat(253))).isNull();
     assertThat(sample("n", "c", "p".repeat(254))).isEqualTo("invalid_value");
