@@ -123,7 +123,7 @@ class PlausibilityTest {
     assertThat(sample("n", "c".repeat(300), "p")).isEqualTo("invalid_value");
     assertThat(sample("n", "c".repeat(101), "p")).isEqualTo("invalid_value");
     assertThat(sample("n", "c".repeat(100), "p")).isNull();
-    // 60 characters, but 240 bytes as a percent-encoded partition folder (4 UTF-8 bytes each)
+    // 30 emoji (60 characters) are 360 bytes as a percent-encoded partition folder (12 each)
     assertThat(sample("n", "\uD83D\uDE80".repeat(30), "p")).isEqualTo("invalid_value");
     assertThat(sample("n", "grün-ä".repeat(5), "p")).isNull(); // 30 characters, 60 bytes
     assertThat(sample("n".repeat(254), "c", "p")).isEqualTo("invalid_value");
