@@ -258,7 +258,7 @@ public final class BurnrateOptions {
           .defaultValue(1_000.0)
           .withDescription(
               "The most one GPU-hour may cost: a published price (price_per_hour / gpu_count, 16"
-                  + " GPUs assumed without gpu_count) over it goes to the DLQ as out_of_range.");
+                  + " GPUs assumed without gpu_count) over it goes to the DLQ as out_of_range; a row of pricing.rate-card over it stops the start.");
 
   public static final ConfigOption<Double> MAX_BILLING_AMOUNT =
       key("bounds.max-billing-amount")

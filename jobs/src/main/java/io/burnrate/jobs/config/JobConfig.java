@@ -218,6 +218,17 @@ public final class JobConfig implements Serializable {
     java.time.Duration skew = c.get(BurnrateOptions.MAX_FUTURE_SKEW);
     require(!skew.isNegative(), BurnrateOptions.MAX_FUTURE_SKEW.key(), "must not be negative");
     this.bounds = bounds(c);
+    if (rateCardPath != null) {
+      // the operator's prices meet the same bound as published ones (bounds.max-gpu-hour-price)
+      for (var e : RateCard.bundledWithOverride(Path.of(rateCardPath)).rows().entrySet()) {
+        try {
+          bounds.checkPrice(e.getKey(), e.getValue().pricePerHour(), e.getValue().gpuCount());
+        } catch (io.burnrate.schemas.parse.ParseException bad) {
+          throw new IllegalArgumentException(
+              BurnrateOptions.RATE_CARD.key() + ": " + rateCardPath + ": " + bad.getMessage(), bad);
+        }
+      }
+    }
     this.inputLimits =
         new io.burnrate.jobs.parse.InputLimits(
             maxRecordBytes, maxStringBytes, maxTags, minEventTime, skew.toMillis(), bounds);

@@ -108,6 +108,27 @@ class JobConfigTest {
   }
 
   @Test
+  void aRateCardPriceOverTheBoundNamesTheKeyAndTheRow() throws Exception {
+    String header =
+        "provider,region,instance_type,capacity_type,gpu_model,gpu_count,price_per_hour,currency,"
+            + "as_of,source\n";
+    java.nio.file.Path card =
+        java.nio.file.Files.writeString(
+            dir.resolve("card.csv"),
+            header + "aws,*,p5.48xlarge,on-demand,NVIDIA H100,8,1e15,USD,2026-01-01,typo\n");
+    Map<String, String> m = valid();
+    m.put("pricing.rate-card", card.toString());
+    assertThatThrownBy(() -> from(m))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("pricing.rate-card: " + card)
+        .hasMessageContaining("p5.48xlarge")
+        .hasMessageContaining("bounds.max-gpu-hour-price");
+    java.nio.file.Files.writeString(
+        card, header + "aws,*,p5.48xlarge,on-demand,NVIDIA H100,8,55.04,USD,2026-01-01,list\n");
+    assertThat(from(m).rateCardPath).isEqualTo(card.toString());
+  }
+
+  @Test
   void unparsableDurationNamesTheKey() {
     Map<String, String> m = valid();
     m.put("checkpoint.interval", "ten seconds");
