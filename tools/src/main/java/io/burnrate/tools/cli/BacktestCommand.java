@@ -2,6 +2,7 @@ package io.burnrate.tools.cli;
 
 import io.burnrate.jobs.anomalies.DetectorConfig;
 import io.burnrate.tools.backtest.Backtest;
+import io.burnrate.tools.backtest.NabEvaluation;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,14 +16,36 @@ import picocli.CommandLine.Option;
           + " column (ISO-8601, 'yyyy-MM-dd HH:mm:ss' or epoch seconds/millis) and a 'value'"
           + " column at any, possibly irregular, interval. Writes timestamp,value,anomaly_score,"
           + "alert (plus expected_low,expected_high,reason unless --no-explain).",
-      "Choosing a threshold: docs/anomaly-detection.md."
+      "Choosing a threshold: docs/anomaly-detection.md.",
+      "With --nab DIR (a checkout of github.com/numenta/NAB): runs the detector over the whole"
+          + " Numenta Anomaly Benchmark, writes NAB result files under --output-dir and prints NAB's"
+          + " scores (standard, low FP, low FN). With --score-results, scores another detector's"
+          + " NAB result files instead."
     })
 final class BacktestCommand implements Callable<Integer> {
-  @Option(names = "--input", required = true, description = "Input CSV.")
+  @Option(names = "--input", description = "Input CSV.")
   Path input;
 
-  @Option(names = "--output", required = true, description = "Output CSV.")
+  @Option(names = "--output", description = "Output CSV.")
   Path output;
+
+  @Option(
+      names = "--nab",
+      description = "A checkout of the Numenta Anomaly Benchmark: evaluate over its corpus.")
+  Path nab;
+
+  @Option(
+      names = "--output-dir",
+      description = "With --nab: folder for the NAB result files (default: a temporary folder).")
+  Path outputDir;
+
+  @Option(
+      names = "--score-results",
+      paramLabel = "DIR",
+      description =
+          "With --nab: score NAB result files in DIR (e.g. NAB/results/numenta) instead of running"
+              + " the detector; the detector's name is DIR's last segment.")
+  Path scoreResults;
 
   @Option(
       names = "--threshold",
@@ -62,6 +85,9 @@ final class BacktestCommand implements Callable<Integer> {
     if (warmup != null) {
       cfg = cfg.withWarmupPoints(warmup);
     }
+    if (nab != null) {
+      return nab(cfg);
+    }
     Backtest.Summary s;
     try {
       s = Backtest.run(input, output, cfg, !noExplain);
@@ -79,8 +105,59 @@ final class BacktestCommand implements Callable<Integer> {
     return 0;
   }
 
+  private int nab(DetectorConfig cfg) throws java.io.IOException {
+    NabEvaluation.Report report;
+    try {
+      if (scoreResults != null) {
+        Path dir = scoreResults.toAbsolutePath().normalize();
+        report = NabEvaluation.scoreResults(nab, dir, dir.getFileName().toString());
+      } else {
+        Path out =
+            outputDir != null
+                ? outputDir
+                : java.nio.file.Files.createTempDirectory("burnrate-nab-");
+        System.err.println("result files: " + out);
+        report = NabEvaluation.run(nab, out, cfg, json ? null : System.err);
+      }
+    } catch (Backtest.BacktestException e) {
+      System.err.println("burnrate backtest: " + e.getMessage());
+      return 2;
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      System.err.println("burnrate backtest: " + e.getMessage());
+      return 2;
+    }
+    if (json) {
+      System.out.println(
+          new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(report));
+    } else {
+      report.print(System.out);
+    }
+    return 0;
+  }
+
   /** What is wrong with the options, in one line naming the option; null when nothing is. */
   String invalidOption() throws java.io.IOException {
+    if (nab != null) {
+      if (input != null || output != null) {
+        return "--nab evaluates over the NAB corpus: give either --nab or --input/--output";
+      }
+      if (!java.nio.file.Files.isRegularFile(nab.resolve("labels/combined_windows.json"))) {
+        return "--nab: not a NAB checkout (no labels/combined_windows.json): " + nab;
+      }
+      if (scoreResults != null && !java.nio.file.Files.isDirectory(scoreResults)) {
+        return "--score-results: no such folder: " + scoreResults;
+      }
+      if (outputDir != null && java.nio.file.Files.isRegularFile(outputDir)) {
+        return "--output-dir: is a file: " + outputDir;
+      }
+      return null;
+    }
+    if (outputDir != null || scoreResults != null) {
+      return "--output-dir and --score-results go with --nab";
+    }
+    if (input == null || output == null) {
+      return "give --input and --output (or --nab DIR to evaluate over NAB)";
+    }
     if (threshold != null && !(threshold > 0 && threshold < 1)) {
       return "--threshold must be between 0 and 1 (exclusive), got " + threshold;
     }

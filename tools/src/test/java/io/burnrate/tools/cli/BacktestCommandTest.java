@@ -88,4 +88,27 @@ class BacktestCommandTest {
       assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
     }
   }
+
+  @Test
+  void theCommandEvaluatesANabShapedCheckout(@TempDir Path nab) throws Exception {
+    Files.createDirectories(nab.resolve("labels"));
+    Files.createDirectories(nab.resolve("data/realTest"));
+    StringBuilder csv = new StringBuilder("timestamp,value\n");
+    for (int i = 0; i < 2000; i++) {
+      double v = 50 + 10 * Math.sin(i / 12.0) + (i >= 1500 && i < 1520 ? 400 : 0);
+      csv.append(
+          String.format(
+              "2015-01-%02d %02d:%02d:00,%s%n", 1 + i / 288, (i % 288) / 12, (i % 12) * 5, v));
+    }
+    Files.writeString(nab.resolve("data/realTest/one.csv"), csv.toString());
+    Files.writeString(
+        nab.resolve("labels/combined_windows.json"),
+        "{\"realTest/one.csv\": [[\"2015-01-06 04:00:00.000000\", \"2015-01-06 07:55:00.000000\"]]}");
+    CliRun.Result r =
+        CliRun.run(
+            "backtest", "--nab", nab.toString(), "--output-dir", nab.resolve("out").toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("standard").contains("1 of 1 windows detected");
+    assertThat(nab.resolve("out/realTest/burnrate_one.csv")).exists();
+  }
 }
