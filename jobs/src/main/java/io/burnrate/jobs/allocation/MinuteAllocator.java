@@ -184,6 +184,7 @@ public final class MinuteAllocator {
       m.minuteStart = minuteStart;
       m.gpus = s.gpus;
       m.gpuSeconds = gpuSeconds[i];
+      m.partMinute = Intervals.overlap(s.start, s.end, nodeFrom, nodeTo) < minuteEnd - minuteStart;
       if (util[i].count > 0) {
         double equivalents = s.fromTelemetry ? s.gpus : s.gpuEquivalents(node.gpuUnitShare);
         double devices = Math.max(1.0, Math.ceil(equivalents - 1e-9));

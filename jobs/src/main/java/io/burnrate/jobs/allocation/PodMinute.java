@@ -59,6 +59,12 @@ public class PodMinute {
   /** A loss reading of the minute was NaN or infinite. */
   public boolean lossNonFinite;
 
+  /**
+   * The pod held its GPUs for only part of the minute (it started or ended in it, or the node came
+   * or went): its rates are not comparable with those of whole minutes.
+   */
+  public boolean partMinute;
+
   /** Estimated cost; NaN when the node is unpriced. */
   public double cost = Double.NaN;
 
@@ -105,6 +111,7 @@ public class PodMinute {
     c.valLoss = valLoss;
     c.step = step;
     c.lossNonFinite = lossNonFinite;
+    c.partMinute = partMinute;
     c.cost = cost;
     c.costBasis = costBasis;
     c.currency = currency;
@@ -122,6 +129,7 @@ public class PodMinute {
   public void add(PodMinute o) {
     gpus = Math.max(gpus, o.gpus);
     gpuSeconds += o.gpuSeconds;
+    partMinute |= o.partMinute;
     utilWeighted += o.utilWeighted;
     utilWeight += o.utilWeight;
     memoryUsedMax = Math.max(memoryUsedMax, o.memoryUsedMax);

@@ -48,6 +48,9 @@ public class WorkloadAcc {
   public double step = Double.NaN;
   public boolean lossNonFinite;
 
+  /** Some pod held its GPUs for only part of the minute. */
+  public boolean partMinute;
+
   public double cost;
   public boolean unpriced;
   public String costBasis;

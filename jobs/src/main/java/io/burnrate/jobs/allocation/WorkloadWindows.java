@@ -97,6 +97,7 @@ public final class WorkloadWindows {
       a.valLoss = max(a.valLoss, m.valLoss);
       a.step = max(a.step, m.step);
       a.lossNonFinite |= m.lossNonFinite;
+      a.partMinute |= m.partMinute;
       if (a.site == null) {
         a.site = m.site;
       }
@@ -255,6 +256,7 @@ public final class WorkloadWindows {
     w.valLoss = Double.isNaN(a.valLoss) ? null : a.valLoss;
     w.step = Double.isNaN(a.step) ? null : a.step;
     w.lossNonFinite = a.lossNonFinite;
+    w.partMinute = a.partMinute;
     w.energyCost = Double.isNaN(a.energyCost) ? null : a.energyCost;
     w.cloudOnDemandCost = Double.isNaN(a.cloudOnDemandCost) ? null : a.cloudOnDemandCost;
     w.cloudSpotCost = Double.isNaN(a.cloudSpotCost) ? null : a.cloudSpotCost;

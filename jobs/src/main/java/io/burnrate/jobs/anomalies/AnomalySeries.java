@@ -47,11 +47,13 @@ public final class AnomalySeries implements FlatMapFunction<CostWindow, SeriesPo
     }
   }
 
-  /** True when some GPU was held for only part of the window (GPU-seconds not whole minutes). */
+  /**
+   * True when some pod held its GPUs for only part of the window. Fractional GPUs (MIG slices,
+   * time-sliced replicas) held for the whole window are whole windows: their GPU-seconds are a
+   * fraction of the window's length, which says nothing about when they started.
+   */
   static boolean partial(CostWindow w) {
-    double windowSeconds = (w.windowEnd - w.windowStart) / 1000.0;
-    double gpus = w.gpuSeconds / windowSeconds;
-    return Math.abs(gpus - Math.rint(gpus)) > 1e-6;
+    return w.partMinute;
   }
 
   private static void emit(CostWindow w, String series, double v, Collector<SeriesPoint> out) {

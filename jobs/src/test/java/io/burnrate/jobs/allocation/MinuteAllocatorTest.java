@@ -62,6 +62,8 @@ class MinuteAllocatorTest extends BurnrateTestBase {
     assertThat(m.team).isEqualTo("research");
     assertThat(m.utilWeight).as("no telemetry").isZero();
     assertThat(m.samples).as("not joined yet").isNaN();
+    assertThat(m.partMinute).as("held the whole minute").isFalse();
+    assertThat(pods.get("ml/eval").partMinute).as("started at :30").isTrue();
   }
 
   @Test

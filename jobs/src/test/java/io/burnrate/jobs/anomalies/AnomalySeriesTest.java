@@ -54,7 +54,16 @@ class AnomalySeriesTest {
 
   @Test
   void aWindowInWhichAPodEndedIsNotScored() {
-    assertThat(points(window(240 + 38))).isEmpty();
+    CostWindow w = window(240 + 38);
+    w.partMinute = true;
+    assertThat(points(w)).isEmpty();
+  }
+
+  @Test
+  void fractionalGpusHeldForTheWholeWindowAreScored() {
+    // a MIG 1g.10gb slice (1/7 of an A100) or one of 4 time-sliced replicas, the whole minute
+    assertThat(points(window(60.0 / 7))).hasSize(4);
+    assertThat(points(window(15))).hasSize(4);
   }
 
   @Test

@@ -153,6 +153,12 @@ public class CostWindow {
   /** Training: a loss reading in the window was NaN or infinite (the run diverged). */
   public boolean lossNonFinite;
 
+  /**
+   * Inside the job only, not published: some pod of the workload held its GPUs for only part of the
+   * window (it started or ended in it), so the window's rates are not comparable with whole ones.
+   */
+  public boolean partMinute;
+
   public CostWindow() {}
 
   @Override
