@@ -64,6 +64,20 @@ public final class AnomalyDetector implements Serializable {
   /** Points after which updates become robust (clipped). */
   private static final int ROBUST_AFTER = 10;
 
+  /**
+   * What one observation may teach the slow statistics (the mean absolute value behind the scale
+   * floor, the long-run errors that choose the baseline), in robust standard deviations around the
+   * forecast. A single absurd value (1e9 in a series of ~50, 1e308) is scored as what it is but
+   * moves them by a bounded amount, so the detector is not blinded afterwards.
+   */
+  private static final double LEARN_CLIP = 20.0;
+
+  /**
+   * Values are learned from at most this magnitude: above it sums and squares of a few values could
+   * overflow to infinity, and no measurement is that large.
+   */
+  private static final double MAX_LEARNED = 1e150;
+
   private static final int FAST = 0;
   private static final int SMOOTH = 1;
   private static final int SEASONAL_FAST = 2;
@@ -80,6 +94,39 @@ public final class AnomalyDetector implements Serializable {
 
   public DetectorConfig config() {
     return config;
+  }
+
+  /**
+   * Points a run seeded from its predecessor's model ({@link #seed}) only learns from before it may
+   * alert: long enough for a new level to be accepted (see {@link DetectorConfig#shiftPoints()}),
+   * short enough that a 40-minute job is watched for most of its life.
+   */
+  public static final int SEEDED_WARMUP_POINTS = 10;
+
+  /**
+   * Whether {@code s} has learned enough to seed another series: past the warm-up, not itself in a
+   * seeded warm-up.
+   */
+  public boolean mature(DetectorState s) {
+    return s.count > config.warmupPoints() && s.count > s.warmUntil;
+  }
+
+  /**
+   * A new series that starts from what {@code predecessor} learned (a new run of the same job, a
+   * new replica set of the same service): its level, scale, tails and daily and weekly profiles,
+   * but no open alert or run of out-of-range points. The new series only learns for its first
+   * {@link #SEEDED_WARMUP_POINTS} points (its level may differ), then is scored against the
+   * predecessor's experience instead of waiting a full warm-up.
+   */
+  public DetectorState seed(DetectorState predecessor) {
+    DetectorState s = predecessor.copy();
+    s.alertOpen = false;
+    s.quietPoints = 0;
+    s.alertsOpened = 0;
+    s.outOfOrder = 0;
+    resetRun(s);
+    s.warmUntil = s.count + SEEDED_WARMUP_POINTS;
+    return s;
   }
 
   /** |z| at which the score reaches the alert threshold (half-width of the expected range). */
@@ -127,7 +174,7 @@ public final class AnomalyDetector implements Serializable {
     }
 
     if (s.count == 0) {
-      init(s, timestampMillis, y, how);
+      init(s, timestampMillis, Math.max(-MAX_LEARNED, Math.min(MAX_LEARNED, y)), how);
       return new AnomalyResult(
           timestampMillis,
           y,
@@ -148,7 +195,12 @@ public final class AnomalyDetector implements Serializable {
     }
 
     long n = ++s.count;
-    boolean robust = n > ROBUST_AFTER;
+    // points of this run: a seeded series re-learns its level and scale from its own points, as a
+    // new series does, and keeps what its predecessor learned about rhythm, tails and baselines
+    long own = s.warmUntil > 0 ? n - (s.warmUntil - SEEDED_WARMUP_POINTS) : n;
+    boolean robust = own > ROBUST_AFTER;
+    double scored = y;
+    y = Math.max(-MAX_LEARNED, Math.min(MAX_LEARNED, y));
     long dt = timestampMillis - s.lastTimestamp;
     if (dt < 0) {
       s.outOfOrder++;
@@ -163,7 +215,7 @@ public final class AnomalyDetector implements Serializable {
               : Math.exp(0.95 * Math.log(s.typicalInterval) + 0.05 * Math.log(dt));
     }
     double gap = s.typicalInterval > 0 ? Math.min(Math.max(dt / s.typicalInterval, 1.0), 100.0) : 1;
-    double runningMean = 1.0 / n; // bias correction while little data is in
+    double runningMean = 1.0 / Math.max(1, own); // bias correction while little data is in
 
     // --- forecasts of the four baselines
     double dW = s.dailyWeight[slot];
@@ -181,13 +233,14 @@ public final class AnomalyDetector implements Serializable {
     }
     double forecast = s.level[best] + (best >= SEASONAL_FAST ? seasonal : 0);
     double rawSigma = Math.max(MAE_TO_SIGMA * s.error[best], floor);
-    double err = y - forecast;
+    double err = scored - forecast;
     double rawAbsZ = Math.abs(err) / rawSigma;
     double tail = tailFactor(s);
     double sigma = rawSigma * tail;
     double z = err / sigma;
     double absZ = Math.abs(z);
-    boolean warming = n <= config.warmupPoints();
+    boolean seededWarmup = n > config.warmupPoints() && n <= s.warmUntil;
+    boolean warming = n <= config.warmupPoints() || seededWarmup;
     double score = warming ? 0.0 : config.scoreOf(absZ);
 
     // --- learn: tails, scales, selection errors, levels
@@ -197,15 +250,17 @@ public final class AnomalyDetector implements Serializable {
     }
     double wScale = Math.max(config.scaleAlpha(), runningMean);
     double wLong =
-        Math.max(1.0 - Math.pow(0.5, dt / (double) config.selectionHalfLifeMillis()), runningMean);
+        Math.max(1.0 - Math.pow(0.5, dt / (double) config.selectionHalfLifeMillis()), 1.0 / n);
     for (int m = 0; m < DetectorState.MODELS; m++) {
       double f = s.level[m] + (m >= SEASONAL_FAST ? seasonal : 0);
       double e = y - f;
       double sm = Math.max(MAE_TO_SIGMA * s.error[m], floor);
       double ae = robust ? Math.min(Math.abs(e), SCALE_CLIP * sm) : Math.abs(e);
       s.error[m] += wScale * (ae - s.error[m]);
-      // unclipped: the rare large errors a seasonal profile avoids are what the choice is about
-      s.longError[m] += wLong * (Math.abs(e) - s.longError[m]);
+      // hardly clipped: the rare large errors a seasonal profile avoids are what the choice is
+      // about
+      double le = Math.min(Math.abs(e), MAX_LEARNED);
+      s.longError[m] += wLong * (le - s.longError[m]);
       double alpha = (m == FAST || m == SEASONAL_FAST) ? config.fastAlpha() : config.slowAlpha();
       double a = Math.max(1.0 - Math.pow(1.0 - alpha, gap), runningMean);
       s.level[m] += a * (robust ? clip(e, config.huberK() * sm) : e);
@@ -299,7 +354,7 @@ public final class AnomalyDetector implements Serializable {
     }
     return new AnomalyResult(
         timestampMillis,
-        y,
+        scored,
         forecast,
         low,
         forecast + half,
@@ -312,8 +367,8 @@ public final class AnomalyDetector implements Serializable {
             : AnomalyResult.Baseline.RECENT_LEVEL,
         dow + 1,
         hod,
-        n,
-        config.warmupPoints(),
+        seededWarmup ? n - (s.warmUntil - SEEDED_WARMUP_POINTS) : n,
+        seededWarmup ? SEEDED_WARMUP_POINTS : config.warmupPoints(),
         shifted,
         dt);
   }

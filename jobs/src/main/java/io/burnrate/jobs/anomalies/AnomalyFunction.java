@@ -3,27 +3,42 @@ package io.burnrate.jobs.anomalies;
 import io.burnrate.jobs.alerting.Ids;
 import io.burnrate.jobs.alerting.QuietTimers;
 import io.burnrate.schemas.model.Alert;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * The anomaly step, keyed by series ({@code cluster|workload|series}): runs the production detector
- * ({@link AnomalyDetector}) over each series and publishes one {@link Alert} when an anomaly starts
- * ({@code firing}) and one when it ends ({@code resolved}), with the observed value, the expected
- * range and the score as evidence. A series silent for {@link #QUIET_MILLIS} of event time (its
- * workload ended) resolves any open alert and releases its state.
+ * The anomaly step, keyed by a family of series ({@code cluster|family|series}, see {@link
+ * AnomalySeries#family}): runs the production detector ({@link AnomalyDetector}) over each run's
+ * series and publishes one {@link Alert} when an anomaly starts ({@code firing}) and one when it
+ * ends ({@code resolved}), with the observed value, the expected range and the score as evidence.
+ *
+ * <p>The runs of one family (the nightly job's runs, a sweep's trials) keep a model each. A new run
+ * starts from the model of its family's latest run that had learned enough ({@link
+ * AnomalyDetector#seed}), so a 40-minute job is scored after {@link
+ * AnomalyDetector#SEEDED_WARMUP_POINTS} points instead of never. A run silent for {@link
+ * #QUIET_MILLIS} of event time (its workload ended) resolves any open alert and releases its model;
+ * the family keeps its latest mature model as the seed of the next run for {@link
+ * #PRIOR_RETENTION_MILLIS} after it was last heard of.
  */
 public final class AnomalyFunction extends KeyedProcessFunction<String, SeriesPoint, Alert> {
   private static final long serialVersionUID = 1L;
 
-  /** Event time after which a silent series is forgotten. */
+  /** Event time after which a silent run is forgotten. */
   public static final long QUIET_MILLIS = 6 * 3_600_000L;
+
+  /** Event time for which a family with no running series keeps the seed of its next run. */
+  public static final long PRIOR_RETENTION_MILLIS = 30 * 86_400_000L;
 
   private static final Map<String, String> NAMES =
       Map.of(
@@ -35,10 +50,13 @@ public final class AnomalyFunction extends KeyedProcessFunction<String, SeriesPo
 
   private final DetectorConfig config;
   private transient AnomalyDetector detector;
-  private transient ValueState<DetectorState> state;
-  private transient ValueState<Alert> open;
-  private transient ValueState<Long> lastSeen;
+  private transient MapState<String, DetectorState> models;
+  private transient MapState<String, Alert> open;
+  private transient MapState<String, Long> lastSeen;
+  private transient ValueState<DetectorState> prior;
+  private transient ValueState<Long> familySeen;
   private transient Counter fired;
+  private transient Counter seeded;
 
   public AnomalyFunction(DetectorConfig config) {
     this.config = config;
@@ -47,53 +65,133 @@ public final class AnomalyFunction extends KeyedProcessFunction<String, SeriesPo
   @Override
   public void open(OpenContext ctx) {
     detector = new AnomalyDetector(config);
-    state =
-        getRuntimeContext().getState(new ValueStateDescriptor<>("detector", DetectorState.class));
-    open = getRuntimeContext().getState(new ValueStateDescriptor<>("open-alert", Alert.class));
-    lastSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("last-seen", Long.class));
+    models =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "run-models",
+                    TypeInformation.of(String.class),
+                    TypeInformation.of(DetectorState.class)));
+    open =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "open-alerts",
+                    TypeInformation.of(String.class),
+                    TypeInformation.of(Alert.class)));
+    lastSeen =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "run-last-seen",
+                    TypeInformation.of(String.class),
+                    TypeInformation.of(Long.class)));
+    prior =
+        getRuntimeContext()
+            .getState(new ValueStateDescriptor<>("family-seed", DetectorState.class));
+    familySeen =
+        getRuntimeContext().getState(new ValueStateDescriptor<>("family-last-seen", Long.class));
     fired = getRuntimeContext().getMetricGroup().counter("anomalyAlertsFired");
+    seeded = getRuntimeContext().getMetricGroup().counter("anomalyRunsSeeded");
+  }
+
+  /** The run a point belongs to: its workload, or the series itself for a team's series. */
+  private static String run(SeriesPoint p) {
+    return p.workload != null ? p.workload : p.key;
   }
 
   @Override
   public void processElement(SeriesPoint p, Context ctx, Collector<Alert> out) throws Exception {
-    Long seen = lastSeen.value();
+    String run = run(p);
+    Long seen = lastSeen.get(run);
     // A point after a silence longer than the timeout (in event time) ends the old series first,
     // as the quiet timer does, whichever of the two reaches this operator first.
     if (seen != null && QuietTimers.deadline(seen, QUIET_MILLIS) < p.windowEnd) {
-      stopped(seen, out);
+      stopped(run, seen, out);
     }
-    DetectorState s = state.value();
+    DetectorState s = models.get(run);
     if (s == null) {
-      s = new DetectorState();
+      s = startRun();
     }
     AnomalyResult r = detector.score(s, p.windowEnd, p.value);
-    state.update(s);
-    Alert current = open.value();
+    models.put(run, s);
+    Alert current = open.get(run);
     if (r.alertStarted() && current == null) {
       Alert a = alert(p, r, Alert.FIRING, p.windowEnd);
-      open.update(copyOf(a));
+      open.put(run, copyOf(a));
       fired.inc();
       out.collect(a);
     } else if (!r.alert() && current != null) {
       out.collect(resolved(current, p, r));
-      open.clear();
+      open.remove(run);
     }
-    lastSeen.update(p.windowEnd);
+    lastSeen.put(run, p.windowEnd);
+    Long family = familySeen.value();
+    if (family == null || family < p.windowEnd) {
+      familySeen.update(p.windowEnd);
+    }
     ctx.timerService().registerEventTimeTimer(QuietTimers.deadline(p.windowEnd, QUIET_MILLIS));
+  }
+
+  /**
+   * The model a new run starts from: a copy of the family's most recently heard mature run, else
+   * its kept seed, else an empty model.
+   */
+  private DetectorState startRun() throws Exception {
+    DetectorState best = null;
+    long bestSeen = Long.MIN_VALUE;
+    for (Map.Entry<String, DetectorState> e : models.entries()) {
+      Long t = lastSeen.get(e.getKey());
+      if (detector.mature(e.getValue()) && t != null && t > bestSeen) {
+        best = e.getValue();
+        bestSeen = t;
+      }
+    }
+    if (best == null) {
+      best = prior.value();
+    }
+    if (best == null) {
+      return new DetectorState();
+    }
+    seeded.inc();
+    return detector.seed(best);
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
-    Long seen = lastSeen.value();
-    if (seen == null || timestamp < seen + QUIET_MILLIS) {
+    List<Map.Entry<String, Long>> quiet = new ArrayList<>();
+    boolean running = false;
+    for (Map.Entry<String, Long> e : lastSeen.entries()) {
+      if (timestamp >= e.getValue() + QUIET_MILLIS) {
+        quiet.add(Map.entry(e.getKey(), e.getValue()));
+      } else {
+        running = true;
+      }
+    }
+    for (Map.Entry<String, Long> e : quiet) {
+      stopped(e.getKey(), e.getValue(), out);
+    }
+    Long family = familySeen.value();
+    if (running || family == null) {
       return;
     }
-    stopped(seen, out);
+    if (timestamp >= family + PRIOR_RETENTION_MILLIS) {
+      prior.clear();
+      familySeen.clear();
+    } else if (prior.value() != null) {
+      ctx.timerService()
+          .registerEventTimeTimer(QuietTimers.deadline(family, PRIOR_RETENTION_MILLIS));
+    } else {
+      familySeen.clear();
+    }
   }
 
-  /** The series went quiet: its open alert resolves and its state goes. */
-  private void stopped(long seen, Collector<Alert> out) throws Exception {
-    Alert current = open.value();
+  /**
+   * A run went quiet: its open alert resolves, its model becomes the family's seed if it had
+   * learned enough (and is the newest such), and its state goes.
+   */
+  private void stopped(String run, long seen, Collector<Alert> out) throws Exception {
+    Alert current = open.get(run);
     if (current != null) {
       Alert r = copyOf(current);
       r.status = Alert.RESOLVED;
@@ -102,9 +200,16 @@ public final class AnomalyFunction extends KeyedProcessFunction<String, SeriesPo
       r.summary = current.summary + " (resolved: the series stopped reporting)";
       out.collect(r);
     }
-    state.clear();
-    open.clear();
-    lastSeen.clear();
+    DetectorState s = models.get(run);
+    if (s != null && detector.mature(s)) {
+      DetectorState kept = prior.value();
+      if (kept == null || kept.lastTimestamp <= s.lastTimestamp) {
+        prior.update(s);
+      }
+    }
+    models.remove(run);
+    open.remove(run);
+    lastSeen.remove(run);
   }
 
   private Alert alert(SeriesPoint p, AnomalyResult r, String status, long startsAt) {

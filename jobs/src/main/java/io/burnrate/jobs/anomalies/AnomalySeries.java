@@ -56,12 +56,43 @@ public final class AnomalySeries implements FlatMapFunction<CostWindow, SeriesPo
     return w.partMinute;
   }
 
+  /**
+   * The family of runs a workload ({@code namespace/Kind/name}) belongs to, whose latest model
+   * seeds a new run's: the workload id without the trailing name segments that contain a digit (the
+   * run number, date or hash that controllers and pipelines append): {@code ml/Job/train-llama-42}
+   * and {@code ml/Job/train-llama-43} are one family {@code ml/Job/train-llama}; a CronJob's jobs
+   * {@code ml/Job/nightly-eval-29402340} are {@code ml/Job/nightly-eval}. The first segment of the
+   * name is always kept.
+   */
+  public static String family(String workload) {
+    int slash = workload.lastIndexOf('/');
+    String name = workload.substring(slash + 1);
+    int end = name.length();
+    while (true) {
+      int dash = name.lastIndexOf('-', end - 1);
+      if (dash <= 0 || !hasDigit(name, dash + 1, end)) {
+        break;
+      }
+      end = dash;
+    }
+    return workload.substring(0, slash + 1) + name.substring(0, end);
+  }
+
+  private static boolean hasDigit(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (Character.isDigit(s.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static void emit(CostWindow w, String series, double v, Collector<SeriesPoint> out) {
     if (Double.isNaN(v) || Double.isInfinite(v)) {
       return;
     }
     SeriesPoint p = new SeriesPoint();
-    p.key = w.cluster + "|" + w.workload + "|" + series;
+    p.key = w.cluster + "|" + family(w.workload) + "|" + series;
     p.series = series;
     p.cluster = w.cluster;
     p.namespace = w.namespace;

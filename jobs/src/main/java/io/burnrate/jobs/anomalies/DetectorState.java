@@ -101,5 +101,43 @@ public class DetectorState {
   /** Alerts opened so far. */
   public long alertsOpened;
 
+  /**
+   * For a state seeded from a predecessor's ({@link AnomalyDetector#seed}): the point count up to
+   * which the detector still only learns (the new run's first points), 0 otherwise.
+   */
+  public long warmUntil;
+
   public DetectorState() {}
+
+  /** A deep copy. */
+  public DetectorState copy() {
+    DetectorState c = new DetectorState();
+    c.count = count;
+    c.lastTimestamp = lastTimestamp;
+    c.lastBucket = lastBucket;
+    c.typicalInterval = typicalInterval;
+    c.outOfOrder = outOfOrder;
+    c.level = level.clone();
+    c.error = error.clone();
+    c.longError = longError.clone();
+    c.refLevel = refLevel;
+    c.refError = refError;
+    c.absMean = absMean;
+    c.seenNegative = seenNegative;
+    c.daily = daily.clone();
+    c.dailyWeight = dailyWeight.clone();
+    c.weekly = weekly.clone();
+    c.weeklyWeight = weeklyWeight.clone();
+    c.zHistogram = zHistogram.clone();
+    c.zHistogramWeight = zHistogramWeight;
+    c.runLength = runLength;
+    c.runSign = runSign;
+    c.runSumPlain = runSumPlain;
+    c.runSumSeasonal = runSumSeasonal;
+    c.alertOpen = alertOpen;
+    c.quietPoints = quietPoints;
+    c.alertsOpened = alertsOpened;
+    c.warmUntil = warmUntil;
+    return c;
+  }
 }

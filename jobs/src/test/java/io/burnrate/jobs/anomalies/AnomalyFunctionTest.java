@@ -39,13 +39,17 @@ class AnomalyFunctionTest {
   }
 
   private void point(int minute, double value) throws Exception {
+    point("ml/Job/train", minute, value);
+  }
+
+  private void point(String workload, int minute, double value) throws Exception {
     SeriesPoint p = new SeriesPoint();
     p.series = AnomalySeries.COST_RATE;
     p.cluster = "prod";
     p.namespace = "ml";
-    p.workload = "ml/Job/train";
+    p.workload = workload;
     p.team = "research";
-    p.key = p.cluster + "|" + p.workload + "|" + p.series;
+    p.key = p.cluster + "|" + AnomalySeries.family(p.workload) + "|" + p.series;
     p.windowStart = T0 + minute * MINUTE;
     p.windowEnd = p.windowStart + MINUTE;
     p.value = value;
@@ -105,7 +109,96 @@ class AnomalyFunctionTest {
 
     harness.processWatermark(QuietTimers.deadline(T0 + m * MINUTE, AnomalyFunction.QUIET_MILLIS));
     assertThat(alerts()).isEmpty();
+    assertThat(harness.numKeyedStateEntries())
+        .as("only the family's seed and its time")
+        .isEqualTo(2);
+    harness.processWatermark(
+        QuietTimers.deadline(T0 + m * MINUTE, AnomalyFunction.PRIOR_RETENTION_MILLIS));
     assertThat(harness.numKeyedStateEntries()).isZero();
+  }
+
+  @Test
+  void aFortyMinuteRunIsWatchedWithItsPredecessorsModel() throws Exception {
+    SplittableRandom rnd = new SplittableRandom(4);
+    int m = 0;
+    for (; m < 300; m++) {
+      point("ml/Job/train-llama-41", m, 22.0 + rnd.nextDouble() * 0.4);
+    }
+    // the run ends; the next run of the same job starts an hour later and lasts 40 minutes
+    m += 60;
+    int start = m;
+    for (; m < start + 25; m++) {
+      point("ml/Job/train-llama-42", m, 22.0 + rnd.nextDouble() * 0.4);
+    }
+    assertThat(alerts()).as("a normal start").isEmpty();
+    for (; m < start + 40; m++) {
+      point("ml/Job/train-llama-42", m, 88.0);
+    }
+    List<Alert> firing = alerts();
+    assertThat(firing).hasSize(1);
+    assertThat(firing.get(0).labels).containsEntry("workload", "ml/Job/train-llama-42");
+    assertThat(firing.get(0).startsAt).isEqualTo(T0 + (start + 26) * MINUTE);
+
+    // without a predecessor, the same 40 minutes are still the warm-up: no alert
+    m += 7 * 60;
+    start = m;
+    for (; m < start + 25; m++) {
+      point("ml/Job/other-job-1", m, 22.0 + rnd.nextDouble() * 0.4);
+    }
+    for (; m < start + 40; m++) {
+      point("ml/Job/other-job-1", m, 88.0);
+    }
+    assertThat(alerts()).filteredOn(a -> a.status.equals(Alert.FIRING)).isEmpty();
+  }
+
+  @Test
+  void aRunAtAnotherLevelThanItsPredecessorSettlesInItsWarmUp() throws Exception {
+    SplittableRandom rnd = new SplittableRandom(5);
+    int m = 0;
+    for (; m < 300; m++) {
+      point("ml/Job/sweep-1", m, 22.0 + rnd.nextDouble() * 0.4);
+    }
+    // a concurrent trial on twice the GPUs: twice the rate, steady
+    for (int i = 0; i < 120; i++, m++) {
+      point("ml/Job/sweep-2", m, 44.0 + rnd.nextDouble() * 0.8);
+    }
+    assertThat(alerts()).isEmpty();
+  }
+
+  @Test
+  void aMigSliceWorkloadIsScored() throws Exception {
+    SplittableRandom rnd = new SplittableRandom(6);
+    AnomalySeries series = new AnomalySeries();
+    List<SeriesPoint> points = new ArrayList<>();
+    org.apache.flink.util.Collector<SeriesPoint> into =
+        new org.apache.flink.util.Collector<>() {
+          @Override
+          public void collect(SeriesPoint p) {
+            points.add(p);
+          }
+
+          @Override
+          public void close() {}
+        };
+    for (int m = 0; m < 240; m++) {
+      io.burnrate.schemas.model.CostWindow w = new io.burnrate.schemas.model.CostWindow();
+      w.kind = io.burnrate.schemas.model.CostWindow.KIND_WORKLOAD;
+      w.cluster = "prod";
+      w.namespace = "serve";
+      w.workload = "serve/Deployment/embedder";
+      w.windowStart = T0 + m * MINUTE;
+      w.windowEnd = w.windowStart + MINUTE;
+      w.gpuSeconds = 60.0 / 7; // a 1g.10gb slice of an A100 for the whole minute
+      w.meanUtilization = m < 230 ? 0.55 + rnd.nextDouble() * 0.02 : 0.02; // then it stalls
+      series.flatMap(w, into);
+    }
+    for (SeriesPoint p : points) {
+      harness.processElement(p, p.windowEnd - 1);
+    }
+    List<Alert> firing = alerts();
+    assertThat(firing).hasSize(1);
+    assertThat(firing.get(0).alertname).isEqualTo("UtilizationAnomaly");
+    assertThat(firing.get(0).startsAt).isEqualTo(T0 + 231 * MINUTE);
   }
 
   @Test
@@ -123,7 +216,9 @@ class AnomalyFunctionTest {
     assertThat(resolved).hasSize(1);
     assertThat(resolved.get(0).status).isEqualTo(Alert.RESOLVED);
     assertThat(resolved.get(0).summary).contains("stopped reporting");
-    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numKeyedStateEntries())
+        .as("only the family's seed and its time")
+        .isEqualTo(2);
   }
 
   @Test

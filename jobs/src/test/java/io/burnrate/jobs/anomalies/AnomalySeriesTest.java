@@ -60,6 +60,18 @@ class AnomalySeriesTest {
   }
 
   @Test
+  void runsOfOneJobAreOneFamily() {
+    assertThat(AnomalySeries.family("ml/Job/train-llama-42")).isEqualTo("ml/Job/train-llama");
+    assertThat(AnomalySeries.family("ml/Job/nightly-eval-29402340"))
+        .isEqualTo("ml/Job/nightly-eval");
+    assertThat(AnomalySeries.family("ml/Job/sweep-lr3e-4-7")).isEqualTo("ml/Job/sweep");
+    assertThat(AnomalySeries.family("serve/Deployment/vllm")).isEqualTo("serve/Deployment/vllm");
+    assertThat(AnomalySeries.family("ml/Job/42-run")).isEqualTo("ml/Job/42-run");
+    assertThat(AnomalySeries.family("ml/Job/a-1-2")).isEqualTo("ml/Job/a");
+    assertThat(points(window(240)).get(0).key).isEqualTo("prod|ml/Job/train|utilization");
+  }
+
+  @Test
   void fractionalGpusHeldForTheWholeWindowAreScored() {
     // a MIG 1g.10gb slice (1/7 of an A100) or one of 4 time-sliced replicas, the whole minute
     assertThat(points(window(60.0 / 7))).hasSize(4);
