@@ -240,6 +240,7 @@ class BurnrateIcebergITCase {
     m.put("loss", w.loss);
     m.put("val_loss", w.valLoss);
     m.put("step", w.step);
+    m.put("total_steps", w.totalSteps);
     m.put("loss_non_finite", w.lossNonFinite);
     return m;
   }

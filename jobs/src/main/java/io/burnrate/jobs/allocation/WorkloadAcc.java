@@ -46,6 +46,7 @@ public class WorkloadAcc {
 
   public double valLoss = Double.NaN;
   public double step = Double.NaN;
+  public double totalSteps = Double.NaN;
   public boolean lossNonFinite;
 
   public double cost;
