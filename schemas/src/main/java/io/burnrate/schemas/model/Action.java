@@ -101,7 +101,11 @@ public class Action {
   /** The numbers behind it, in words. */
   public String evidence;
 
-  /** Expected savings per month (730 h) at rate-card or observed prices; null when unknown. */
+  /**
+   * Expected savings per month (730 h) at rate-card or observed prices; null when unknown. For the
+   * training actions: what stopping saves over the hours the run has left, at most a month; the
+   * evidence says how the hours were counted.
+   */
   public Double estimatedMonthlySavings;
 
   public String currency;
