@@ -240,8 +240,8 @@ class BurnrateIcebergITCase {
     m.put("loss", w.loss);
     m.put("val_loss", w.valLoss);
     m.put("step", w.step);
-    m.put("total_steps", w.totalSteps);
     m.put("loss_non_finite", w.lossNonFinite);
+    m.put("total_steps", w.totalSteps);
     return m;
   }
 
