@@ -387,6 +387,9 @@ public final class FleetSimulator {
     SimWorkload finetune = ownedWorkload("nlp", "train-llm-finetune-0", "Job", 4, 60_000L);
     finetune.ratePerGpu = 55;
     finetune.plateauAt = startMs + (long) (dur * 0.35);
+    // planned for twice the simulated span at its healthy speed (86% of 4 x 55 samples/s, 256 a
+    // step): it reports total_steps, the diverging run below does not
+    finetune.plannedSteps = Math.round(4 * 55 * 0.86 / 256 * dur / 1000.0 * 2);
     incidents.add(
         new Incident(
             "training_plateau",
@@ -906,6 +909,9 @@ public final class FleetSimulator {
         j.num("loss", round4(p.loss));
       }
       j.num("step", Math.floor(p.samplesTotal / 256));
+      if (p.w.plannedSteps > 0) {
+        j.num("total_steps", p.w.plannedSteps);
+      }
       if (p.w.plateauAt >= 0 && (p.lastEval < 0 || ts - p.lastEval >= 5 * 60_000L)) {
         // an evaluation every 5 minutes: improving until plateauAt, then flat within noise
         p.lastEval = ts;
