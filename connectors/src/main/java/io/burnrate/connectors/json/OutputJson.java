@@ -81,6 +81,7 @@ public final class OutputJson {
       num(g, "loss", w.loss);
       num(g, "val_loss", w.valLoss);
       num(g, "step", w.step);
+      num(g, "total_steps", w.totalSteps);
       g.writeBooleanField("loss_non_finite", w.lossNonFinite);
       g.writeEndObject();
     } catch (IOException e) {

@@ -241,6 +241,7 @@ class BurnrateIcebergITCase {
     m.put("val_loss", w.valLoss);
     m.put("step", w.step);
     m.put("loss_non_finite", w.lossNonFinite);
+    m.put("total_steps", w.totalSteps);
     return m;
   }
 

@@ -24,7 +24,7 @@ public final class ExpectedRows {
   private ExpectedRows() {}
 
   public static RowData window(CostWindow w) {
-    GenericRowData r = new GenericRowData(44);
+    GenericRowData r = new GenericRowData(45);
     r.setField(0, s(w.id));
     r.setField(1, s(w.kind));
     r.setField(2, TimestampData.fromEpochMillis(w.windowStart));
@@ -69,6 +69,7 @@ public final class ExpectedRows {
     r.setField(41, w.valLoss);
     r.setField(42, w.step);
     r.setField(43, w.lossNonFinite);
+    r.setField(44, w.totalSteps);
     return r;
   }
 

@@ -143,6 +143,8 @@ class OutputJsonTest {
     w.costPerThousandRequests = 29.394452;
     w.idleGpuSeconds = 0.0;
     w.emittedAt = START.plusSeconds(60).toEpochMilli();
+    w.step = 14_900.0;
+    w.totalSteps = 200_000.0;
     return w;
   }
 

@@ -28,7 +28,12 @@ import java.util.Map;
  *       #SPOT_MINUTES}; savings = (on-demand - spot price) x its share of the node x 730 h.
  *   <li>{@code change_gpu_type} (workload windows): its cost per sample on another instance type
  *       was at least {@link #CHEAPER_BY} lower, each type with {@link #MIN_TYPE_WINDOWS} windows.
+ *   <li>{@code share_gpu}, {@code smaller_gpu_type}, {@code scale_to_load} (workload windows): the
+ *       sizing advice of {@link SizingAdvisor}, at most one of them open per workload.
  * </ul>
+ *
+ * <p>A replicated workload of one GPU per pod (a Deployment's replicas) is not right-sized: fewer
+ * replicas is {@code scale_to_load}'s advice.
  */
 public final class ActionFinder implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -45,9 +50,15 @@ public final class ActionFinder implements Serializable {
   public static final String CRITICAL = "burnrate.io/critical";
 
   private final RateCard rateCard;
+  private final SizingAdvisor sizing;
 
   public ActionFinder(RateCard rateCard) {
+    this(rateCard, SizingConfig.defaults());
+  }
+
+  public ActionFinder(RateCard rateCard, SizingConfig sizing) {
     this.rateCard = rateCard;
+    this.sizing = new SizingAdvisor(rateCard, sizing);
   }
 
   /** Feeds one window; returns the actions opened or resolved by it. */
@@ -59,6 +70,7 @@ public final class ActionFinder implements Serializable {
       rightSize(s, w, out);
       spot(s, w, out);
       gpuType(s, w, out);
+      sizing.step(s, w, out);
     }
     s.lastWindowEnd = Math.max(s.lastWindowEnd, w.windowEnd);
     return out;
@@ -126,6 +138,9 @@ public final class ActionFinder implements Serializable {
 
   private void rightSize(ActionState s, CostWindow w, List<Action> out) {
     String kind = Action.RIGHT_SIZE;
+    if (SizingAdvisor.replicasOfOneGpu(w)) {
+      return; // fewer replicas, not fewer GPUs per pod: scale_to_load
+    }
     double gpus = Math.rint(WindowShape.gpus(w));
     double spare = Double.NaN;
     if (gpus >= 2 && w.unusedGpus != null) {
@@ -301,7 +316,7 @@ public final class ActionFinder implements Serializable {
     return s.typeCost.get(type) / samples;
   }
 
-  private static Action open(String kind, String op, String target, CostWindow w, long since) {
+  static Action open(String kind, String op, String target, CostWindow w, long since) {
     Action a = new Action();
     a.kind = kind;
     a.operation = op;
@@ -320,7 +335,7 @@ public final class ActionFinder implements Serializable {
     return a;
   }
 
-  private static Action resolve(ActionState s, String kind, long at, String why) {
+  static Action resolve(ActionState s, String kind, long at, String why) {
     return Resolutions.action(s.open.remove(kind), at, why);
   }
 }

@@ -27,7 +27,11 @@ public final class ActionFunction extends KeyedProcessFunction<String, CostWindo
   private transient Counter opened;
 
   public ActionFunction(RateCard rateCard, Duration seriesTimeout) {
-    this.finder = new ActionFinder(rateCard);
+    this(rateCard, SizingConfig.defaults(), seriesTimeout);
+  }
+
+  public ActionFunction(RateCard rateCard, SizingConfig sizing, Duration seriesTimeout) {
+    this.finder = new ActionFinder(rateCard, sizing);
     this.timeoutMillis = seriesTimeout.toMillis();
   }
 

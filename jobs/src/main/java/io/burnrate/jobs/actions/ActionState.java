@@ -29,6 +29,12 @@ public class ActionState {
   public Map<String, Double> typeSamples = new HashMap<>();
   public Map<String, Integer> typeWindows = new HashMap<>();
 
+  /** The sizing advice's recent utilisation and memory readings; null before the first. */
+  public UsageWindow usage;
+
+  /** Open sizing kind -> what it advised (MIG profile, instance type, replicas). */
+  public Map<String, String> advised = new HashMap<>();
+
   public long lastWindowEnd = -1;
 
   public ActionState() {}

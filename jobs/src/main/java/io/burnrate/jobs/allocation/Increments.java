@@ -11,6 +11,7 @@ public class Increments {
 
   public double valLoss = Double.NaN;
   public double step = Double.NaN;
+  public double totalSteps = Double.NaN;
 
   /** A loss reading of the minute was NaN or infinite (a diverged run). */
   public boolean lossNonFinite;

@@ -55,6 +55,7 @@ public class PodMinute {
 
   public double valLoss = Double.NaN;
   public double step = Double.NaN;
+  public double totalSteps = Double.NaN;
 
   /** A loss reading of the minute was NaN or infinite. */
   public boolean lossNonFinite;
@@ -110,6 +111,7 @@ public class PodMinute {
     c.loss = loss;
     c.valLoss = valLoss;
     c.step = step;
+    c.totalSteps = totalSteps;
     c.lossNonFinite = lossNonFinite;
     c.partMinute = partMinute;
     c.cost = cost;

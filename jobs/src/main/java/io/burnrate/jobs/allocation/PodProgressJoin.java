@@ -154,6 +154,9 @@ public final class PodProgressJoin
     if (!Double.isNaN(w.step)) {
       inc.step = w.step;
     }
+    if (!Double.isNaN(w.totalSteps)) {
+      inc.totalSteps = w.totalSteps;
+    }
     inc.lossNonFinite |= w.lossNonFinite;
     p.lastTs = ts;
     p.cluster = w.cluster;
@@ -206,6 +209,7 @@ public final class PodProgressJoin
           m.loss = inc.loss;
           m.valLoss = inc.valLoss;
           m.step = inc.step;
+          m.totalSteps = inc.totalSteps;
           m.lossNonFinite = inc.lossNonFinite;
         }
         out.collect(m);

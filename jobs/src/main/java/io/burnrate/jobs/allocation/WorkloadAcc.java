@@ -46,6 +46,7 @@ public class WorkloadAcc {
 
   public double valLoss = Double.NaN;
   public double step = Double.NaN;
+  public double totalSteps = Double.NaN;
   public boolean lossNonFinite;
 
   /** Some pod held its GPUs for only part of the minute. */

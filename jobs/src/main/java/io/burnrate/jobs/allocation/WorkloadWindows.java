@@ -96,6 +96,7 @@ public final class WorkloadWindows {
       a.loss = max(a.loss, m.loss);
       a.valLoss = max(a.valLoss, m.valLoss);
       a.step = max(a.step, m.step);
+      a.totalSteps = max(a.totalSteps, m.totalSteps);
       a.lossNonFinite |= m.lossNonFinite;
       a.partMinute |= m.partMinute;
       if (a.site == null) {
@@ -255,6 +256,7 @@ public final class WorkloadWindows {
     w.loss = Double.isNaN(a.loss) ? null : a.loss;
     w.valLoss = Double.isNaN(a.valLoss) ? null : a.valLoss;
     w.step = Double.isNaN(a.step) ? null : a.step;
+    w.totalSteps = Double.isNaN(a.totalSteps) ? null : a.totalSteps;
     w.lossNonFinite = a.lossNonFinite;
     w.partMinute = a.partMinute;
     w.energyCost = Double.isNaN(a.energyCost) ? null : a.energyCost;

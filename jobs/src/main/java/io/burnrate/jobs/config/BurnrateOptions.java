@@ -351,6 +351,62 @@ public final class BurnrateOptions {
               "A workload or node with no window for this long (event time) has ended: its open"
                   + " rule, training and scheduling alerts and actions resolve and its state is released.");
 
+  public static final ConfigOption<Duration> SIZING_OBSERVE_FOR =
+      key("actions.sizing.observe-for")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(60))
+          .withDescription(
+              "Minutes of a workload's utilisation and peak GPU memory (one-minute windows) before"
+                  + " any sizing advice (share_gpu, smaller_gpu_type, scale_to_load), and the"
+                  + " sliding span its percentiles are taken over. 10 min to 24 h.");
+
+  public static final ConfigOption<Double> SIZING_TARGET_UTILIZATION =
+      key("actions.sizing.target-utilization")
+          .doubleType()
+          .defaultValue(0.7)
+          .withDescription(
+              "Utilisation (0-1) the advised GPU share, GPU type or replica count may reach at the"
+                  + " observed p95.");
+
+  public static final ConfigOption<Double> SIZING_MEMORY_HEADROOM =
+      key("actions.sizing.memory-headroom")
+          .doubleType()
+          .defaultValue(0.2)
+          .withDescription(
+              "Share of the observed peak GPU memory kept free by a sizing advice: 0.2 means the"
+                  + " peak x 1.2 must fit the MIG profile, the shared GPU or the other type.");
+
+  public static final ConfigOption<Integer> SHARE_GPU_MAX_PER_GPU =
+      key("actions.share-gpu.max-per-gpu")
+          .intType()
+          .defaultValue(4)
+          .withDescription(
+              "Most workloads share_gpu puts on one GPU by time-slicing or MPS (MIG profiles have"
+                  + " their own limits). 2 to 48.");
+
+  public static final ConfigOption<Double> SMALLER_GPU_MIN_SAVING =
+      key("actions.smaller-gpu-type.min-saving")
+          .doubleType()
+          .defaultValue(0.15)
+          .withDescription(
+              "Least saving per GPU-hour, as a share of today's rate-card price, for which"
+                  + " smaller_gpu_type advises another GPU type.");
+
+  public static final ConfigOption<Integer> SCALE_TO_LOAD_MIN_REPLICAS =
+      key("actions.scale-to-load.min-replicas")
+          .intType()
+          .defaultValue(2)
+          .withDescription("Fewest replicas scale_to_load leaves a replicated workload.");
+
+  public static final ConfigOption<Double> TRAINING_ASSUMED_REMAINING_HOURS =
+      key("training.assumed-remaining-hours")
+          .doubleType()
+          .defaultValue(io.burnrate.jobs.training.TrainingConfig.DEFAULT_ASSUMED_REMAINING_HOURS)
+          .withDescription(
+              "How much longer a training run is assumed to go on when it reports no total_steps:"
+                  + " the hours the savings of early_stop, stop_diverged and check_restart count"
+                  + " (said in each action's evidence).");
+
   public static final ConfigOption<String> BUDGETS_FILE =
       key("budgets.file")
           .stringType()

@@ -1,7 +1,9 @@
 package io.burnrate.jobs.config;
 
+import io.burnrate.jobs.actions.SizingConfig;
 import io.burnrate.jobs.pricing.RateCard;
 import io.burnrate.jobs.rules.RuleConfig;
+import io.burnrate.jobs.training.TrainingConfig;
 import io.burnrate.schemas.model.Budget;
 import java.io.Serializable;
 import java.time.Duration;
@@ -10,7 +12,8 @@ import java.util.List;
 /**
  * What the detection steps need: the rules' settings, the bootstrap budgets (already validated),
  * the default time zone of budgets, the rate card (for savings), how long a silent series is kept,
- * and the dead-letter payload limit.
+ * the dead-letter payload limit, the plausibility bounds, the sizing advice's and the training
+ * signals' settings.
  */
 public record DetectionSettings(
     RuleConfig rules,
@@ -19,7 +22,9 @@ public record DetectionSettings(
     RateCard rateCard,
     Duration seriesTimeout,
     int dlqMaxPayloadBytes,
-    io.burnrate.schemas.parse.Plausibility bounds)
+    io.burnrate.schemas.parse.Plausibility bounds,
+    SizingConfig sizing,
+    TrainingConfig training)
     implements Serializable {
 
   /** Built-in rules, no bootstrap budgets, UTC, the bundled rate card. */
@@ -31,6 +36,8 @@ public record DetectionSettings(
         RateCard.bundled(),
         Duration.ofMinutes(15),
         16 * 1024,
-        io.burnrate.schemas.parse.Plausibility.DEFAULTS);
+        io.burnrate.schemas.parse.Plausibility.DEFAULTS,
+        SizingConfig.defaults(),
+        TrainingConfig.defaults());
   }
 }

@@ -103,6 +103,12 @@ public final class JobConfig implements Serializable {
   public final String budgetTimeZone;
   public final List<Budget> bootstrapBudgets;
 
+  /** The sizing advice's settings ({@code actions.*}). */
+  public final io.burnrate.jobs.actions.SizingConfig sizing;
+
+  /** The training signals' settings ({@code training.*}). */
+  public final io.burnrate.jobs.training.TrainingConfig training;
+
   private JobConfig(Configuration c, Map<String, String> kafkaClientProps) {
     String bootstrap = c.get(BurnrateOptions.KAFKA_BOOTSTRAP);
     require(
@@ -335,6 +341,14 @@ public final class JobConfig implements Serializable {
       throw new IllegalArgumentException(
           BurnrateOptions.BUDGETS_TIME_ZONE.key() + ": not a time zone: '" + budgetTimeZone + "'");
     }
+    this.sizing = sizing(c);
+    double remaining = c.get(BurnrateOptions.TRAINING_ASSUMED_REMAINING_HOURS);
+    require(
+        remaining > 0 && remaining <= 730,
+        BurnrateOptions.TRAINING_ASSUMED_REMAINING_HOURS.key(),
+        "must be > 0 and at most 730 (a month), got " + remaining);
+    this.training =
+        io.burnrate.jobs.training.TrainingConfig.defaults().withAssumedRemainingHours(remaining);
     String budgetsFile = c.get(BurnrateOptions.BUDGETS_FILE);
     if (budgetsFile != null) {
       require(
@@ -369,7 +383,47 @@ public final class JobConfig implements Serializable {
         rateCard,
         seriesTimeout,
         dlqMaxPayloadBytes,
-        bounds);
+        bounds,
+        sizing,
+        training);
+  }
+
+  /** {@code actions.sizing.*}, {@code actions.share-gpu.*}, ..., validated. */
+  private static io.burnrate.jobs.actions.SizingConfig sizing(Configuration c) {
+    Duration observe = c.get(BurnrateOptions.SIZING_OBSERVE_FOR);
+    require(
+        observe.compareTo(io.burnrate.jobs.actions.SizingConfig.MIN_OBSERVE) >= 0
+            && observe.compareTo(io.burnrate.jobs.actions.SizingConfig.MAX_OBSERVE) <= 0
+            && observe.toMillis() % 60_000 == 0,
+        BurnrateOptions.SIZING_OBSERVE_FOR.key(),
+        "must be whole minutes from 10 min to 24 h, got " + observe);
+    double target = c.get(BurnrateOptions.SIZING_TARGET_UTILIZATION);
+    require(
+        target > 0 && target <= 1,
+        BurnrateOptions.SIZING_TARGET_UTILIZATION.key(),
+        "must be in (0, 1], got " + target);
+    double headroom = c.get(BurnrateOptions.SIZING_MEMORY_HEADROOM);
+    require(
+        headroom >= 0 && headroom <= 1,
+        BurnrateOptions.SIZING_MEMORY_HEADROOM.key(),
+        "must be in [0, 1], got " + headroom);
+    int perGpu = c.get(BurnrateOptions.SHARE_GPU_MAX_PER_GPU);
+    require(
+        perGpu >= 2 && perGpu <= 48,
+        BurnrateOptions.SHARE_GPU_MAX_PER_GPU.key(),
+        "must be from 2 to 48 (MPS's most clients), got " + perGpu);
+    double minSaving = c.get(BurnrateOptions.SMALLER_GPU_MIN_SAVING);
+    require(
+        minSaving > 0 && minSaving < 1,
+        BurnrateOptions.SMALLER_GPU_MIN_SAVING.key(),
+        "must be in (0, 1), got " + minSaving);
+    int minReplicas = c.get(BurnrateOptions.SCALE_TO_LOAD_MIN_REPLICAS);
+    require(
+        minReplicas >= 1,
+        BurnrateOptions.SCALE_TO_LOAD_MIN_REPLICAS.key(),
+        "must be >= 1, got " + minReplicas);
+    return new io.burnrate.jobs.actions.SizingConfig(
+        (int) observe.toMinutes(), target, headroom, perGpu, minSaving, minReplicas);
   }
 
   /** {@code bounds.*}, validated: positive finite amounts, min below max, ISO dates. */

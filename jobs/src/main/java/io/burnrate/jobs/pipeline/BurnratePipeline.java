@@ -29,7 +29,6 @@ import io.burnrate.jobs.reconcile.BillingCharges;
 import io.burnrate.jobs.reconcile.ReconcileFunction;
 import io.burnrate.jobs.reconcile.Reconciliation;
 import io.burnrate.jobs.reconcile.ResourceIds;
-import io.burnrate.jobs.training.TrainingConfig;
 import io.burnrate.jobs.training.TrainingFunction;
 import io.burnrate.schemas.model.Action;
 import io.burnrate.schemas.model.Alert;
@@ -404,7 +403,7 @@ public final class BurnratePipeline {
             .keyBy(TrainingFunction::key)
             .process(
                 new TrainingFunction(
-                    TrainingConfig.defaults(), s.detection().seriesTimeout().toMillis()),
+                    s.detection().training(), s.detection().seriesTimeout().toMillis()),
                 TypeInformation.of(Alert.class))
             .uid("detect-training")
             .name("training signals: plateau, divergence, collapse after restart");

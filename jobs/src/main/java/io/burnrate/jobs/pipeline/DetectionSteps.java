@@ -78,10 +78,10 @@ public final class DetectionSteps {
         windows
             .keyBy(ActionFunction::key)
             .process(
-                new ActionFunction(s.rateCard(), s.seriesTimeout()),
+                new ActionFunction(s.rateCard(), s.sizing(), s.seriesTimeout()),
                 TypeInformation.of(Action.class))
             .uid("find-actions")
-            .name("actions: idle nodes, right-size, spot, GPU type");
+            .name("actions: idle nodes, right-size, spot, GPU type, share GPU, scale to load");
 
     // budgets: definitions (topic wins over the bootstrap file) routed to their scope
     SingleOutputStreamOperator<BudgetControl> parsed =

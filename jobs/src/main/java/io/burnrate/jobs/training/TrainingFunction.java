@@ -182,8 +182,23 @@ public final class TrainingFunction extends KeyedProcessFunction<String, CostWin
     act.evidence = c.evidence();
     if (!Double.isNaN(perHour)) {
       double share = Action.CHECK_RESTART.equals(act.kind) ? 1 - config.collapseRatio() : 1.0;
-      act.estimatedMonthlySavings = perHour * share * HOURS_PER_MONTH;
+      TrainingSignals.Remaining left = signals.remaining(s);
+      double hours = Math.min(left.hours(), HOURS_PER_MONTH);
+      act.estimatedMonthlySavings = perHour * share * hours;
       act.currency = s.currency;
+      act.evidence =
+          String.format(
+              Locale.ROOT,
+              "%s; savings = %.2f %s/h%s x %.2f h: %s%s",
+              c.evidence(),
+              perHour,
+              s.currency == null ? "" : s.currency,
+              share < 1
+                  ? String.format(Locale.ROOT, " x %.2f (the work lost below the ratio)", share)
+                  : "",
+              hours,
+              left.basis(),
+              left.hours() > HOURS_PER_MONTH ? " (counted up to one month, 730 h)" : "");
     }
     act.confidence =
         switch (c.signal()) {

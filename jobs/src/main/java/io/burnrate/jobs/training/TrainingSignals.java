@@ -28,6 +28,12 @@ public final class TrainingSignals {
   /** A state change: which signal, whether it opened or resolved, and the evidence. */
   public record Change(String signal, boolean open, String evidence, double observed) {}
 
+  /** How long a run would go on if nobody stopped it, and on what that rests, in words. */
+  public record Remaining(double hours, String basis) {}
+
+  /** The least span of step readings a step rate is taken from. */
+  static final long MIN_RATE_MILLIS = 5 * 60_000L;
+
   private final TrainingConfig cfg;
 
   public TrainingSignals(TrainingConfig cfg) {
@@ -42,10 +48,65 @@ public final class TrainingSignals {
       s.costPerHour = Double.isNaN(s.costPerHour) ? perHour : 0.8 * s.costPerHour + 0.2 * perHour;
       s.currency = w.currency;
     }
+    progress(s, w);
     plateau(s, w, out);
     diverged(s, w, out);
     collapse(s, w, out);
     return out;
+  }
+
+  /** The step rate since the first reading or the last restart, and the planned steps. */
+  private static void progress(TrainingState s, CostWindow w) {
+    if (w.step != null) {
+      if (Double.isNaN(s.latestStep) || w.step < s.latestStep) {
+        s.rateFromStep = w.step; // first reading, or a restart: the rate starts again
+        s.rateFromAt = w.windowEnd;
+      }
+      s.latestStep = w.step;
+      s.latestStepAt = w.windowEnd;
+    }
+    if (w.totalSteps != null) {
+      s.totalSteps = w.totalSteps;
+    }
+  }
+
+  /** Optimizer steps per hour since the first reading or the last restart; NaN before 5 min. */
+  static double stepsPerHour(TrainingState s) {
+    long span = s.latestStepAt - s.rateFromAt;
+    if (Double.isNaN(s.latestStep) || span < MIN_RATE_MILLIS) {
+      return Double.NaN;
+    }
+    return (s.latestStep - s.rateFromStep) / (span / 3_600_000.0);
+  }
+
+  /**
+   * The hours the run would go on: the steps left ({@code total_steps - step}) at its own step rate
+   * when it reports {@code total_steps}; otherwise the configured assumption, said so.
+   */
+  public Remaining remaining(TrainingState s) {
+    double rate = stepsPerHour(s);
+    if (!Double.isNaN(s.totalSteps) && !Double.isNaN(s.latestStep) && rate > 0) {
+      double left = Math.max(0, s.totalSteps - s.latestStep);
+      double hours = left / rate;
+      return new Remaining(
+          hours,
+          String.format(
+              java.util.Locale.ROOT,
+              "%.0f of its %.0f planned steps left (total_steps) at its %.1f steps/h = %.2f h",
+              left,
+              s.totalSteps,
+              rate,
+              hours));
+    }
+    return new Remaining(
+        cfg.assumedRemainingHours(),
+        String.format(
+            java.util.Locale.ROOT,
+            "assumes the run would go on for %.1f h more (training.assumed-remaining-hours): %s",
+            cfg.assumedRemainingHours(),
+            Double.isNaN(s.totalSteps)
+                ? "it reports no total_steps"
+                : "no step rate yet (step readings over 5 min are needed)"));
   }
 
   private void plateau(TrainingState s, CostWindow w, List<Change> out) {

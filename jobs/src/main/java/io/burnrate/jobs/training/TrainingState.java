@@ -29,6 +29,13 @@ public class TrainingState {
   public boolean collapseOpen;
   public long collapseSince;
 
+  // progress: the step rate since the last restart, and the planned steps (total_steps)
+  public double rateFromStep = Double.NaN;
+  public long rateFromAt;
+  public double latestStep = Double.NaN;
+  public long latestStepAt;
+  public double totalSteps = Double.NaN;
+
   /** Cost per hour over the last minutes (EWMA), for the savings of stopping. */
   public double costPerHour = Double.NaN;
 

@@ -134,6 +134,35 @@ class ActionFunctionTest {
   }
 
   @Test
+  void aLightOneGpuServiceIsAdvisedToShareItsGpuOnceAndResolvesWhenItStops() throws Exception {
+    String serve = "ml/Deployment/embed";
+    for (int m = 0; m < 120; m++) {
+      CostWindow w = Windows.workload(serve, m, 1);
+      w.meanUtilization = 0.04 + 0.01 * (m % 5); // 4-8%
+      w.memoryUsedRatio = 0.06; // 2.4 of 40 GB
+      feed(w);
+      if (m == 58) {
+        assertThat(actions()).as("under an hour of evidence").isEmpty();
+      }
+    }
+    List<Action> open = actions();
+    assertThat(open).as("one condition, one action").hasSize(1);
+    Action a = open.get(0);
+    assertThat(a.kind).isEqualTo(Action.SHARE_GPU);
+    assertThat(a.openedAt).isEqualTo(T0 + 60 * MINUTE);
+    assertThat(a.windowStart).isEqualTo(T0);
+    // p95 8%: 1g.5gb (8% x 7 = 56%), 7 per GPU; p4d.24xlarge 21.9576 USD/h for 8 GPUs
+    assertThat(a.estimatedMonthlySavings)
+        .isCloseTo(21.9576 / 8 * 6 / 7 * 730, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(a.evidence).contains("p50 6.0%, p95 8.0%, max 8.0%").contains("MIG");
+    harness.processWatermark(T0 + 120 * MINUTE + TIMEOUT.toMillis());
+    List<Action> resolved = actions();
+    assertThat(resolved).extracting(x -> x.status).containsExactly(Action.RESOLVED);
+    assertThat(resolved.get(0).fingerprint).isEqualTo(a.fingerprint);
+    assertThat(harness.numKeyedStateEntries()).isZero();
+  }
+
+  @Test
   void aCheaperGpuTypeForTheSameWorkloadIsRecommended() throws Exception {
     work(0, 40, 8, w -> w.samples = 10_000.0); // p4d: 0.5 per 10k samples
     work(

@@ -90,6 +90,28 @@ class PodProgressJoinTest extends BurnrateTestBase {
   }
 
   @Test
+  void theTrainingGaugesOfTheMinuteReachIt() throws Exception {
+    minute(podMinute("trainer", t(0), 240, 0.18298));
+    WorkloadProgress first = progress(t(10), "trainer", 100);
+    first.step = 40;
+    first.totalSteps = 10_000;
+    first.loss = 2.5;
+    harness.processElement2(first, first.timestamp);
+    WorkloadProgress last = progress(t(40), "trainer", 200);
+    last.step = 41;
+    last.totalSteps = 12_000; // the plan changed: the last reading counts
+    last.valLoss = 2.7;
+    harness.processElement2(last, last.timestamp);
+    watermark(t(60) - 1);
+    List<PodMinute> out = output();
+    assertThat(out).hasSize(1);
+    assertThat(out.get(0).step).isEqualTo(41.0);
+    assertThat(out.get(0).totalSteps).isEqualTo(12_000.0);
+    assertThat(out.get(0).loss).isEqualTo(2.5);
+    assertThat(out.get(0).valLoss).isEqualTo(2.7);
+  }
+
+  @Test
   void minuteWithoutCounterMovementHasZeroSamples() throws Exception {
     minute(podMinute("trainer", t(0), 240, 0.18298));
     reading(t(10), 500);

@@ -97,8 +97,11 @@ class WorkloadWindowsTest extends BurnrateTestBase {
     b.loss = 2.4;
     b.valLoss = 2.7;
     b.step = 1201;
+    b.totalSteps = 50_000;
     b.lossNonFinite = true;
     CostWindow w = window(a, b);
+    assertThat(w.totalSteps).isEqualTo(50_000.0);
+    assertThat(window(worker0()).totalSteps).as("not reported").isNull();
     assertThat(w.loss).isEqualTo(2.5);
     assertThat(w.valLoss).isEqualTo(2.7);
     assertThat(w.step).isEqualTo(1201.0);

@@ -138,6 +138,45 @@ class JobConfigTest {
   }
 
   @Test
+  void sizingAndTrainingOptionsAreReadAndOutOfRangeValuesNameTheirKey() {
+    JobConfig defaults = from(valid());
+    assertThat(defaults.sizing).isEqualTo(io.burnrate.jobs.actions.SizingConfig.defaults());
+    assertThat(defaults.training.assumedRemainingHours()).isEqualTo(24.0);
+    Map<String, String> m = valid();
+    m.put("actions.sizing.observe-for", "2 h");
+    m.put("actions.sizing.target-utilization", "0.6");
+    m.put("actions.sizing.memory-headroom", "0.3");
+    m.put("actions.share-gpu.max-per-gpu", "7");
+    m.put("actions.smaller-gpu-type.min-saving", "0.25");
+    m.put("actions.scale-to-load.min-replicas", "3");
+    m.put("training.assumed-remaining-hours", "8");
+    JobConfig c = from(m);
+    assertThat(c.sizing)
+        .isEqualTo(new io.burnrate.jobs.actions.SizingConfig(120, 0.6, 0.3, 7, 0.25, 3));
+    assertThat(c.training.assumedRemainingHours()).isEqualTo(8.0);
+    assertThat(c.detection(io.burnrate.jobs.pricing.RateCard.bundled()).sizing())
+        .isEqualTo(c.sizing);
+    for (String[] bad :
+        new String[][] {
+          {"actions.sizing.observe-for", "5 min"},
+          {"actions.sizing.observe-for", "25 h"},
+          {"actions.sizing.observe-for", "90 s"},
+          {"actions.sizing.target-utilization", "0"},
+          {"actions.sizing.target-utilization", "1.5"},
+          {"actions.sizing.memory-headroom", "-0.1"},
+          {"actions.share-gpu.max-per-gpu", "1"},
+          {"actions.smaller-gpu-type.min-saving", "1"},
+          {"actions.scale-to-load.min-replicas", "0"},
+          {"training.assumed-remaining-hours", "0"},
+          {"training.assumed-remaining-hours", "1000"}
+        }) {
+      Map<String, String> w = valid();
+      w.put(bad[0], bad[1]);
+      assertThatThrownBy(() -> from(w)).as("%s=%s", bad[0], bad[1]).hasMessageStartingWith(bad[0]);
+    }
+  }
+
+  @Test
   void validConfigKeepsDefaultsAndPassesKafkaPropertiesThrough() {
     Map<String, String> m = valid();
     m.put("kafka.properties.security.protocol", "SASL_SSL");

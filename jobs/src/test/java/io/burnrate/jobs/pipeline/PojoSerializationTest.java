@@ -83,7 +83,8 @@ class PojoSerializationTest {
         io.burnrate.jobs.budgets.BudgetTracker.class,
         io.burnrate.jobs.budgets.BudgetControl.class,
         io.burnrate.jobs.budgets.BudgetCharge.class,
-        io.burnrate.jobs.actions.ActionState.class);
+        io.burnrate.jobs.actions.ActionState.class,
+        io.burnrate.jobs.actions.UsageWindow.class);
   }
 
   private static SerializerConfigImpl noGenericTypes() {

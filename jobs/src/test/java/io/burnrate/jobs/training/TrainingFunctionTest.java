@@ -112,7 +112,11 @@ class TrainingFunctionTest {
     assertThat(acts).hasSize(1);
     assertThat(acts.get(0).kind).isEqualTo(Action.EARLY_STOP);
     assertThat(acts.get(0).operation).isEqualTo("stop_training");
-    assertThat(acts.get(0).estimatedMonthlySavings).isCloseTo(30.0 * 730, eps());
+    // no total_steps: the configured 24 h more, said so (never x 730 silently)
+    assertThat(acts.get(0).estimatedMonthlySavings).isCloseTo(30.0 * 24, eps());
+    assertThat(acts.get(0).evidence)
+        .contains("training.assumed-remaining-hours")
+        .contains("no total_steps");
     assertThat(acts.get(0).reason).contains("30.00 USD/h");
 
     h.processWatermark(new Watermark(T0 + m * MIN + QUIET));
@@ -123,6 +127,79 @@ class TrainingFunctionTest {
         .singleElement()
         .satisfies(a -> assertThat(a.status).isEqualTo(Action.RESOLVED));
     assertThat(h.numKeyedStateEntries()).isZero();
+  }
+
+  /** Plateaus like the run above, reporting total_steps; returns the early-stop action. */
+  private Action plateauWithTotalSteps(double totalSteps) throws Exception {
+    int m = 0;
+    double val = 3.0;
+    List<Action> acts = new ArrayList<>();
+    for (int eval = 0; eval < 30 && acts.isEmpty(); eval++) {
+      for (int i = 0; i <= 9; i++, m++) {
+        CostWindow w = window(m);
+        w.loss = 2.0;
+        w.step = m * 100.0; // 100 steps a minute: 6,000 an hour
+        w.totalSteps = totalSteps;
+        w.samples = 6000.0;
+        if (i == 9) {
+          val = eval < 10 ? val * 0.95 : val * (eval % 2 == 0 ? 1.0004 : 0.9996);
+          w.valLoss = val;
+        }
+        h.processElement(w, w.windowEnd - 1);
+      }
+      acts.addAll(actions());
+    }
+    assertThat(acts)
+        .singleElement()
+        .satisfies(a -> assertThat(a.kind).isEqualTo(Action.EARLY_STOP));
+    return acts.get(0);
+  }
+
+  @Test
+  void withTotalStepsTheSavingsAreTheStepsLeftAtTheRunsOwnRate() throws Exception {
+    Action a = plateauWithTotalSteps(200_000);
+    // opened at the 15th evaluation: minute 149, step 14,900 (100 steps/min since step 0)
+    assertThat((a.windowEnd - T0) / MIN - 1).isEqualTo(149);
+    double hoursLeft = (200_000 - 14_900) / 6_000.0; // 30.85 h
+    assertThat(a.estimatedMonthlySavings).isCloseTo(30.0 * hoursLeft, eps());
+    assertThat(a.evidence)
+        .contains("185100 of its 200000 planned steps left")
+        .contains("6000.0 steps/h");
+  }
+
+  @Test
+  void aRunWithMoreThanAMonthLeftCountsOneMonth() throws Exception {
+    Action a = plateauWithTotalSteps(100_000_000);
+    assertThat(a.estimatedMonthlySavings).isCloseTo(30.0 * 730, eps());
+    assertThat(a.evidence).contains("counted up to one month");
+  }
+
+  @Test
+  void theAssumedRemainingHoursAreConfigurable() throws Exception {
+    h.close();
+    h =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(
+                new TrainingFunction(
+                    TrainingConfig.defaults().withAssumedRemainingHours(6), QUIET)),
+            TrainingFunction::key,
+            Types.STRING);
+    h.open();
+    int m = 0;
+    for (; m < 20; m++) {
+      minute(m, 3.0 - m * 0.05, null, m * 100, 6000);
+    }
+    for (int i = 0; i < 5; i++, m++) {
+      minute(m, 9.0, null, m * 100, 6000);
+    }
+    assertThat(actions())
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.kind).isEqualTo(Action.STOP_DIVERGED);
+              assertThat(x.estimatedMonthlySavings).isCloseTo(30.0 * 6, eps());
+              assertThat(x.evidence).contains("for 6.0 h more");
+            });
   }
 
   @Test
@@ -174,7 +251,7 @@ class TrainingFunctionTest {
         .satisfies(
             x -> {
               assertThat(x.kind).isEqualTo(Action.CHECK_RESTART);
-              assertThat(x.estimatedMonthlySavings).isCloseTo(30.0 * 0.5 * 730, eps());
+              assertThat(x.estimatedMonthlySavings).isCloseTo(30.0 * 0.5 * 24, eps());
             });
     for (int i = 0; i < 12; i++, m++) {
       minute(m, 2.0, null, 800 + i * 100, 6000);

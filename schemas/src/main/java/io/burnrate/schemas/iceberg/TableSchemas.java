@@ -96,7 +96,9 @@ public final class TableSchemas {
           optional(
               42, "val_loss", Types.DoubleType.get(), "training: validation loss if evaluated"),
           optional(43, "step", Types.DoubleType.get(), "training: last step"),
-          optional(44, "loss_non_finite", Types.BooleanType.get(), "training: loss was NaN/inf"));
+          optional(44, "loss_non_finite", Types.BooleanType.get(), "training: loss was NaN/inf"),
+          optional(
+              45, "total_steps", Types.DoubleType.get(), "training: steps the run is planned for"));
 
   public static final PartitionSpec WORKLOAD_WINDOWS_SPEC =
       PartitionSpec.builderFor(WORKLOAD_WINDOWS_SCHEMA)

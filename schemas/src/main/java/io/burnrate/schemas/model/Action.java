@@ -23,6 +23,21 @@ public class Action {
   /** Run the workload on another GPU type where its cost per sample was lower. Target: workload. */
   public static final String CHANGE_GPU_TYPE = "change_gpu_type";
 
+  /**
+   * Share a GPU a workload uses a small part of: a MIG profile that fits its observed peak memory
+   * and utilisation, or time-slicing/MPS. Target: workload.
+   */
+  public static final String SHARE_GPU = "share_gpu";
+
+  /**
+   * Run a workload on a cheaper GPU type whose memory and compute fit its observed peak. Target:
+   * workload.
+   */
+  public static final String SMALLER_GPU_TYPE = "smaller_gpu_type";
+
+  /** Run a replicated (inference) workload on fewer replicas that carry its observed load. */
+  public static final String SCALE_TO_LOAD = "scale_to_load";
+
   /** A budget threshold was crossed: the budget's escalation step. Target: the budget's scope. */
   public static final String BUDGET_ESCALATION = "budget_escalation";
 
@@ -57,8 +72,9 @@ public class Action {
 
   /**
    * What to do, in one word a controller can switch on: {@code release_node}, {@code reduce_gpus},
-   * {@code switch_to_spot}, {@code change_gpu_type}, {@code reduce_batch_size}, {@code
-   * stop_non_critical}.
+   * {@code switch_to_spot}, {@code change_gpu_type}, {@code share_gpu}, {@code scale_replicas},
+   * {@code reduce_batch_size}, {@code stop_non_critical}, {@code stop_training}, {@code
+   * investigate}, {@code defer}.
    */
   public String operation;
 
@@ -85,7 +101,11 @@ public class Action {
   /** The numbers behind it, in words. */
   public String evidence;
 
-  /** Expected savings per month (730 h) at rate-card or observed prices; null when unknown. */
+  /**
+   * Expected savings per month (730 h) at rate-card or observed prices; null when unknown. For the
+   * training actions: what stopping saves over the hours the run has left, at most a month; the
+   * evidence says how the hours were counted.
+   */
   public Double estimatedMonthlySavings;
 
   public String currency;

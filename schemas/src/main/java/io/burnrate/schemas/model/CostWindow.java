@@ -150,6 +150,9 @@ public class CostWindow {
   /** Training: the last {@code step} reported in the window. */
   public Double step;
 
+  /** Training: the last {@code total_steps} (steps the run is planned for) in the window. */
+  public Double totalSteps;
+
   /** Training: a loss reading in the window was NaN or infinite (the run diverged). */
   public boolean lossNonFinite;
 

@@ -36,6 +36,13 @@ public class WorkloadProgress {
   public double step = Double.NaN;
 
   /**
+   * {@code total_steps} gauge: the optimizer steps the run is planned for (also read from {@code
+   * planned_steps} or {@code max_steps}), reported beside {@code step}. Lets the training actions
+   * count the savings of stopping from the work left.
+   */
+  public double totalSteps = Double.NaN;
+
+  /**
    * The input record, for its dead letter when it arrives late: Kafka topic, partition, offset and
    * timestamp (-1 when unknown), key and value bytes as read. Not part of the reading.
    */

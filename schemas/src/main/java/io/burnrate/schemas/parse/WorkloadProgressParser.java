@@ -125,6 +125,7 @@ public final class WorkloadProgressParser {
         case "tokens_total" -> w.tokensTotal = counter(p, v, name);
         case "requests_total" -> w.requestsTotal = counter(p, v, name);
         case "step" -> w.step = counter(p, v, name);
+        case "total_steps", "planned_steps", "max_steps" -> w.totalSteps = counter(p, v, name);
         case "loss" -> w.loss = gauge(p, v, name, w);
         case "val_loss" -> w.valLoss = gauge(p, v, name, w);
         default -> {

@@ -58,6 +58,15 @@ class WorkloadProgressParserTest {
   }
 
   @Test
+  void plannedStepsUnderAnyOfTheirNames() throws Exception {
+    assertThat(parse(rec("\"step\":5000,\"total_steps\":100000")).totalSteps).isEqualTo(100000.0);
+    assertThat(parse(rec("\"step\":5000,\"planned_steps\":\"2e5\"")).totalSteps).isEqualTo(2e5);
+    assertThat(parse(rec("\"step\":5000,\"max_steps\":300")).totalSteps).isEqualTo(300.0);
+    assertThat(parse(rec("\"step\":5000")).totalSteps).isNaN();
+    assertThat(reason(rec("\"step\":5000,\"total_steps\":-1"))).isEqualTo(Reasons.INVALID_VALUE);
+  }
+
+  @Test
   void inferenceCounters() throws Exception {
     WorkloadProgress w =
         parse(rec("\"cluster\":\"eu-1\",\"tokens_total\":9.5e9,\"requests_total\":1200345"));

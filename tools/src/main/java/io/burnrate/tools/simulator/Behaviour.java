@@ -7,5 +7,7 @@ enum Behaviour {
   DEGRADING,
   RESTARTING,
   LOW_UTIL,
-  MEMORY_PRESSURE
+  MEMORY_PRESSURE,
+  /** A one-GPU inference service using a few percent of its GPU and under a tenth of its memory. */
+  LIGHT
 }

@@ -19,12 +19,13 @@ import java.util.function.Consumer;
  * job whose throughput slowly degrades, a job whose container restarts (counters reset to zero),
  * under-utilised inference, GPU memory pressure, a spot node reclaimed mid-run, an instance type
  * missing from the rate card, an inference deployment that runs away to four times its replicas, a
- * cordoned node nothing uses, a spot-tolerant deployment ({@code burnrate.io/spot-tolerant}
- * annotation) on on-demand capacity, a critical job ({@code burnrate.io/critical} label), and a
- * team heading for its budget (budget definitions on {@code burnrate.config.budgets} at the start,
- * see {@link #budgetTeam}). Billing arrives late as FOCUS rows, and is restated once (see {@link
- * #billing}). {@link #incidents()} lists what was injected, with times, as ground truth for the
- * detectors of later issues.
+ * cordoned node nothing uses, a one-GPU inference service at a few percent (a GPU to share or a
+ * smaller GPU type), a spot-tolerant deployment ({@code burnrate.io/spot-tolerant} annotation) on
+ * on-demand capacity, a critical job ({@code burnrate.io/critical} label), and a team heading for
+ * its budget (budget definitions on {@code burnrate.config.budgets} at the start, see {@link
+ * #budgetTeam}). Billing arrives late as FOCUS rows, and is restated once (see {@link #billing}).
+ * {@link #incidents()} lists what was injected, with times, as ground truth for the detectors of
+ * later issues.
  */
 public final class FleetSimulator {
 
@@ -111,6 +112,7 @@ public final class FleetSimulator {
     planWorkloads();
     if (cfg.incidents()) {
       spotCandidate();
+      lightInference();
       idleNode();
       budgetTeam();
     }
@@ -385,6 +387,9 @@ public final class FleetSimulator {
     SimWorkload finetune = ownedWorkload("nlp", "train-llm-finetune-0", "Job", 4, 60_000L);
     finetune.ratePerGpu = 55;
     finetune.plateauAt = startMs + (long) (dur * 0.35);
+    // planned for twice the simulated span at its healthy speed (86% of 4 x 55 samples/s, 256 a
+    // step): it reports total_steps, the diverging run below does not
+    finetune.plannedSteps = Math.round(4 * 55 * 0.86 / 256 * dur / 1000.0 * 2);
     incidents.add(
         new Incident(
             "training_plateau",
@@ -556,6 +561,34 @@ public final class FleetSimulator {
                 w.start,
                 -1,
                 "annotated " + SPOT_TOLERANT + "=true but placed on on-demand capacity"));
+        return;
+      }
+    }
+  }
+
+  /**
+   * A healthy one-replica, one-GPU inference deployment (not the runaway; the spot-tolerant one
+   * only when there is no other) serves a light load: 2-8% utilisation and under a tenth of its GPU
+   * memory (the fleets of issue 17), a GPU to share or a smaller type to move to. Changes no draw
+   * of the random sequence and no placement: the fleet and its bill stay as they were.
+   */
+  private void lightInference() {
+    List<SimWorkload> candidates = new ArrayList<>(workloads);
+    candidates.sort(Comparator.comparing(w -> w.spotTolerant)); // others first, stable
+    for (SimWorkload w : candidates) {
+      if (w.inference
+          && w.behaviour == Behaviour.HEALTHY
+          && w.scaleUpAt < 0
+          && w.gpusPerPod == 1
+          && w.replicas == 1) {
+        w.behaviour = Behaviour.LIGHT;
+        incidents.add(
+            new Incident(
+                "light_inference",
+                "workload/" + w.namespace + "/Deployment/" + w.name,
+                w.start,
+                -1,
+                "one GPU at 2-8% utilisation, under 10% of its memory"));
         return;
       }
     }
@@ -808,9 +841,11 @@ public final class FleetSimulator {
       } else {
         util = utilisation(p, ts);
         fbUsedFrac =
-            p.w.behaviour == Behaviour.MEMORY_PRESSURE
-                ? 0.975 + rnd.nextDouble() * 0.02
-                : 0.45 + 0.4 * util;
+            switch (p.w.behaviour) {
+              case MEMORY_PRESSURE -> 0.975 + rnd.nextDouble() * 0.02;
+              case LIGHT -> 0.05 + 0.4 * util;
+              default -> 0.45 + 0.4 * util;
+            };
       }
       boolean held = p != null && "Running".equals(p.phase);
       double fbUsed = Math.round(n.type.fbTotalMiB() * fbUsedFrac);
@@ -835,6 +870,7 @@ public final class FleetSimulator {
         switch (p.w.behaviour) {
           case IDLE -> 0.015;
           case LOW_UTIL -> 0.42;
+          case LIGHT -> 0.05;
           case DEGRADING -> 0.88 - 0.45 * progressFraction(p, ts);
           default -> p.w.inference ? 0.72 + 0.1 * Math.sin((ts - startMs) / 1_800_000.0) : 0.86;
         };
@@ -873,6 +909,9 @@ public final class FleetSimulator {
         j.num("loss", round4(p.loss));
       }
       j.num("step", Math.floor(p.samplesTotal / 256));
+      if (p.w.plannedSteps > 0) {
+        j.num("total_steps", p.w.plannedSteps);
+      }
       if (p.w.plateauAt >= 0 && (p.lastEval < 0 || ts - p.lastEval >= 5 * 60_000L)) {
         // an evaluation every 5 minutes: improving until plateauAt, then flat within noise
         p.lastEval = ts;

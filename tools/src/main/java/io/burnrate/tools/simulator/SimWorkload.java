@@ -21,4 +21,5 @@ final class SimWorkload {
   boolean owned; // placed on the owned site only
   long plateauAt = -1; // training: val_loss stops improving from here (reported every 5 min)
   long divergeAt = -1; // training: the loss climbs from here and becomes NaN 5 minutes later
+  long plannedSteps = -1; // training: total_steps reported beside step (-1: none)
 }

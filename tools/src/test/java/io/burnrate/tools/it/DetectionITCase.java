@@ -182,6 +182,7 @@ class DetectionITCase {
             "under_utilisation",
             "idle_node",
             "spot_tolerant_on_demand",
+            "light_inference",
             "budget_thresholds",
             "budget_forecast");
     firesOnce("IdleGpu", workload(byKind.get("idle_gpu")));
@@ -200,6 +201,21 @@ class DetectionITCase {
     // the idle job holds 4 GPUs doing nothing: right-size it
     opensOnce(
         "right_size", a -> a.path("workload").asText().equals(workload(byKind.get("idle_gpu"))));
+    // a one-GPU service at 2-8%: share its GPU or move it to a smaller type, one of the two
+    String light = workload(byKind.get("light_inference"));
+    List<JsonNode> sizing =
+        actions.stream()
+            .filter(a -> a.path("status").asText().equals("open"))
+            .filter(a -> a.path("workload").asText().equals(light))
+            .filter(
+                a ->
+                    List.of("share_gpu", "smaller_gpu_type", "scale_to_load")
+                        .contains(a.path("kind").asText()))
+            .toList();
+    assertThat(sizing).as("sizing advice for %s", light).hasSize(1);
+    assertThat(sizing.get(0).path("kind").asText()).isIn("share_gpu", "smaller_gpu_type");
+    assertThat(sizing.get(0).path("estimated_monthly_savings").asDouble()).isPositive();
+    assertThat(sizing.get(0).path("evidence").asText()).contains("p95").contains("rate card");
   }
 
   /**

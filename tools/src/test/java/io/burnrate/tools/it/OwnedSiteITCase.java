@@ -168,6 +168,13 @@ class OwnedSiteITCase {
     assertThat(stop).hasSize(1);
     assertThat(earlyStop.get(0).get("estimated_monthly_savings").asDouble()).isPositive();
     assertThat(stop.get(0).get("estimated_monthly_savings").asDouble()).isPositive();
+    // the fine-tuning run reports total_steps: the savings count the steps it has left; the
+    // diverging run does not: the assumed remaining hours, said so
+    assertThat(earlyStop.get(0).get("evidence").asText())
+        .contains("planned steps left (total_steps)");
+    assertThat(stop.get(0).get("evidence").asText())
+        .contains("training.assumed-remaining-hours")
+        .contains("it reports no total_steps");
   }
 
   @Test
