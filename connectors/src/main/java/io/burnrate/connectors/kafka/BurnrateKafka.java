@@ -31,6 +31,19 @@ public final class BurnrateKafka {
    */
   public static KafkaSource<RawRecord> source(
       KafkaOptions kafka, String groupId, List<String> topics, boolean bounded) {
+    return source(kafka, groupId, topics, bounded, null);
+  }
+
+  /**
+   * {@link #source(KafkaOptions, String, List, boolean)} whose records go through {@code expander}
+   * in the source task (e.g. OTLP requests into one record per GPU sample).
+   */
+  public static KafkaSource<RawRecord> source(
+      KafkaOptions kafka,
+      String groupId,
+      List<String> topics,
+      boolean bounded,
+      RecordExpander expander) {
     if (topics.isEmpty()) {
       throw new IllegalArgumentException("at least one topic is required");
     }
@@ -46,7 +59,7 @@ public final class BurnrateKafka {
             .setGroupId(groupId)
             .setProperties(props)
             .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-            .setDeserializer(new RawRecordDeserializer());
+            .setDeserializer(new RawRecordDeserializer(expander));
     if (bounded) {
       b.setBounded(OffsetsInitializer.latest());
     }

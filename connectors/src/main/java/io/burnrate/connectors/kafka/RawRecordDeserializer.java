@@ -15,6 +15,18 @@ import org.apache.kafka.common.header.Header;
 public final class RawRecordDeserializer implements KafkaRecordDeserializationSchema<RawRecord> {
   private static final long serialVersionUID = 1L;
 
+  private final RecordExpander expander;
+
+  /** Every Kafka record as one raw record. */
+  public RawRecordDeserializer() {
+    this(null);
+  }
+
+  /** Every Kafka record through {@code expander} (null: as one raw record). */
+  public RawRecordDeserializer(RecordExpander expander) {
+    this.expander = expander;
+  }
+
   @Override
   public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<RawRecord> out) {
     RawRecord raw = new RawRecord();
@@ -28,7 +40,11 @@ public final class RawRecordDeserializer implements KafkaRecordDeserializationSc
     if (h != null && h.value() != null) {
       raw.clusterHeader = new String(h.value(), StandardCharsets.UTF_8);
     }
-    out.collect(raw);
+    if (expander != null) {
+      expander.expand(raw, out);
+    } else {
+      out.collect(raw);
+    }
   }
 
   @Override

@@ -112,7 +112,9 @@ public final class ParseFunction<T> extends ProcessFunction<RawRecord, T> {
       inputRecords = new LongCounter();
       getRuntimeContext().addAccumulator(INPUT_RECORDS + "." + r.topic, inputRecords);
     }
-    inputRecords.add(1L);
+    if (!r.continuation) {
+      inputRecords.add(1L);
+    }
     // parsed already in the source task when event time is assigned there (SourceEventTime)
     Object cached = r.decoded;
     r.decoded = null;
@@ -162,6 +164,9 @@ public final class ParseFunction<T> extends ProcessFunction<RawRecord, T> {
    * in the source task (to assign event time per partition) and in this function.
    */
   public Decoded<T> decode(RawRecord r, RecordParser<T> parser) {
+    if (r.rejectReason != null) {
+      return Decoded.dead(r.rejectReason, r.rejectDetail);
+    }
     if (r.value == null || r.value.length == 0) {
       return Decoded.dead(DeadLetter.Reasons.EMPTY, "record has no value");
     }

@@ -7,6 +7,7 @@ import io.burnrate.connectors.json.OutputJson;
 import io.burnrate.connectors.kafka.BurnrateKafka;
 import io.burnrate.connectors.kafka.JsonRecordSerializer;
 import io.burnrate.connectors.kafka.RawRecord;
+import io.burnrate.connectors.otlp.OtlpGpuExpander;
 import io.burnrate.jobs.config.JobConfig;
 import io.burnrate.jobs.eventtime.EndOfInputWatermark;
 import io.burnrate.jobs.eventtime.SourceEventTime;
@@ -135,7 +136,12 @@ public final class BurnrateJob {
       WatermarkStrategy<RawRecord> time) {
     String group = cfg.groupId + "-" + topic.substring(topic.lastIndexOf('.') + 1);
     return env.fromSource(
-            BurnrateKafka.source(cfg.kafka, group, List.of(topic), bounded),
+            BurnrateKafka.source(
+                cfg.kafka,
+                group,
+                List.of(topic),
+                bounded,
+                topic.equals(Topics.TELEMETRY_GPU) ? new OtlpGpuExpander() : null),
             time,
             "kafka: " + topic)
         .uid("source-" + topic)
