@@ -1,5 +1,6 @@
 package io.burnrate.jobs.config;
 
+import io.burnrate.jobs.budgets.ForecastSettings;
 import io.burnrate.jobs.pricing.RateCard;
 import io.burnrate.jobs.rules.RuleConfig;
 import io.burnrate.schemas.model.Budget;
@@ -10,7 +11,8 @@ import java.util.List;
 /**
  * What the detection steps need: the rules' settings, the bootstrap budgets (already validated),
  * the default time zone of budgets, the rate card (for savings), how long a silent series is kept,
- * and the dead-letter payload limit.
+ * the dead-letter payload limit, the plausibility bounds and the budgets' forecast alerting and
+ * kept scope history.
  */
 public record DetectionSettings(
     RuleConfig rules,
@@ -19,7 +21,8 @@ public record DetectionSettings(
     RateCard rateCard,
     Duration seriesTimeout,
     int dlqMaxPayloadBytes,
-    io.burnrate.schemas.parse.Plausibility bounds)
+    io.burnrate.schemas.parse.Plausibility bounds,
+    ForecastSettings budgetForecast)
     implements Serializable {
 
   /** Built-in rules, no bootstrap budgets, UTC, the bundled rate card. */
@@ -31,6 +34,7 @@ public record DetectionSettings(
         RateCard.bundled(),
         Duration.ofMinutes(15),
         16 * 1024,
-        io.burnrate.schemas.parse.Plausibility.DEFAULTS);
+        io.burnrate.schemas.parse.Plausibility.DEFAULTS,
+        ForecastSettings.defaults());
   }
 }
