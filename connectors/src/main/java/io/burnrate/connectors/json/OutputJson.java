@@ -255,6 +255,10 @@ public final class OutputJson {
       g.writeStringField("currency", b.currency);
       g.writeNumberField("spend", b.spend);
       g.writeNumberField("forecast", b.forecast);
+      g.writeNumberField("forecast_low", b.forecastLow);
+      g.writeNumberField("forecast_high", b.forecastHigh);
+      num(g, "forecast_error_percent", b.forecastErrorPercent);
+      g.writeNumberField("forecast_history_hours", b.forecastHistoryHours);
       g.writeNumberField("percent", b.percent);
       g.writeNumberField("forecast_percent", b.forecastPercent);
       numbers(g, "thresholds_crossed", b.thresholdsCrossed);

@@ -161,7 +161,7 @@ public final class ExpectedRows {
   }
 
   public static RowData budgetStatus(BudgetStatus b) {
-    GenericRowData r = new GenericRowData(18);
+    GenericRowData r = new GenericRowData(22);
     r.setField(0, s(b.id));
     r.setField(1, s(b.budgetId));
     r.setField(2, s(b.scope));
@@ -181,6 +181,10 @@ public final class ExpectedRows {
     r.setField(
         16, b.projectedBreachAt >= 0 ? TimestampData.fromEpochMillis(b.projectedBreachAt) : null);
     r.setField(17, s(b.status));
+    r.setField(18, b.forecastLow);
+    r.setField(19, b.forecastHigh);
+    r.setField(20, Double.isNaN(b.forecastErrorPercent) ? null : b.forecastErrorPercent);
+    r.setField(21, b.forecastHistoryHours);
     return r;
   }
 

@@ -16,6 +16,8 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -33,9 +35,17 @@ import org.apache.flink.util.OutputTag;
  * the spend it counts live in the same keyed state: a changed definition applies to the next
  * evaluation without a restart, a tombstone removes exactly that budget's state, and nothing is
  * replicated to every subtask (as broadcast state would be) nor needs matching each window against
- * every budget. Charges for a scope with no budget are dropped without state. The price is a
- * fan-out of about seven charges per window, and the {@code global} scope is one key (a few records
- * per window-minute, well within one subtask).
+ * every budget. The price is a fan-out of about seven charges per window, and the {@code global}
+ * scope is one key (a few records per window-minute, well within one subtask).
+ *
+ * <p><b>Spend before a definition.</b> Every scope keeps its counted spend per UTC hour (and
+ * currency) for {@link ForecastSettings#scopeHistoryMs()} (default 32 days: the current period of
+ * any budget in any time zone), budget or not; older hours are dropped hourly and a scope silent
+ * that long releases its state. A budget defined (or re-cut to another period or time zone)
+ * mid-period counts the period's spend already seen from it, and its forecaster learns from all of
+ * it. At most 32 x 24 = 768 entries per scope and currency; 0 keeps nothing (charges for a scope
+ * with no budget are then dropped, as before). Spend from before the job's own input (the lake's
+ * history at start-up) is not counted.
  *
  * <p><b>Time.</b> Charges wait in state until the watermark passes their window's end, then count
  * in window order; evaluation runs on that event-time timer, once per window end. Counting on
@@ -43,8 +53,9 @@ import org.apache.flink.util.OutputTag;
  * two watermarks (a restore, a catch-up): an evaluation was skipped when a later minute's charges
  * were already in, and a threshold's alert started a minute or more later than in an undisturbed
  * run. The period rolls on a timer at its end in the budget's time zone. On roll-over the period's
- * alerts and escalation actions resolve, and thresholds re-arm. Main output: {@link BudgetStatus}
- * on change; side outputs {@link #ALERTS} and {@link #ACTIONS}.
+ * alerts and escalation actions resolve, and thresholds re-arm. A forecast alert also resolves
+ * inside the period when the forecast falls back (hysteresis: {@link BudgetTracker}). Main output:
+ * {@link BudgetStatus} on change; side outputs {@link #ALERTS} and {@link #ACTIONS}.
  */
 public final class BudgetFunction
     extends KeyedCoProcessFunction<String, BudgetCharge, BudgetControl, BudgetStatus> {
@@ -59,7 +70,17 @@ public final class BudgetFunction
   /** The bound of budgets in {@code burnrate_budget_used_percent} per subtask. */
   public static final int MAX_BUDGET_SERIES = 500;
 
+  private static final long HOUR = 3_600_000L;
+
+  private final ForecastSettings settings;
+
   private transient MapState<String, BudgetTracker> trackers;
+
+  /** The scope's counted spend by {@code hourStart|currency} (kept {@code scopeHistoryMs}). */
+  private transient MapState<String, Double> scopeHours;
+
+  /** End of the last window counted for the scope, whatever its budgets. */
+  private transient ValueState<Long> scopeAsOf;
 
   /** Spend not counted yet: {@code windowEnd|windowStart|currency} to the sum of its charges. */
   private transient MapState<String, Double> pending;
@@ -67,6 +88,14 @@ public final class BudgetFunction
   private transient AlertLatency latency;
   private transient Counter otherCurrency;
   private transient LabelledGauges usedPercent;
+
+  public BudgetFunction() {
+    this(ForecastSettings.defaults());
+  }
+
+  public BudgetFunction(ForecastSettings settings) {
+    this.settings = settings;
+  }
 
   @Override
   public void open(OpenContext ctx) {
@@ -78,6 +107,10 @@ public final class BudgetFunction
     pending =
         getRuntimeContext()
             .getMapState(new MapStateDescriptor<>("pending-charges", Types.STRING, Types.DOUBLE));
+    scopeHours =
+        getRuntimeContext()
+            .getMapState(new MapStateDescriptor<>("scope-hours", Types.STRING, Types.DOUBLE));
+    scopeAsOf = getRuntimeContext().getState(new ValueStateDescriptor<>("scope-as-of", Types.LONG));
     latency = AlertLatency.register(getRuntimeContext().getMetricGroup());
     otherCurrency = getRuntimeContext().getMetricGroup().counter("budgetChargesOtherCurrency");
     usedPercent =
@@ -92,7 +125,7 @@ public final class BudgetFunction
   @Override
   public void processElement1(BudgetCharge c, Context ctx, Collector<BudgetStatus> out)
       throws Exception {
-    if (trackers.isEmpty()) {
+    if (settings.scopeHistoryMs() == 0 && trackers.isEmpty()) {
       return;
     }
     String k = c.windowEnd + "|" + c.windowStart + "|" + (c.currency == null ? "" : c.currency);
@@ -124,6 +157,7 @@ public final class BudgetFunction
       String currency = d[2].isEmpty() ? null : d[2];
       double cost = pending.get(d[3]);
       pending.remove(d[3]);
+      keep(windowStart, windowEnd, d[2], cost, ctx);
       for (Map.Entry<String, BudgetTracker> e : all) {
         BudgetTracker t = e.getValue();
         if (currency != null && !currency.equals(t.budget.currency)) {
@@ -163,20 +197,79 @@ public final class BudgetFunction
       }
       return;
     }
-    if (t == null) {
+    boolean fresh = t == null;
+    if (fresh) {
       t = new BudgetTracker(c.budget);
     } else if (t.redefine(c.budget)) {
       resolveAll(t, Math.max(t.asOf, 0), "the budget's period changed", ctx);
+      fresh = true;
     }
-    long now = t.asOf >= 0 ? t.asOf : ctx.timerService().currentWatermark();
+    Long kept = scopeAsOf.value();
+    long now =
+        t.asOf >= 0 ? t.asOf : kept != null && fresh ? kept : ctx.timerService().currentWatermark();
     if (now > 0 && now < Long.MAX_VALUE) {
       if (t.periodOver(now)) {
         t.startPeriod(now);
+      }
+      if (fresh && kept != null) {
+        t.replay(keptHours(t.budget.currency), kept);
       }
       ctx.timerService().registerEventTimeTimer(t.periodEnd);
       evaluate(t, now, ctx, out);
     }
     trackers.put(c.budgetId, t);
+  }
+
+  /** Counts a window's cost into the scope's kept hours; schedules the hourly clean-up. */
+  private void keep(long windowStart, long windowEnd, String currency, double cost, Context ctx)
+      throws Exception {
+    if (settings.scopeHistoryMs() == 0) {
+      return;
+    }
+    long h = Math.floorDiv(windowStart, HOUR) * HOUR;
+    String k = h + "|" + currency;
+    Double before = scopeHours.get(k);
+    scopeHours.put(k, before == null ? cost : before + cost);
+    Long asOf = scopeAsOf.value();
+    scopeAsOf.update(asOf == null ? windowEnd : Math.max(asOf, windowEnd));
+    if (before == null) {
+      ctx.timerService().registerEventTimeTimer(h + HOUR + settings.scopeHistoryMs());
+    }
+  }
+
+  /** Drops kept hours that ended {@code scopeHistoryMs} before {@code ts}; all: releases. */
+  private void forget(long ts) throws Exception {
+    if (settings.scopeHistoryMs() == 0 || scopeAsOf.value() == null) {
+      return;
+    }
+    List<String> old = new ArrayList<>();
+    for (String k : scopeHours.keys()) {
+      long h = Long.parseLong(k.substring(0, k.indexOf('|')));
+      if (h + HOUR + settings.scopeHistoryMs() <= ts) {
+        old.add(k);
+      }
+    }
+    for (String k : old) {
+      scopeHours.remove(k);
+    }
+    if (scopeHours.isEmpty()) {
+      scopeHours.clear();
+      scopeAsOf.clear();
+    }
+  }
+
+  /** The kept hours whose charges count for a budget in {@code currency}, by hour. */
+  private java.util.SortedMap<Long, Double> keptHours(String currency) throws Exception {
+    java.util.SortedMap<Long, Double> out = new java.util.TreeMap<>();
+    for (Map.Entry<String, Double> e : scopeHours.entries()) {
+      String k = e.getKey();
+      int bar = k.indexOf('|');
+      String c = k.substring(bar + 1);
+      if (c.isEmpty() || c.equals(currency)) {
+        out.merge(Long.parseLong(k.substring(0, bar)), e.getValue(), Double::sum);
+      }
+    }
+    return out;
   }
 
   @Override
@@ -186,10 +279,23 @@ public final class BudgetFunction
     // next one is opened (each would open the next, without end).
     boolean endOfInput = ctx.timerService().currentWatermark() >= Long.MAX_VALUE - 1;
     countDue(ts, ctx, out);
+    if (ts % HOUR == 0) {
+      forget(ts);
+    }
     for (Map.Entry<String, BudgetTracker> e : list()) {
       BudgetTracker t = e.getValue();
       if (t.asOf == ts && t.periodStart >= 0 && ts <= t.periodEnd) {
         evaluate(t, ts, ctx, out); // the last window of the period counts in its status
+      } else if (!endOfInput
+          && ts % HOUR == 0
+          && !t.forecastOpen.isEmpty()
+          && t.periodStart >= 0
+          && ts > t.asOf
+          && ts < t.periodEnd) {
+        // no window ended here: the scope was silent; count the silent time as no spend so that
+        // a forecast alert of a scope that stopped spending can resolve
+        t.add(ts, ts, 0);
+        evaluate(t, ts, ctx, out);
       }
       if (t.periodOver(ts) && !endOfInput) {
         roll(t, ts, ctx, out);
@@ -218,12 +324,34 @@ public final class BudgetFunction
   }
 
   private void evaluate(BudgetTracker t, long now, Context ctx, Collector<BudgetStatus> out) {
-    BudgetTracker.Evaluation ev = t.evaluate(now);
+    BudgetTracker.Evaluation ev = t.evaluate(now, settings);
+    BudgetTracker.Projection p = ev.projection();
     for (double pct : ev.actual()) {
-      emit(t, alert(t, ACTUAL, pct, now, -1), ctx);
+      emit(t, alert(t, ACTUAL, pct, now, -1, p), ctx);
     }
     for (int i = 0; i < ev.forecast().size(); i++) {
-      emit(t, alert(t, FORECAST, ev.forecast().get(i), now, ev.forecastAt().get(i)), ctx);
+      emit(t, alert(t, FORECAST, ev.forecast().get(i), now, ev.forecastAt().get(i), p), ctx);
+    }
+    for (double pct : ev.forecastResolved()) {
+      String fp = Ids.fingerprint(FORECAST, t.budget.id, pctText(pct));
+      for (Alert a : new ArrayList<>(t.openAlerts)) {
+        if (a.fingerprint.equals(fp)) {
+          t.openAlerts.remove(a);
+          ctx.output(
+              ALERTS,
+              Resolutions.alert(
+                  a,
+                  now,
+                  String.format(
+                      Locale.ROOT,
+                      "the forecast fell back to %.2f %s (%.1f%%), below %s%% by more than %.0f%%",
+                      p.total(),
+                      t.budget.currency,
+                      p.total() / t.budget.amount * 100,
+                      pctText(pct),
+                      settings.resolveMargin() * 100)));
+        }
+      }
     }
     for (Budget.Escalation e : ev.escalations()) {
       Action a = escalation(t, e, now);
@@ -233,6 +361,12 @@ public final class BudgetFunction
     if (ev.status() != null) {
       usedPercent.set(ev.status().percent, ev.status().budgetId);
       out.collect(ev.status());
+    }
+    long nextHour = Math.floorDiv(now, HOUR) * HOUR + HOUR;
+    if (!t.forecastOpen.isEmpty()
+        && nextHour < t.periodEnd
+        && ctx.timerService().currentWatermark() < Long.MAX_VALUE - 1) {
+      ctx.timerService().registerEventTimeTimer(nextHour); // re-evaluated even if silent
     }
   }
 
@@ -253,7 +387,13 @@ public final class BudgetFunction
     t.openActions.clear();
   }
 
-  static Alert alert(BudgetTracker t, String name, double pct, long now, long projectedAt) {
+  static Alert alert(
+      BudgetTracker t,
+      String name,
+      double pct,
+      long now,
+      long projectedAt,
+      BudgetTracker.Projection p) {
     Budget b = t.budget;
     Alert a = new Alert();
     a.alertname = name;
@@ -285,13 +425,17 @@ public final class BudgetFunction
         forecast
             ? String.format(
                 Locale.ROOT,
-                "budget %s (%s) is projected to reach %s%% of %.2f %s by %s",
+                "budget %s (%s) is projected to reach %s%% of %.2f %s by %s"
+                    + " (forecast %.2f, 80%% interval %.2f to %.2f)",
                 b.id,
                 b.scopeKey(),
                 pctText(pct),
                 b.amount,
                 b.currency,
-                Instant.ofEpochMilli(projectedAt))
+                Instant.ofEpochMilli(projectedAt),
+                p.total(),
+                p.low(),
+                p.high())
             : String.format(
                 Locale.ROOT,
                 "budget %s (%s) reached %s%% of %.2f %s",
@@ -303,13 +447,21 @@ public final class BudgetFunction
     a.description =
         String.format(
             Locale.ROOT,
-            "spend to date %.2f %s (%.1f%%) in the %s; forecast for the period %.2f",
+            "spend to date %.2f %s (%.1f%%) in the %s; forecast for the period %.2f"
+                + " (80%% interval %.2f to %.2f, from %d h of history)",
             t.spend,
             b.currency,
             t.spend / b.amount * 100,
             period,
-            t.project(now, new double[0]).total());
-    a.observed = forecast ? t.project(now, new double[0]).total() : t.spend;
+            p.total(),
+            p.low(),
+            p.high(),
+            t.forecaster.hours);
+    a.observed = forecast ? p.total() : t.spend;
+    if (forecast) {
+      a.expectedLow = p.low();
+      a.expectedHigh = p.high();
+    }
     a.threshold = pct / 100.0 * b.amount;
     a.windowStart = t.periodStart;
     a.windowEnd = now;

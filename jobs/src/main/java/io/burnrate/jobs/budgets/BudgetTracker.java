@@ -6,26 +6,31 @@ import io.burnrate.schemas.model.Budget;
 import io.burnrate.schemas.model.BudgetStatus;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * One budget's period-to-date spend and its forecast, pure (no Flink) and a Flink POJO in keyed
- * state.
+ * One budget's period-to-date spend, its forecast and its alert state, pure (no Flink) and a Flink
+ * POJO in keyed state.
  *
- * <p><b>Forecast.</b> Spend to date plus, for every remaining hour of the period, the expected
- * spend of that hour: the scope's own spend in the same hour of the week (an exponentially weighted
- * profile of 168 local hours, so nights, weekends and office hours project as they were), falling
- * back to the recent hourly rate (an exponentially weighted mean of the last hours) for an hour of
- * the week not yet observed. Hours with no charge count as zero spend. No forecast is made before
- * one whole hour has been observed. The projected time of breach is where the cumulative projection
- * reaches the threshold, interpolated within its hour.
+ * <p><b>Forecast.</b> Spend to date plus the spend {@link SpendForecaster} expects from now to the
+ * end of the period (daily and weekly rhythm, level and trend, with a p10-p90 interval). The
+ * forecaster learns across periods (a new period resets the spend, not what was learned) and, when
+ * a budget is defined, from the scope's spend the job has kept ({@link #replay}).
+ *
+ * <p><b>Forecast alerts, with hysteresis.</b> A threshold's forecast alert opens when the point
+ * forecast reaches it while actual spend has not, after an hour of observed spend; it resolves
+ * inside the period when the point forecast stays below the threshold by {@link
+ * ForecastSettings#resolveMargin()} for {@link ForecastSettings#resolveEvaluations()} evaluations
+ * in a row spanning at least {@link ForecastSettings#resolveAfterMs()}; it may open again later in
+ * the period. Actual crossings fire once per period.
  */
 public class BudgetTracker {
   static final long HOUR = 3_600_000L;
-  static final int HOURS_PER_WEEK = 168;
-  static final double PROFILE_ALPHA = 0.5;
-  static final double RECENT_ALPHA = 0.3;
+
+  /** Observed spend (hours) before a forecast may raise an alert. */
+  static final double ALERT_AFTER_HOURS = 1;
 
   public Budget budget;
   public long periodStart = -1;
@@ -35,24 +40,15 @@ public class BudgetTracker {
   /** End of the last window counted (event time), -1 before any. */
   public long asOf = -1;
 
-  /** The hour being accumulated (epoch ms, UTC-aligned) and its spend so far. */
-  public long hourStart = -1;
+  public SpendForecaster forecaster = new SpendForecaster();
 
-  public double hourSpend;
-
-  /** Expected spend per local hour of the week; NaN where not yet observed. */
-  public List<Double> profile = new ArrayList<>();
-
-  /** Exponentially weighted spend per hour over the recent completed hours; NaN before any. */
-  public double recentHourly = Double.NaN;
-
-  public int completedHours;
-
-  /** Percentages crossed this period: by actual spend, by forecast, escalations sent. */
+  /** Percentages crossed this period by actual spend, escalations sent. */
   public List<Double> actualCrossed = new ArrayList<>();
 
-  public List<Double> forecastCrossed = new ArrayList<>();
   public List<Double> escalated = new ArrayList<>();
+
+  /** Thresholds whose forecast alert is open, with how long the forecast has been clear of them. */
+  public List<ForecastAlarm> forecastOpen = new ArrayList<>();
 
   /** Alerts and escalation actions of this period still open (resolved at its end). */
   public List<Alert> openAlerts = new ArrayList<>();
@@ -61,6 +57,22 @@ public class BudgetTracker {
 
   /** What the last published status said (to publish on change only). */
   public String lastStatus;
+
+  /** An open forecast alert of one threshold and the run of evaluations clear of it. */
+  public static class ForecastAlarm {
+    public double percent;
+
+    /** First evaluation of the current clear run (forecast below the margin), -1 when none. */
+    public long clearSince = -1;
+
+    public int clearEvaluations;
+
+    public ForecastAlarm() {}
+
+    ForecastAlarm(double percent) {
+      this.percent = percent;
+    }
+  }
 
   public BudgetTracker() {}
 
@@ -73,9 +85,9 @@ public class BudgetTracker {
   }
 
   /**
-   * Replaces the definition. A change of period or time zone starts the tracking of the current
-   * period afresh (spend to date cannot be re-cut); otherwise spend and what already fired stay, so
-   * a raised amount does not re-alert and a lowered one alerts at the next evaluation.
+   * Replaces the definition. A change of period or time zone starts the tracking afresh (returns
+   * true; the caller replays the scope's kept spend); otherwise spend and what already fired stay,
+   * so a raised amount does not re-alert and a lowered one alerts at the next evaluation.
    */
   public boolean redefine(Budget b) {
     boolean recut =
@@ -86,12 +98,37 @@ public class BudgetTracker {
       periodEnd = -1;
       spend = 0;
       actualCrossed.clear();
-      forecastCrossed.clear();
+      forecastOpen.clear();
       escalated.clear();
       lastStatus = null;
-      profile.clear();
+      forecaster = new SpendForecaster();
     }
     return recut;
+  }
+
+  /**
+   * Counts the scope's spend kept from before this tracker existed: {@code hours} (hour start to
+   * spend, ascending, in this budget's currency) up to {@code keptAsOf}. The forecaster learns from
+   * all of it; the current period's share counts as spend (an hour that straddles the period's
+   * start, in a zone offset by a half hour, counts by the share inside it). Call after {@link
+   * #startPeriod} with a tracker that has counted nothing yet.
+   */
+  public void replay(java.util.SortedMap<Long, Double> hours, long keptAsOf) {
+    ZoneId z = zone();
+    for (java.util.Map.Entry<Long, Double> e : hours.entrySet()) {
+      long h = e.getKey();
+      long end = Math.min(h + HOUR, keptAsOf);
+      if (end <= h) {
+        continue;
+      }
+      double v = e.getValue();
+      forecaster.add(z, h, end, v);
+      if (end > periodStart && h < periodEnd) {
+        long from = Math.max(h, periodStart);
+        spend += v * (end - from) / (double) (end - h);
+      }
+    }
+    asOf = Math.max(asOf, keptAsOf);
   }
 
   /** True when {@code t} is past the current period (or no period has started). */
@@ -99,119 +136,70 @@ public class BudgetTracker {
     return periodStart < 0 || t >= periodEnd;
   }
 
-  /** Starts the period containing {@code t}: spend and crossings reset; the profile stays. */
+  /** Starts the period containing {@code t}: spend and crossings reset; the forecaster stays. */
   public void startPeriod(long t) {
     ZoneId z = zone();
     periodStart = Periods.start(budget.period, z, t);
     periodEnd = Periods.end(budget.period, z, periodStart);
     spend = 0;
     actualCrossed.clear();
-    forecastCrossed.clear();
+    forecastOpen.clear();
     escalated.clear();
     lastStatus = null;
   }
 
   /** Counts a window's cost (the window must lie in the current period). */
   public void add(long windowStart, long windowEnd, double cost) {
-    long h = Math.floorDiv(windowStart, HOUR) * HOUR;
-    if (hourStart < 0) {
-      hourStart = h;
-    } else if (h > hourStart) {
-      completeHoursBefore(h);
-    }
-    if (h == hourStart) {
-      hourSpend += cost;
-    }
+    forecaster.add(zone(), windowStart, windowEnd, cost);
     spend += cost;
     asOf = Math.max(asOf, windowEnd);
   }
 
-  private void completeHoursBefore(long h) {
-    if (profile.size() != HOURS_PER_WEEK) {
-      profile.clear();
-      for (int i = 0; i < HOURS_PER_WEEK; i++) {
-        profile.add(Double.NaN);
-      }
-    }
-    ZoneId z = zone();
-    double v = hourSpend;
-    long gaps = 0;
-    for (long t = hourStart; t < h && gaps <= HOURS_PER_WEEK; t += HOUR, gaps++) {
-      int slot = Periods.hourOfWeek(z, t);
-      double old = profile.get(slot);
-      profile.set(slot, Double.isNaN(old) ? v : (1 - PROFILE_ALPHA) * old + PROFILE_ALPHA * v);
-      recentHourly =
-          Double.isNaN(recentHourly) ? v : (1 - RECENT_ALPHA) * recentHourly + RECENT_ALPHA * v;
-      completedHours++;
-      v = 0; // the hours between charges had none
-    }
-    hourStart = h;
-    hourSpend = 0;
-  }
-
-  /** Expected spend in the hour starting at {@code h}. */
-  double expectedHour(ZoneId z, long h) {
-    if (profile.size() == HOURS_PER_WEEK) {
-      double p = profile.get(Periods.hourOfWeek(z, h));
-      if (!Double.isNaN(p)) {
-        return p;
-      }
-    }
-    return Double.isNaN(recentHourly) ? 0 : recentHourly;
-  }
-
   public boolean canForecast() {
-    return completedHours >= 1;
+    return forecaster.canForecast();
   }
 
   /**
-   * The projection from {@code now} to the end of the period: total spend at the end, and for each
-   * of {@code targets} (amounts, ascending) the time the cumulative spend reaches it, or -1.
+   * The projection from {@code now} to the end of the period: total spend at the end (point, p10,
+   * p90), and for each of {@code targets} (amounts, ascending) the time the cumulative point
+   * forecast reaches it, or -1.
    */
   public Projection project(long now, double[] targets) {
     long[] at = new long[targets.length];
-    java.util.Arrays.fill(at, -1);
-    double cum = spend;
+    Arrays.fill(at, -1);
     int next = 0;
-    while (next < targets.length && cum >= targets[next]) {
+    while (next < targets.length && spend >= targets[next]) {
       at[next++] = now;
     }
-    if (!canForecast()) {
-      return new Projection(cum, at);
+    double[] toGo = new double[targets.length - next];
+    for (int i = next; i < targets.length; i++) {
+      toGo[i - next] = targets[i] - spend;
     }
-    ZoneId z = zone();
-    long t = now;
-    while (t < periodEnd) {
-      long h = Math.floorDiv(t, HOUR) * HOUR;
-      long segEnd = Math.min(h + HOUR, periodEnd);
-      double seg = expectedHour(z, h) * (segEnd - t) / (double) HOUR;
-      while (next < targets.length && seg > 0 && cum + seg >= targets[next]) {
-        at[next] = t + (long) ((targets[next] - cum) / seg * (segEnd - t));
-        next++;
-      }
-      cum += seg;
-      t = segEnd;
-    }
-    return new Projection(cum, at);
+    SpendForecaster.Forecast f = forecaster.forecast(zone(), now, periodEnd, toGo);
+    System.arraycopy(f.reachedAt(), 0, at, next, toGo.length);
+    return new Projection(spend + f.point(), spend + f.low(), spend + f.high(), at);
   }
 
-  /** Spend projected to the end of the period, and when each target amount is reached. */
-  public record Projection(double total, long[] reachedAt) {}
+  /** Spend projected to the end of the period with its 80% interval; when targets are reached. */
+  public record Projection(double total, double low, double high, long[] reachedAt) {}
 
   /** What one evaluation found new. */
   public record Evaluation(
       List<Double> actual,
       List<Double> forecast,
       List<Long> forecastAt,
+      List<Double> forecastResolved,
       List<Budget.Escalation> escalations,
-      BudgetStatus status) {}
+      BudgetStatus status,
+      Projection projection) {}
 
   /**
    * Compares spend and forecast at {@code now} with the thresholds and escalations: each percentage
-   * is reported once per period by actual spend and once by forecast (a forecast crossing only
-   * while actual spend has not crossed it). The status is returned when it changed.
+   * is reported once per period by actual spend; by forecast when the forecast reaches it while
+   * actual spend has not, and again after a resolution ({@code settings}: the hysteresis). The
+   * status is returned when it changed.
    */
-  public Evaluation evaluate(long now) {
+  public Evaluation evaluate(long now, ForecastSettings settings) {
     List<Double> pcts = new ArrayList<>(budget.thresholds);
     if (!pcts.contains(100.0)) {
       pcts.add(100.0);
@@ -222,20 +210,49 @@ public class BudgetTracker {
       targets[i] = pcts.get(i) / 100.0 * budget.amount;
     }
     Projection p = project(now, targets);
+    boolean canAlert = forecaster.observedHours() >= ALERT_AFTER_HOURS;
     List<Double> actual = new ArrayList<>();
     List<Double> forecast = new ArrayList<>();
     List<Long> forecastAt = new ArrayList<>();
+    List<Double> resolved = new ArrayList<>();
     for (double pct : budget.thresholds) {
       double target = pct / 100.0 * budget.amount;
+      ForecastAlarm open = alarm(pct);
       if (spend >= target) {
         if (!actualCrossed.contains(pct)) {
           actualCrossed.add(pct);
           actual.add(pct);
         }
-      } else if (canForecast() && p.total() >= target && !forecastCrossed.contains(pct)) {
-        forecastCrossed.add(pct);
-        forecast.add(pct);
-        forecastAt.add(p.reachedAt()[pcts.indexOf(pct)]);
+        if (open != null) {
+          open.clearSince = -1; // the forecast was right: it stays open to the period's end
+          open.clearEvaluations = 0;
+        }
+      } else if (open == null) {
+        if (canAlert && p.total() >= target) {
+          forecastOpen.add(new ForecastAlarm(pct));
+          forecast.add(pct);
+          forecastAt.add(p.reachedAt()[pcts.indexOf(pct)]);
+        }
+      } else if (p.total() < target * (1 - settings.resolveMargin())) {
+        if (open.clearSince < 0) {
+          open.clearSince = now;
+        }
+        open.clearEvaluations++;
+        if (open.clearEvaluations >= settings.resolveEvaluations()
+            && now - open.clearSince >= settings.resolveAfterMs()) {
+          forecastOpen.remove(open);
+          resolved.add(pct);
+        }
+      } else {
+        open.clearSince = -1;
+        open.clearEvaluations = 0;
+      }
+    }
+    // a threshold removed from the definition: its forecast alert resolves
+    for (ForecastAlarm a : new ArrayList<>(forecastOpen)) {
+      if (!budget.thresholds.contains(a.percent)) {
+        forecastOpen.remove(a);
+        resolved.add(a.percent);
       }
     }
     List<Budget.Escalation> esc = new ArrayList<>();
@@ -246,9 +263,9 @@ public class BudgetTracker {
       }
     }
     actualCrossed.sort(Double::compare);
-    forecastCrossed.sort(Double::compare);
+    forecastOpen.sort((a, b) -> Double.compare(a.percent, b.percent));
     BudgetStatus s =
-        status(now, p.total(), spend < budget.amount ? p.reachedAt()[pcts.indexOf(100.0)] : -1);
+        status(now, p, spend < budget.amount ? p.reachedAt()[pcts.indexOf(100.0)] : -1);
     String sig =
         String.format(
             java.util.Locale.ROOT,
@@ -262,10 +279,19 @@ public class BudgetTracker {
             s.projectedBreachAt / 60_000);
     boolean changed = !sig.equals(lastStatus);
     lastStatus = sig;
-    return new Evaluation(actual, forecast, forecastAt, esc, changed ? s : null);
+    return new Evaluation(actual, forecast, forecastAt, resolved, esc, changed ? s : null, p);
   }
 
-  private BudgetStatus status(long now, double forecast, long breachAt) {
+  private ForecastAlarm alarm(double pct) {
+    for (ForecastAlarm a : forecastOpen) {
+      if (a.percent == pct) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  private BudgetStatus status(long now, Projection p, long breachAt) {
     BudgetStatus s = new BudgetStatus();
     s.budgetId = budget.id;
     s.scope = budget.scopeKey();
@@ -278,16 +304,23 @@ public class BudgetTracker {
     s.amount = budget.amount;
     s.currency = budget.currency;
     s.spend = spend;
-    s.forecast = forecast;
+    s.forecast = p.total();
+    s.forecastLow = p.low();
+    s.forecastHigh = p.high();
+    s.forecastErrorPercent = forecaster.errorPercent();
+    s.forecastHistoryHours = forecaster.hours;
     s.percent = spend / budget.amount * 100;
-    s.forecastPercent = forecast / budget.amount * 100;
+    s.forecastPercent = p.total() / budget.amount * 100;
     s.thresholdsCrossed = new ArrayList<>(actualCrossed);
-    s.forecastThresholdsCrossed = new ArrayList<>(forecastCrossed);
+    s.forecastThresholdsCrossed = new ArrayList<>();
+    for (ForecastAlarm a : forecastOpen) {
+      s.forecastThresholdsCrossed.add(a.percent);
+    }
     s.projectedBreachAt = canForecast() ? breachAt : -1;
     s.status =
         spend >= budget.amount
             ? BudgetStatus.EXCEEDED
-            : forecast >= budget.amount && canForecast() ? BudgetStatus.AT_RISK : BudgetStatus.OK;
+            : p.total() >= budget.amount && canForecast() ? BudgetStatus.AT_RISK : BudgetStatus.OK;
     return s;
   }
 }

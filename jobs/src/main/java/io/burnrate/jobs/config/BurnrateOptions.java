@@ -421,6 +421,33 @@ public final class BurnrateOptions {
           .defaultValue("UTC")
           .withDescription("Time zone of the period boundaries of budgets that name none.");
 
+  public static final ConfigOption<Double> BUDGETS_FORECAST_RESOLVE_MARGIN =
+      key("budgets.forecast.resolve-margin")
+          .doubleType()
+          .defaultValue(0.05)
+          .withDescription(
+              "A budget's forecast alert resolves when the forecast falls below its threshold by"
+                  + " this fraction of the threshold (0.05: below 95 of a 100 threshold) for"
+                  + " budgets.forecast.resolve-after and three evaluations in a row. In [0, 1).");
+
+  public static final ConfigOption<Duration> BUDGETS_FORECAST_RESOLVE_AFTER =
+      key("budgets.forecast.resolve-after")
+          .durationType()
+          .defaultValue(Duration.ofHours(1))
+          .withDescription(
+              "How long (event time) the forecast must stay below the margin before a forecast"
+                  + " alert resolves inside its period.");
+
+  public static final ConfigOption<Duration> BUDGETS_SCOPE_HISTORY =
+      key("budgets.scope-history")
+          .durationType()
+          .defaultValue(Duration.ofDays(32))
+          .withDescription(
+              "How long each budget scope's spend is kept per hour, budget or not, so that a"
+                  + " budget defined mid-period counts the period's spend already seen (and its"
+                  + " forecast learns from it). 32 days covers a month in any time zone; 0 keeps"
+                  + " nothing (a budget counts from its definition on).");
+
   public static final ConfigOption<String> IDLE_SHARE =
       key("cost.idle-share")
           .stringType()

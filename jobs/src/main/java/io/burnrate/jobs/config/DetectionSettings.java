@@ -1,6 +1,7 @@
 package io.burnrate.jobs.config;
 
 import io.burnrate.jobs.actions.SizingConfig;
+import io.burnrate.jobs.budgets.ForecastSettings;
 import io.burnrate.jobs.pricing.RateCard;
 import io.burnrate.jobs.rules.RuleConfig;
 import io.burnrate.jobs.training.TrainingConfig;
@@ -13,7 +14,7 @@ import java.util.List;
  * What the detection steps need: the rules' settings, the bootstrap budgets (already validated),
  * the default time zone of budgets, the rate card (for savings), how long a silent series is kept,
  * the dead-letter payload limit, the plausibility bounds, the sizing advice's and the training
- * signals' settings.
+ * signals' settings, and the budgets' forecast alerting and kept scope history.
  */
 public record DetectionSettings(
     RuleConfig rules,
@@ -24,7 +25,8 @@ public record DetectionSettings(
     int dlqMaxPayloadBytes,
     io.burnrate.schemas.parse.Plausibility bounds,
     SizingConfig sizing,
-    TrainingConfig training)
+    TrainingConfig training,
+    ForecastSettings budgetForecast)
     implements Serializable {
 
   /** Built-in rules, no bootstrap budgets, UTC, the bundled rate card. */
@@ -38,6 +40,7 @@ public record DetectionSettings(
         16 * 1024,
         io.burnrate.schemas.parse.Plausibility.DEFAULTS,
         SizingConfig.defaults(),
-        TrainingConfig.defaults());
+        TrainingConfig.defaults(),
+        ForecastSettings.defaults());
   }
 }

@@ -4,6 +4,7 @@ import io.burnrate.connectors.iceberg.CatalogConfig;
 import io.burnrate.connectors.kafka.KafkaOptions;
 import io.burnrate.jobs.anomalies.DetectorConfig;
 import io.burnrate.jobs.budgets.BudgetParser;
+import io.burnrate.jobs.budgets.ForecastSettings;
 import io.burnrate.jobs.pricing.RateCard;
 import io.burnrate.jobs.rules.RuleConfig;
 import io.burnrate.schemas.model.Budget;
@@ -101,6 +102,10 @@ public final class JobConfig implements Serializable {
   public final RuleConfig rules;
   public final Duration seriesTimeout;
   public final String budgetTimeZone;
+
+  /** {@code budgets.forecast.*} and {@code budgets.scope-history}. */
+  public final ForecastSettings budgetForecast;
+
   public final List<Budget> bootstrapBudgets;
 
   /** The sizing advice's settings ({@code actions.*}). */
@@ -349,6 +354,17 @@ public final class JobConfig implements Serializable {
         "must be > 0 and at most 730 (a month), got " + remaining);
     this.training =
         io.burnrate.jobs.training.TrainingConfig.defaults().withAssumedRemainingHours(remaining);
+    double margin = c.get(BurnrateOptions.BUDGETS_FORECAST_RESOLVE_MARGIN);
+    require(
+        margin >= 0 && margin < 1,
+        BurnrateOptions.BUDGETS_FORECAST_RESOLVE_MARGIN.key(),
+        "must be in [0, 1), got " + margin);
+    this.budgetForecast =
+        new ForecastSettings(
+            margin,
+            c.get(BurnrateOptions.BUDGETS_FORECAST_RESOLVE_AFTER).toMillis(),
+            ForecastSettings.RESOLVE_EVALUATIONS,
+            c.get(BurnrateOptions.BUDGETS_SCOPE_HISTORY).toMillis());
     String budgetsFile = c.get(BurnrateOptions.BUDGETS_FILE);
     if (budgetsFile != null) {
       require(
@@ -385,7 +401,8 @@ public final class JobConfig implements Serializable {
         dlqMaxPayloadBytes,
         bounds,
         sizing,
-        training);
+        training,
+        budgetForecast);
   }
 
   /** {@code actions.sizing.*}, {@code actions.share-gpu.*}, ..., validated. */

@@ -124,7 +124,7 @@ public final class DetectionSteps {
             .name("charge windows to budget scopes")
             .keyBy(c -> c.scopeKey)
             .connect(routed.keyBy(c -> c.scopeKey))
-            .process(new BudgetFunction(), TypeInformation.of(BudgetStatus.class))
+            .process(new BudgetFunction(s.budgetForecast()), TypeInformation.of(BudgetStatus.class))
             .uid("track-budgets")
             .name("budgets: spend, forecast, thresholds");
 

@@ -177,6 +177,24 @@ class JobConfigTest {
   }
 
   @Test
+  void budgetForecastSettingsAreReadAndTheMarginIsValidatedByName() {
+    Map<String, String> m = valid();
+    assertThat(from(m).budgetForecast)
+        .isEqualTo(io.burnrate.jobs.budgets.ForecastSettings.defaults());
+    m.put("budgets.forecast.resolve-margin", "0.1");
+    m.put("budgets.forecast.resolve-after", "30 min");
+    m.put("budgets.scope-history", "8 d");
+    io.burnrate.jobs.budgets.ForecastSettings f = from(m).budgetForecast;
+    assertThat(f.resolveMargin()).isEqualTo(0.1);
+    assertThat(f.resolveAfterMs()).isEqualTo(Duration.ofMinutes(30).toMillis());
+    assertThat(f.scopeHistoryMs()).isEqualTo(Duration.ofDays(8).toMillis());
+    m.put("budgets.forecast.resolve-margin", "1.5");
+    assertThatThrownBy(() -> from(m))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("budgets.forecast.resolve-margin");
+  }
+
+  @Test
   void validConfigKeepsDefaultsAndPassesKafkaPropertiesThrough() {
     Map<String, String> m = valid();
     m.put("kafka.properties.security.protocol", "SASL_SSL");

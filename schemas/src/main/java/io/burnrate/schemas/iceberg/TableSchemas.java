@@ -233,7 +233,16 @@ public final class TableSchemas {
               "forecast_thresholds_crossed",
               Types.ListType.ofRequired(20, Types.DoubleType.get())),
           optional(17, "projected_breach_at", Types.TimestampType.withZone()),
-          required(18, "status", Types.StringType.get(), "ok, at_risk or exceeded"));
+          required(18, "status", Types.StringType.get(), "ok, at_risk or exceeded"),
+          // added with the seasonal forecast (optional: tables written before lack them)
+          optional(21, "forecast_low", Types.DoubleType.get(), "p10 of the period's end spend"),
+          optional(22, "forecast_high", Types.DoubleType.get(), "p90 of the period's end spend"),
+          optional(
+              23,
+              "forecast_error_percent",
+              Types.DoubleType.get(),
+              "recent mean absolute % error of the day-ahead forecasts"),
+          optional(24, "forecast_history_hours", Types.IntegerType.get()));
 
   /** Budgets are few: partitioned by day only (a budget has no single cluster). */
   public static final PartitionSpec BUDGET_STATUS_SPEC =

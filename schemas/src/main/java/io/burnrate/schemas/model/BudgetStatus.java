@@ -43,8 +43,26 @@ public class BudgetStatus {
   public String currency;
   public double spend;
 
-  /** Spend to date plus the projected spend to the end of the period. */
+  /** Spend to date plus the projected spend to the end of the period (the point forecast). */
   public double forecast;
+
+  /**
+   * The forecast's 80% interval (p10, p90): spend to date plus the 10th and 90th percentile of the
+   * spend still to come. Wide with little history, narrowing as the forecaster proves itself.
+   */
+  public double forecastLow;
+
+  public double forecastHigh;
+
+  /**
+   * The forecaster's recent accuracy: the smoothed mean absolute percentage error of its forecasts
+   * of the next 24 hours' spend, compared 24 hours later (about the last few days); NaN (JSON null)
+   * before one could be compared.
+   */
+  public double forecastErrorPercent = Double.NaN;
+
+  /** Complete hours of spend the forecaster has learned from (its history depth). */
+  public int forecastHistoryHours;
 
   /** {@code spend / amount x 100}. */
   public double percent;
@@ -54,7 +72,10 @@ public class BudgetStatus {
   /** Threshold percentages crossed by actual spend this period, ascending. */
   public List<Double> thresholdsCrossed = new ArrayList<>();
 
-  /** Threshold percentages the forecast crosses this period, ascending. */
+  /**
+   * Threshold percentages whose forecast alert is open (the forecast reached them and has not
+   * fallen back below them for long enough), ascending.
+   */
   public List<Double> forecastThresholdsCrossed = new ArrayList<>();
 
   /** When the forecast reaches 100% (epoch ms), or -1 when it does not this period. */
