@@ -160,7 +160,7 @@ public class CostWindow {
    * Inside the job only, not published: some pod of the workload held its GPUs for only part of the
    * window (it started or ended in it), so the window's rates are not comparable with whole ones.
    */
-  public boolean partMinute;
+  @com.fasterxml.jackson.annotation.JsonIgnore public boolean partMinute;
 
   public CostWindow() {}
 

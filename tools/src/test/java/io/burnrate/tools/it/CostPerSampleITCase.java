@@ -39,6 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
  * B: samples_total 0 (10:00:05), 300 (10:01:05), 100 (10:02:05, after a reset) -> 0, 300, 100
  * node-hour (3 minutes existed): 21.9576 x 180/3600 = 1.09788 = A 0.54894 + B 0.54894 + idle 0
  * </pre>
+ *
+ * <p>A third of the GPU scrapes are sent as OTLP protobuf and a third as OTLP JSON (one request per
+ * node scrape, as the OpenTelemetry Collector sends them), the rest as Burnrate's JSON records: the
+ * hand-computed numbers hold only if every encoding is read alike.
  */
 class CostPerSampleITCase {
   private static final Instant T0 = Instant.parse("2026-01-05T10:00:00Z");
@@ -57,6 +61,23 @@ class CostPerSampleITCase {
       IntegrationEnv.send(p, Topics.K8S_EVENTS, ms(0), "a", pod("trainer-a", "job-a"));
       IntegrationEnv.send(p, Topics.K8S_EVENTS, ms(0), "b", pod("trainer-b", "job-b"));
       for (int s = 0; s < 180; s += 10) {
+        // the GPU topic carries Burnrate's JSON and, record by record, OTLP requests as the
+        // OpenTelemetry Collector's kafka exporter writes them: a whole node scrape per record
+        if (s % 30 == 10) {
+          sendRaw(p, Topics.TELEMETRY_GPU, ms(s), "node-a", otlpScrape(s).toByteArray());
+          continue;
+        }
+        if (s % 30 == 20) {
+          sendRaw(
+              p,
+              Topics.TELEMETRY_GPU,
+              ms(s),
+              "node-a",
+              com.google.protobuf.util.JsonFormat.printer()
+                  .print(otlpScrape(s))
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          continue;
+        }
         for (int gpu = 0; gpu < 8; gpu++) {
           boolean a = gpu < 4;
           IntegrationEnv.send(
@@ -99,11 +120,76 @@ class CostPerSampleITCase {
     env.execute("burnrate-it-cost-per-sample");
   }
 
+  private static io.opentelemetry.proto.common.v1.KeyValue attr(String k, String v) {
+    return io.opentelemetry.proto.common.v1.KeyValue.newBuilder()
+        .setKey(k)
+        .setValue(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue(v))
+        .build();
+  }
+
+  /**
+   * node-a's scrape at {@code s} as the Collector's prometheus receiver turns it into OTLP: one
+   * gauge per DCGM field, one data point per GPU with dcgm-exporter's labels as attributes, the
+   * cluster from the resource (k8sattributes / resource processor).
+   */
+  static io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest otlpScrape(int s) {
+    long nanos = ms(s) * 1_000_000L;
+    var util = io.opentelemetry.proto.metrics.v1.Gauge.newBuilder();
+    var sm = io.opentelemetry.proto.metrics.v1.Gauge.newBuilder();
+    for (int gpu = 0; gpu < 8; gpu++) {
+      boolean a = gpu < 4;
+      var point =
+          io.opentelemetry.proto.metrics.v1.NumberDataPoint.newBuilder()
+              .setTimeUnixNano(nanos)
+              .addAttributes(attr("gpu", Integer.toString(gpu)))
+              .addAttributes(attr("UUID", "GPU-node-a-" + gpu))
+              .addAttributes(attr("modelName", "NVIDIA A100-SXM4-40GB"))
+              .addAttributes(attr("Hostname", "node-a"))
+              .addAttributes(attr("namespace", "ml"))
+              .addAttributes(attr("pod", a ? "trainer-a" : "trainer-b"))
+              .addAttributes(attr("container", "trainer"));
+      util.addDataPoints(point.clone().setAsDouble(a ? 85 : 55));
+      sm.addDataPoints(point.clone().setAsDouble(a ? 0.8 : 0.5));
+    }
+    return io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.newBuilder()
+        .addResourceMetrics(
+            io.opentelemetry.proto.metrics.v1.ResourceMetrics.newBuilder()
+                .setResource(
+                    io.opentelemetry.proto.resource.v1.Resource.newBuilder()
+                        .addAttributes(attr("service.name", "dcgm-exporter"))
+                        .addAttributes(attr("service.instance.id", "10.0.0.5:9400"))
+                        .addAttributes(attr("k8s.cluster.name", "it")))
+                .addScopeMetrics(
+                    io.opentelemetry.proto.metrics.v1.ScopeMetrics.newBuilder()
+                        .addMetrics(
+                            io.opentelemetry.proto.metrics.v1.Metric.newBuilder()
+                                .setName("DCGM_FI_DEV_GPU_UTIL")
+                                .setGauge(util))
+                        .addMetrics(
+                            io.opentelemetry.proto.metrics.v1.Metric.newBuilder()
+                                .setName("DCGM_FI_PROF_SM_ACTIVE")
+                                .setGauge(sm))))
+        .build();
+  }
+
+  private static void sendRaw(
+      KafkaProducer<byte[], byte[]> p, String topic, long ts, String key, byte[] value) {
+    p.send(
+        new org.apache.kafka.clients.producer.ProducerRecord<>(
+            topic, null, ts, key.getBytes(java.nio.charset.StandardCharsets.UTF_8), value));
+  }
+
   @AfterAll
   static void stop() throws Exception {
     if (kafka != null) {
       kafka.close();
     }
+  }
+
+  @Test
+  void everyEncodingOfTheGpuTopicIsReadNothingIsDeadLettered() throws Exception {
+    // an OTLP request that was not understood would be a dead letter (invalid_json) here
+    assertThat(IntegrationEnv.readCommitted(kafka, Topics.DLQ)).isEmpty();
   }
 
   @Test
