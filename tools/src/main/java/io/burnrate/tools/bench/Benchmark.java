@@ -41,6 +41,10 @@ public final class Benchmark {
   /** Also land the history in Iceberg (a folder warehouse) and measure it. */
   private boolean iceberg;
 
+  /** How the GPU telemetry is published (JSON per GPU, or OTLP per node scrape). */
+  private io.burnrate.tools.simulator.OtlpScrapes.Encoding gpuEncoding =
+      io.burnrate.tools.simulator.OtlpScrapes.Encoding.JSON;
+
   private final double hours;
   private final int nodes;
   private final int parallelism;
@@ -91,10 +95,12 @@ public final class Benchmark {
       long p0 = System.nanoTime();
       long events;
       try (SimulatorPublisher pub = new SimulatorPublisher(kafka.clientProperties())) {
-        events = pub.publish(sim, 0, null);
+        events = pub.gpuEncoding(gpuEncoding).publish(sim, 0, null);
       }
       double publishSecs = (System.nanoTime() - p0) / 1e9;
-      out.printf("published %,d events in %.1fs%n", events, publishSecs);
+      out.printf(
+          "published %,d events (GPU telemetry as %s) in %.1fs%n",
+          events, gpuEncoding.name().toLowerCase(java.util.Locale.ROOT), publishSecs);
 
       // (1) ceiling: one thread, consume + parse
       out.println(
@@ -198,12 +204,13 @@ public final class Benchmark {
       out.println(machine());
       if (json) {
         out.printf(
-            "{\"events\":%d,\"nodes\":%d,\"gpus\":%d,\"ceiling_events_per_s_core\":%.0f,"
+            "{\"gpu_encoding\":\"%s\",\"events\":%d,\"nodes\":%d,\"gpus\":%d,\"ceiling_events_per_s_core\":%.0f,"
                 + "\"job_seconds\":%.2f,\"job_events_per_s\":%.0f,\"job_events_per_s_core\":%.0f,\"ratio\":%.3f,"
                 + "\"parallelism\":%d,\"cores\":%d,\"state_bytes_per_gpu\":%.0f,"
                 + "\"state_bytes_per_workload\":%.0f,\"state_bytes_largest_checkpoint\":%d,"
                 + "\"ceiling_events_per_cpu_s\":%.0f,\"job_events_per_cpu_s\":%.0f,\"cpu_ratio\":%.3f"
                 + "%s}%n",
+            gpuEncoding.name().toLowerCase(java.util.Locale.ROOT),
             events,
             nodes,
             sim.gpuCount(),
@@ -244,6 +251,12 @@ public final class Benchmark {
   }
 
   /** Measures the history path: rows and data files per commit of every table. */
+  /** Publishes GPU telemetry in {@code encoding} (the ceiling decodes it the same way). */
+  public Benchmark withGpuEncoding(io.burnrate.tools.simulator.OtlpScrapes.Encoding encoding) {
+    this.gpuEncoding = encoding;
+    return this;
+  }
+
   public Benchmark withIceberg(boolean on) {
     this.iceberg = on;
     return this;
@@ -352,7 +365,16 @@ public final class Benchmark {
         }
         for (ConsumerRecord<byte[], byte[]> r : records) {
           switch (r.topic()) {
-            case Topics.TELEMETRY_GPU -> gpu.parse(r.value());
+            case Topics.TELEMETRY_GPU -> {
+              if (io.burnrate.schemas.parse.OtlpGpuMetrics.isOtlp(r.value())) {
+                // as the job's source task does: one record per GPU of the scrape, then parsed
+                for (byte[] one : io.burnrate.schemas.parse.OtlpGpuMetrics.records(r.value())) {
+                  gpu.parse(one);
+                }
+              } else {
+                gpu.parse(r.value());
+              }
+            }
             case Topics.TELEMETRY_WORKLOAD -> work.parse(r.value());
             default -> k8s.parse(r.value(), r.timestamp());
           }

@@ -81,8 +81,29 @@ final class BenchCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   String alertDelivery;
 
+  @Option(
+      names = "--gpu-encoding",
+      defaultValue = "json",
+      description =
+          "How GPU telemetry is published: json (one record per GPU and scrape), otlp_proto or"
+              + " otlp_json (one OTLP request per node scrape, as the OpenTelemetry Collector's kafka"
+              + " exporter writes it) (default ${DEFAULT-VALUE}).")
+  String gpuEncoding;
+
   @Override
   public Integer call() throws Exception {
+    io.burnrate.tools.simulator.OtlpScrapes.Encoding encoding =
+        switch (gpuEncoding) {
+          case "json" -> io.burnrate.tools.simulator.OtlpScrapes.Encoding.JSON;
+          case "otlp_proto" -> io.burnrate.tools.simulator.OtlpScrapes.Encoding.OTLP_PROTO;
+          case "otlp_json" -> io.burnrate.tools.simulator.OtlpScrapes.Encoding.OTLP_JSON;
+          default ->
+              throw new picocli.CommandLine.ParameterException(
+                  new picocli.CommandLine(this),
+                  "--gpu-encoding: must be json, otlp_proto or otlp_json, got '"
+                      + gpuEncoding
+                      + "'");
+        };
     if (alertLatency) {
       if (!alertDelivery.equals("at-least-once") && !alertDelivery.equals("exactly-once")) {
         throw new picocli.CommandLine.ParameterException(
@@ -114,6 +135,7 @@ final class BenchCommand implements Callable<Integer> {
             json,
             System.out)
         .withIceberg(iceberg)
+        .withGpuEncoding(encoding)
         .run();
     return 0;
   }

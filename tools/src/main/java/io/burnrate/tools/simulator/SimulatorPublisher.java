@@ -23,6 +23,7 @@ public final class SimulatorPublisher implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicReference<Exception> firstFailure =
       new java.util.concurrent.atomic.AtomicReference<>();
   private final AtomicLong simTime = new AtomicLong(Long.MIN_VALUE);
+  private OtlpScrapes.Encoding gpuEncoding = OtlpScrapes.Encoding.JSON;
 
   public SimulatorPublisher(Properties kafka) {
     Properties p = new Properties();
@@ -33,6 +34,12 @@ public final class SimulatorPublisher implements AutoCloseable {
     p.putIfAbsent("batch.size", "262144");
     p.putIfAbsent("compression.type", "lz4");
     this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /** How GPU telemetry is written: JSON per GPU (default), or OTLP per node scrape. */
+  public SimulatorPublisher gpuEncoding(OtlpScrapes.Encoding encoding) {
+    this.gpuEncoding = encoding;
+    return this;
   }
 
   /**
@@ -59,19 +66,13 @@ public final class SimulatorPublisher implements AutoCloseable {
           && !sleepUntil(wallStart + (long) ((t - sim.startMillis()) / speedup * 1_000_000L))) {
         break;
       }
-      sim.runStep(
-          t,
-          r -> {
-            producer.send(
-                new ProducerRecord<>(r.topic(), null, r.timestamp(), bytes(r.key()), r.value()),
-                (meta, e) -> {
-                  if (e != null) {
-                    failed.incrementAndGet();
-                    firstFailure.compareAndSet(null, e);
-                  }
-                });
-            published.incrementAndGet();
-          });
+      if (gpuEncoding == OtlpScrapes.Encoding.JSON) {
+        sim.runStep(t, this::send);
+      } else {
+        java.util.List<SimRecord> records = new java.util.ArrayList<>();
+        sim.runStep(t, records::add);
+        OtlpScrapes.encode(records, gpuEncoding).forEach(this::send);
+      }
       if (maxEventsPerSecond > 0
           && !sleepUntil(wallStart + (long) (published.get() / maxEventsPerSecond * 1e9))) {
         break;
@@ -93,6 +94,18 @@ public final class SimulatorPublisher implements AutoCloseable {
           firstFailure.get());
     }
     return published.get();
+  }
+
+  private void send(SimRecord r) {
+    producer.send(
+        new ProducerRecord<>(r.topic(), null, r.timestamp(), bytes(r.key()), r.value()),
+        (meta, e) -> {
+          if (e != null) {
+            failed.incrementAndGet();
+            firstFailure.compareAndSet(null, e);
+          }
+        });
+    published.incrementAndGet();
   }
 
   /** Sleeps until {@code System.nanoTime()} reaches {@code dueNanos}; false when interrupted. */
