@@ -70,13 +70,19 @@ public final class AnomalyDetector implements Serializable {
    * forecast. A single absurd value (1e9 in a series of ~50, 1e308) is scored as what it is but
    * moves them by a bounded amount, so the detector is not blinded afterwards.
    */
-  private static final double LEARN_CLIP = 20.0;
+  private static final double LEARN_CLIP = 100.0;
 
   /**
    * Values are learned from at most this magnitude: above it sums and squares of a few values could
    * overflow to infinity, and no measurement is that large.
    */
   private static final double MAX_LEARNED = 1e150;
+
+  /**
+   * Points the sequence half learns from before its novelty counts: its range settles (it widens by
+   * at most half its width per point) and its memory fills with the series' ordinary sequences.
+   */
+  static final int SEQUENCE_WARMUP_POINTS = 400;
 
   private static final int FAST = 0;
   private static final int SMOOTH = 1;
@@ -85,11 +91,21 @@ public final class AnomalyDetector implements Serializable {
 
   private final DetectorConfig config;
   private final double alertZ;
+  private final ContextDetector sequences;
   private transient ZoneRules rules;
 
   public AnomalyDetector(DetectorConfig config) {
     this.config = config;
     this.alertZ = config.zOf(config.alertThreshold());
+    ContextDetector d = ContextDetector.defaults();
+    this.sequences =
+        new ContextDetector(
+            d.levels(),
+            d.order(),
+            d.growth(),
+            d.forget(),
+            d.restPeriod(),
+            config.alertThreshold()); // the rest follows a detection at the alert threshold
   }
 
   public DetectorConfig config() {
@@ -170,11 +186,14 @@ public final class AnomalyDetector implements Serializable {
           s.count,
           config.warmupPoints(),
           false,
-          0);
+          0,
+          0.0,
+          0.0);
     }
 
     if (s.count == 0) {
       init(s, timestampMillis, Math.max(-MAX_LEARNED, Math.min(MAX_LEARNED, y)), how);
+      sequences.combine(s.context, sequences.score(s.context, y), 0.0);
       return new AnomalyResult(
           timestampMillis,
           y,
@@ -191,7 +210,9 @@ public final class AnomalyDetector implements Serializable {
           1,
           config.warmupPoints(),
           false,
-          0);
+          0,
+          0.0,
+          0.0);
     }
 
     long n = ++s.count;
@@ -294,7 +315,13 @@ public final class AnomalyDetector implements Serializable {
       s.weeklyWeight[how] = (float) newWW;
     }
     s.lastBucket = how;
-    s.absMean += Math.max(runningMean, 0.005) * (Math.abs(y) - s.absMean);
+    // robust: one absurd value moves the scale floor by a bounded amount (LEARN_CLIP sigmas)
+    double learnedAbs =
+        robust
+            ? Math.min(
+                Math.abs(y), LEARN_CLIP * (Math.max(s.absMean, Math.abs(forecast)) + rawSigma))
+            : Math.abs(y);
+    s.absMean += Math.max(runningMean, 0.005) * (learnedAbs - s.absMean);
     if (y < 0) {
       s.seenNegative = true;
     }
@@ -327,17 +354,29 @@ public final class AnomalyDetector implements Serializable {
       resetRun(s);
     }
 
-    // --- alert with hysteresis
+    // --- the second opinion: how new the recent sequence of coarse levels is to this series; the
+    // combined score reports the start of an anomaly and then rests (ContextDetector#combine)
+    double novelty = sequences.score(s.context, scored);
+    if (s.context.count <= SEQUENCE_WARMUP_POINTS) {
+      novelty = 0; // while its range and memory settle, every sequence is new
+    }
+    double raw = Math.max(novelty, score);
+    double reported = sequences.combine(s.context, novelty, score);
+    if (warming) {
+      reported = 0;
+    }
+
+    // --- alert with hysteresis: opens on the reported score, resolves on the raw one
     boolean started = false;
     if (!warming) {
       if (!s.alertOpen) {
-        if (score >= config.alertThreshold()) {
+        if (reported >= config.alertThreshold()) {
           s.alertOpen = true;
           s.quietPoints = 0;
           s.alertsOpened++;
           started = true;
         }
-      } else if (score < config.resolveThreshold()) {
+      } else if (raw < config.resolveThreshold()) {
         if (++s.quietPoints >= config.resolvePoints()) {
           s.alertOpen = false;
           s.quietPoints = 0;
@@ -358,7 +397,7 @@ public final class AnomalyDetector implements Serializable {
         forecast,
         low,
         forecast + half,
-        score,
+        reported,
         s.alertOpen,
         started,
         warming,
@@ -370,7 +409,9 @@ public final class AnomalyDetector implements Serializable {
         seededWarmup ? n - (s.warmUntil - SEEDED_WARMUP_POINTS) : n,
         seededWarmup ? SEEDED_WARMUP_POINTS : config.warmupPoints(),
         shifted,
-        dt);
+        dt,
+        warming ? 0.0 : novelty,
+        score);
   }
 
   /** Quantile of |z| whose Gaussian value is {@link #GAUSS_Q}. */

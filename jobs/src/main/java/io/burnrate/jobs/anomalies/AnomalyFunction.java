@@ -240,10 +240,14 @@ public final class AnomalyFunction extends KeyedProcessFunction<String, SeriesPo
     a.summary =
         String.format(
             Locale.ROOT,
-            "%s of %s is %s its expected range",
+            "%s of %s %s",
             p.series.replace('_', ' '),
             subject(p),
-            r.observed() > r.expectedHigh() ? "above" : "below");
+            r.observed() > r.expectedHigh()
+                ? "is above its expected range"
+                : r.observed() < r.expectedLow()
+                    ? "is below its expected range"
+                    : "moves in a sequence of levels new to it");
     a.description = r.reason();
     a.observed = r.observed();
     a.expectedLow = r.expectedLow();

@@ -15,8 +15,10 @@ import java.util.Locale;
  * @param expectedLow lower end of the expected range (forecast minus the alert-level deviation;
  *     never below 0 for a series that was never negative)
  * @param expectedHigh upper end of the expected range
- * @param score anomaly score in [0, 1]; 0 while warming up; {@code score >= alertThreshold} exactly
- *     when the observation is outside the expected range
+ * @param score the combined anomaly score in [0, 1]: the larger of the deviation from the forecast
+ *     ({@code deviationScore}, at or above the alert threshold exactly outside the expected range)
+ *     and the {@code novelty} of the recent sequence, reported as 0 while warming up and during the
+ *     rest period after a detection (an anomaly is reported once, at its start)
  * @param alert whether an alert is open at this point (opens at {@code score >= alertThreshold},
  *     closes after {@code resolvePoints} consecutive points below {@code resolveThreshold})
  * @param alertStarted whether this point opened the alert (true once per alert)
@@ -28,6 +30,9 @@ import java.util.Locale;
  * @param warmupPoints the configured warm-up length
  * @param levelShiftAccepted whether this point completed a run that made the new level the normal
  * @param gapMillis time since the previous observation (0 for the first)
+ * @param novelty how new the recent sequence of coarse levels is to the series, in [0, 1] ({@link
+ *     ContextDetector}); 0 while warming up
+ * @param deviationScore the score of the deviation from the forecast alone (z-score part)
  */
 public record AnomalyResult(
     long timestampMillis,
@@ -45,7 +50,9 @@ public record AnomalyResult(
     long pointsSeen,
     int warmupPoints,
     boolean levelShiftAccepted,
-    long gapMillis) {
+    long gapMillis,
+    double novelty,
+    double deviationScore) {
 
   /** The baseline behind a forecast. */
   public enum Baseline {
@@ -96,6 +103,13 @@ public record AnomalyResult(
           .append(where)
           .append(", score ")
           .append(String.format(Locale.ROOT, "%.2f", score));
+      if (novelty >= 0.5 && novelty >= deviationScore) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "; the recent sequence of levels is new to this series (novelty %.2f)",
+                novelty));
+      }
     }
     if (gapMillis >= 3_600_000L) {
       sb.append(", after a gap of ")

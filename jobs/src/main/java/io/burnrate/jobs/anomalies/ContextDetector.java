@@ -106,6 +106,26 @@ public final class ContextDetector implements Serializable {
     this.restTrigger = restTrigger;
   }
 
+  public int levels() {
+    return levels;
+  }
+
+  public int order() {
+    return order;
+  }
+
+  public double growth() {
+    return growth;
+  }
+
+  public double forget() {
+    return forget;
+  }
+
+  public int restPeriod() {
+    return restPeriod;
+  }
+
   /** The defaults: 3 levels, order 3, growth 0.5, forget 2e-5, rest 100 observations at 0.75. */
   public static ContextDetector defaults() {
     return new ContextDetector(3, 3, 0.5, 2e-5, 100, 0.75);
@@ -169,9 +189,19 @@ public final class ContextDetector implements Serializable {
    * (then 0). Call once per observation, after {@link #score}.
    */
   public double combine(ContextState s, double contextScore, double zScore) {
-    double raw = Math.max(contextScore, Double.isNaN(zScore) ? 0 : zScore);
-    double out = s.sinceTrigger >= restPeriod ? raw : 0;
-    s.sinceTrigger = raw >= restTrigger ? 0 : Math.min(s.sinceTrigger + 1, Long.MAX_VALUE / 2);
+    double z = Double.isNaN(zScore) ? 0 : zScore;
+    double raw = Math.max(contextScore, z);
+    boolean resting = s.sinceTrigger < restPeriod;
+    // a rest that a new sequence started never hides a value far from its forecast
+    double out = !resting ? raw : (s.restByNovelty && z >= restTrigger ? z : 0);
+    if (raw >= restTrigger) {
+      if (!resting || out > 0) {
+        s.restByNovelty = z < restTrigger;
+      }
+      s.sinceTrigger = 0;
+    } else {
+      s.sinceTrigger = Math.min(s.sinceTrigger + 1, Long.MAX_VALUE / 2);
+    }
     return out;
   }
 

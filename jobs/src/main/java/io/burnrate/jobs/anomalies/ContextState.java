@@ -58,4 +58,27 @@ public class ContextState {
 
   /** Observations since the last raw (pre-rest) score at or above the rest trigger. */
   public long sinceTrigger = Long.MAX_VALUE / 2;
+
+  /** Whether the rest in progress was started by a new sequence rather than by a deviation. */
+  public boolean restByNovelty;
+
+  /** A deep copy. */
+  public ContextState copy() {
+    ContextState c = new ContextState();
+    c.count = count;
+    c.low = low;
+    c.high = high;
+    c.blockLow = blockLow;
+    c.blockHigh = blockHigh;
+    c.blockCount = blockCount;
+    c.outside = outside;
+    c.history = history.clone();
+    c.historyHead = historyHead;
+    c.memory = memory.clone();
+    c.oldMemory = oldMemory.clone();
+    c.memoryFill = memoryFill;
+    c.sinceTrigger = sinceTrigger;
+    c.restByNovelty = restByNovelty;
+    return c;
+  }
 }

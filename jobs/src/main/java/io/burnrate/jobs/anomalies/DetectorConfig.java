@@ -26,7 +26,8 @@ import java.time.ZoneId;
  *     limits how far one observation can move a level or a profile; default 2.0
  * @param scoreMidZ robust z-score at which the score is 0.5; default 4.0
  * @param scoreSteepness exponent of the log-logistic mapping from |z| to the score; default 4.0
- * @param alertThreshold score at or above which an alert opens; default 0.8 (|z| about 5.7)
+ * @param alertThreshold combined score at or above which an alert opens; default 0.75 (|z| about
+ *     5.3, or a sequence of levels mostly new to the series)
  * @param resolveThreshold score below which a point counts as quiet; default 0.5 (|z| 4)
  * @param resolvePoints consecutive quiet points that close an open alert; default 5
  * @param shiftPoints consecutive out-of-range points on the same side after which the new level is
@@ -89,7 +90,7 @@ public record DetectorConfig(
   /** The production defaults (see the class comment and docs/anomaly-detection.md). */
   public static DetectorConfig defaults() {
     return new DetectorConfig(
-        100, 0.35, 0.05, 0.02, DAY_MS, DAY_MS, 14, 4, 2.0, 4.0, 4.0, 0.8, 0.5, 5, 10, 1e-3, "UTC");
+        100, 0.35, 0.05, 0.02, DAY_MS, DAY_MS, 14, 4, 2.0, 4.0, 4.0, 0.75, 0.5, 5, 10, 1e-3, "UTC");
   }
 
   /** A copy with another alert threshold (the resolve threshold is lowered if needed). */

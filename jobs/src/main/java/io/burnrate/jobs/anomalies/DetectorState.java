@@ -107,6 +107,9 @@ public class DetectorState {
    */
   public long warmUntil;
 
+  /** What the sequence-novelty half of the detector remembers ({@link ContextDetector}). */
+  public ContextState context = new ContextState();
+
   public DetectorState() {}
 
   /** A deep copy. */
@@ -138,6 +141,7 @@ public class DetectorState {
     c.quietPoints = quietPoints;
     c.alertsOpened = alertsOpened;
     c.warmUntil = warmUntil;
+    c.context = context.copy();
     return c;
   }
 }

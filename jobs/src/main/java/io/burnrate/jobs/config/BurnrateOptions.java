@@ -203,7 +203,7 @@ public final class BurnrateOptions {
   public static final ConfigOption<Double> ANOMALY_THRESHOLD =
       key("detection.anomaly-threshold")
           .doubleType()
-          .defaultValue(0.8)
+          .defaultValue(0.75)
           .withDescription(
               "Anomaly score (0-1) at which a series' alert fires (docs/anomaly-detection.md).");
 

@@ -153,7 +153,13 @@ class AnomalyDetectorTest {
     // absorbed within ~an hour of one-minute points: no alert open, baseline near 200
     assertThat(res.subList(2060, n).stream().anyMatch(AnomalyResult::alert)).isFalse();
     assertThat(res.get(2100).expected()).isBetween(195.0, 205.0);
-    assertThat(res.stream().filter(AnomalyResult::alertStarted).count()).isEqualTo(1);
+    // one alert for the shift; the sequence half may add rare alerts on noise (bounded below)
+    assertThat(
+            res.stream()
+                .filter(AnomalyResult::alertStarted)
+                .filter(x -> x.deviationScore() >= detector.config().alertThreshold())
+                .count())
+        .isEqualTo(1);
   }
 
   @Test
@@ -176,7 +182,11 @@ class AnomalyDetectorTest {
     assertThat(res.get(2500).alertStarted()).isTrue();
     assertThat(res.get(1500).reason()).contains("after a gap of 5.");
     long falseAlerts =
-        res.stream().filter(AnomalyResult::alertStarted).filter(x -> x.observed() < 60).count();
+        res.stream()
+            .filter(AnomalyResult::alertStarted)
+            .filter(x -> x.observed() < 60)
+            .filter(x -> x.deviationScore() >= detector.config().alertThreshold())
+            .count();
     assertThat(falseAlerts).isLessThanOrEqualTo(1);
   }
 
@@ -203,8 +213,10 @@ class AnomalyDetectorTest {
         double v = seasonalValue(t, r) * (i == 2500 ? 1.5 : 1);
         AnomalyResult a = detector.score(ref, t, v);
         AnomalyResult b = detector.score(scaled, t, v * scale);
-        assertThat(b.score()).isCloseTo(a.score(), org.assertj.core.data.Offset.offset(0.01));
-        assertThat(b.alert()).isEqualTo(a.alert());
+        // the deviation half is scale-free; the sequence half quantises on a power-of-two grid,
+        // so its alignment (not its sensitivity) depends on the scale
+        assertThat(b.deviationScore())
+            .isCloseTo(a.deviationScore(), org.assertj.core.data.Offset.offset(0.01));
       }
     }
   }
@@ -230,6 +242,74 @@ class AnomalyDetectorTest {
     assertThat(last.expectedLow()).isGreaterThanOrEqualTo(0.0);
   }
 
+  /**
+   * No single value, however large, and no run of outliers changes what the detector sees for more
+   * than a bounded number of points: an anomaly of 133 in a series of ~55 is detected before and
+   * after a 1e9, a 1e308, a -1e308 and a run of twenty 1e9.
+   */
+  @Test
+  void noOutlierBlindsTheDetector() {
+    for (double big : new double[] {1e9, 1e308, -1e308, Double.MAX_VALUE}) {
+      AnomalyDetector d = new AnomalyDetector(DetectorConfig.defaults());
+      DetectorState s = new DetectorState();
+      Random r = new Random(11);
+      List<Integer> missed = new ArrayList<>();
+      for (int i = 0; i < 4000; i++) {
+        double v = 55 + r.nextGaussian() * 3;
+        if (i == 500) {
+          v = big;
+        }
+        if (i >= 1500 && i < 1520) {
+          v = 1e9; // a run of outliers, shorter than a level shift is accepted
+        }
+        boolean probe = i == 700 || i == 1200 || i == 2000 || i == 3000 || i == 3900;
+        if (probe) {
+          v = 133;
+        }
+        AnomalyResult res = d.score(s, T0 + i * MIN, v);
+        if (probe && res.score() < d.config().alertThreshold()) {
+          missed.add(i);
+        }
+      }
+      assertThat(missed).as("anomalies missed after %s", big).isEmpty();
+    }
+  }
+
+  /**
+   * The price of the sequence half (docs/anomaly-detection.md): on stationary noise it finds a
+   * sequence new enough to alert about 3 times per 10,000 points (the deviation half alone: none).
+   * Bounded here at 5 per 10,000 over white noise, an AR(1) utilisation and uniform noise.
+   */
+  @Test
+  void sequenceAlertsOnStationaryNoiseAreRare() {
+    long alerts = 0;
+    long points = 0;
+    for (int seed = 0; seed < 9; seed++) {
+      AnomalyDetector d = new AnomalyDetector(DetectorConfig.defaults());
+      DetectorState s = new DetectorState();
+      Random r = new Random(seed);
+      double ar = 0;
+      for (int i = 0; i < 20_000; i++) {
+        double v;
+        if (seed % 3 == 0) {
+          v = 100 + r.nextGaussian() * 2;
+        } else if (seed % 3 == 1) {
+          ar = 0.8 * ar + r.nextGaussian();
+          v = 0.6 + 0.02 * ar;
+        } else {
+          v = 22 + r.nextDouble() * 0.4;
+        }
+        AnomalyResult res = d.score(s, T0 + i * MIN, v);
+        if (res.alertStarted()) {
+          alerts++;
+          assertThat(res.deviationScore()).isLessThan(d.config().alertThreshold());
+        }
+        points++;
+      }
+    }
+    assertThat(alerts * 10_000.0 / points).isLessThanOrEqualTo(5.0);
+  }
+
   @Test
   void stateIsAFlinkPojoOfBoundedSize() throws Exception {
     SerializerConfigImpl cfg = new SerializerConfigImpl();
@@ -247,7 +327,7 @@ class AnomalyDetectorTest {
     }
     DataOutputSerializer out = new DataOutputSerializer(4096);
     ser.serialize(s, out);
-    assertThat(out.length()).isLessThan(3 * 1024);
+    assertThat(out.length()).isLessThan(8 * 1024); // z-score half ~2.5 KiB, sequence half ~4.3 KiB
     DetectorState copy = ser.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
     long t = T0 + 20_000 * 5 * MIN;
     AnomalyResult a = detector.score(s, t, 123);
