@@ -659,9 +659,10 @@ public final class BillingIngest {
     }
 
     /**
-     * The loose files of {@code d} whose content is already ingested, or is that of an earlier file
-     * of {@code d}, each with the URI that has it. A manifest's files are all read: a refresh may
-     * repeat a file of the previous refresh byte for byte, and it restates the whole month.
+     * The loose files of {@code d} whose content is already ingested (under another name, or under
+     * this one with another mtime), or is that of an earlier file of {@code d}, each with the URI
+     * that has it. A manifest's files are all read: a refresh may repeat a file of the previous
+     * refresh byte for byte, and it restates the whole month.
      */
     Map<String, String> copies(Delivery d, Map<String, String> sha256) {
       Map<String, String> out = new LinkedHashMap<>();
@@ -672,7 +673,7 @@ public final class BillingIngest {
       sha256.forEach(
           (uri, sha) -> {
             String first = seen.putIfAbsent(sha, uri);
-            if (first != null && !first.equals(uri)) {
+            if (first != null) { // a copy, or this file again with a new mtime
               out.put(uri, first);
             }
           });

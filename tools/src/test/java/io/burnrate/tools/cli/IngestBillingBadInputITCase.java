@@ -98,7 +98,6 @@ class IngestBillingBadInputITCase {
     return CliRun.currentBilled(sql, slice);
   }
 
-
   @Test
   void outOfRangeCellsAreDeadLettersAndTheRestIngests() throws Exception {
     Path root = tmp.resolve("billing");

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.types.Row;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
@@ -83,7 +82,6 @@ class IngestBillingSafetyITCase {
       return CliRun.currentBilled(sql, slice);
     }
   }
-
 
   private static List<Record> table(Path warehouse, org.apache.iceberg.catalog.TableIdentifier id)
       throws IOException {
@@ -163,8 +161,8 @@ class IngestBillingSafetyITCase {
   /**
    * A file, a symlink to it and a copy of it under another name in a subfolder: one object. The
    * file is read (10 rows, 25.00), the other two are skipped with a line naming the file they
-   * repeat; a later copy is skipped too. The SHA-256 of every object is in {@code
-   * billing_deliveries.object_sha256}.
+   * repeat; a later copy, and the file rewritten with the same bytes, are skipped too. The SHA-256
+   * of every object is in {@code billing_deliveries.object_sha256}.
    */
   @Test
   void theSameBytesThroughASymlinkOrACopyAreOneObject() throws Exception {
@@ -213,6 +211,12 @@ class IngestBillingSafetyITCase {
     assertThat(later.path("rows_read").asLong()).isZero();
     assertThat(later.path("objects_same_content").get(0).path("same_as").asText())
         .isEqualTo(file.toUri().toString());
+    // the file itself written again with the same bytes (a new mtime, which the symlink shows
+    // too): still the same object, both skipped
+    Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
+    JsonNode touched = summary(ingest(root, wh));
+    assertThat(touched.path("rows_read").asLong()).isZero();
+    assertThat(touched.path("objects_same_content").size()).isEqualTo(2);
     assertThat(table(wh, TableSchemas.BILLING_LINE_ITEMS)).hasSize(10);
     assertThat(currentTotal(wh, "acct-7/2026-03")).isEqualByComparingTo("25");
   }
