@@ -52,4 +52,19 @@ public interface BillingFileReader extends Closeable {
       throw e;
     }
   }
+
+  /**
+   * The first line of why an object could not be read, without Jackson's "(through reference chain
+   * ...)" about its own arrays.
+   */
+  static String cause(IOException e) {
+    String m = e.getMessage();
+    if (m == null || m.isBlank()) {
+      return "unreadable";
+    }
+    int i = m.indexOf('\n');
+    String line = i < 0 ? m : m.substring(0, i);
+    int chain = line.indexOf(" (through reference chain");
+    return chain < 0 ? line : line.substring(0, chain);
+  }
 }

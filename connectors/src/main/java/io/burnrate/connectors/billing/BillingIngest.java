@@ -18,6 +18,7 @@ import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,6 @@ import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -137,7 +137,7 @@ public final class BillingIngest {
       return m;
     }
 
-    private static String plain(BigDecimal v) {
+    static String plain(BigDecimal v) {
       return v.setScale(Math.max(2, v.stripTrailingZeros().scale()), RoundingMode.HALF_EVEN)
           .toPlainString();
     }
@@ -190,11 +190,13 @@ public final class BillingIngest {
     s.source = options.from();
     s.deadLetterTable = TableSchemas.BILLING_DEAD_LETTERS.toString();
     s.deadLetterTopic = options.kafka() != null ? Topics.DLQ : null;
-    try (ObjectStore store = ObjectStore.of(options.from(), options.s3());
+    try (WarehouseLock lock = WarehouseLock.acquire(options.catalog());
+        ObjectStore store = ObjectStore.of(options.from(), options.s3());
         BillingTables tables = new BillingTables(options.catalog());
         KafkaProducer<byte[], byte[]> producer = producer()) {
       List<BillingObject> listing = store.list();
-      DeliveryPlanner.Plan plan = DeliveryPlanner.plan(store, listing, tables.ingestedKeys());
+      BillingTables.Ingested ingested = tables.ingested();
+      DeliveryPlanner.Plan plan = DeliveryPlanner.plan(store, listing, ingested.keys());
       s.objectsListed = listing.size();
       s.alreadyIngested = plan.alreadyIngested();
       s.incomplete = plan.incomplete();
@@ -209,12 +211,13 @@ public final class BillingIngest {
       for (String why : plan.incomplete()) {
         progress("  not yet complete, left for the next run: %s", why);
       }
+      Contents contents = new Contents(store, ingested.uriBySha256());
       for (Delivery d : plan.deliveries()) {
         Delivery next = d;
         while (next != null) {
           Summary part = new Summary();
           try {
-            ingest(store, tables, producer, next, part);
+            ingest(store, tables, producer, next, part, contents);
             s.merge(part);
             next = null;
           } catch (UnreadableObject e) {
@@ -229,6 +232,8 @@ public final class BillingIngest {
           }
         }
       }
+      s.bytesHashed = contents.bytes;
+      s.hashSeconds = contents.nanos / 1e9;
     }
     s.seconds = (System.nanoTime() - t0) / 1e9;
     return s;
@@ -252,17 +257,34 @@ public final class BillingIngest {
       BillingTables tables,
       KafkaProducer<byte[], byte[]> producer,
       Delivery d,
-      Summary s)
+      Summary s,
+      Contents contents)
       throws Exception {
     long ingestedAt = System.currentTimeMillis();
+    Map<String, String> sha256 = contents.of(d.dataFiles());
+    Map<String, String> sameAs = contents.copies(d, sha256);
+    for (Map.Entry<String, String> c : sameAs.entrySet()) {
+      Map<String, String> skip = new LinkedHashMap<>();
+      skip.put("object", c.getKey());
+      skip.put("same_as", c.getValue());
+      skip.put("sha256", sha256.get(c.getKey()));
+      s.sameContent.add(skip);
+      progress(
+          "  %s: skipped, the same content (sha256 %s) as %s",
+          c.getKey(), sha256.get(c.getKey()).substring(0, 12), c.getValue());
+    }
     boolean committed = false;
     Map<String, SliceTotals> slices = new TreeMap<>();
     Amounts amounts = new Amounts();
     long deadLetters = 0;
     long rowsBefore = s.rowsRead;
     try (RecordAppender lines = new RecordAppender(tables.lineItems());
-        RecordAppender dlq = new RecordAppender(tables.deadLetters())) {
+        RecordAppender dlq = new RecordAppender(tables.deadLetters());
+        PublishSpill spill = producer == null ? null : new PublishSpill(options.tmpDir())) {
       for (BillingObject o : d.dataFiles()) {
+        if (sameAs.containsKey(o.uri())) {
+          continue;
+        }
         long rowsOfObject = 0;
         try (BillingFileReader reader = BillingFileReader.open(store, o, options.tmpDir())) {
           BillingFormat f = choose(BillingFormat.detect(reader.columns()));
@@ -270,7 +292,7 @@ public final class BillingIngest {
             deadLetters +=
                 dead(
                     dlq,
-                    producer,
+                    spill,
                     s,
                     Reasons.UNKNOWN_FORMAT,
                     formatDetail(reader.columns()),
@@ -298,7 +320,7 @@ public final class BillingIngest {
               deadLetters +=
                   dead(
                       dlq,
-                      producer,
+                      spill,
                       s,
                       Reasons.MALFORMED_ROW,
                       row.malformed(),
@@ -318,7 +340,7 @@ public final class BillingIngest {
               deadLetters +=
                   dead(
                       dlq,
-                      producer,
+                      spill,
                       s,
                       e.reason(),
                       e.detail(),
@@ -338,12 +360,11 @@ public final class BillingIngest {
             lines.add(BillingTables.lineItem(b));
             add(slices, b, s);
             amounts.ingested = amounts.ingested.add(BillingTables.money(b.billedCost));
-            if (producer != null) {
-              producer.send(
-                  new ProducerRecord<>(
-                      Topics.BILLING_FOCUS,
-                      b.billingAccountSlice.getBytes(StandardCharsets.UTF_8),
-                      BillingJson.item(b)));
+            if (spill != null) {
+              spill.add(
+                  Topics.BILLING_FOCUS,
+                  b.billingAccountSlice.getBytes(StandardCharsets.UTF_8),
+                  BillingJson.item(b));
             }
           }
         } catch (IOException e) {
@@ -352,19 +373,34 @@ public final class BillingIngest {
           lines.abort();
           dlq.abort();
           throw new UnreadableObject(
-              o, firstLine(e.getMessage()) + " (after " + rowsOfObject + " rows)", e);
+              o, BillingFileReader.cause(e) + " (after " + rowsOfObject + " rows)", e);
         }
         s.objectsRead++;
         progress("  %s: %,d rows", o.uri(), rowsOfObject);
       }
-      if (producer != null) {
-        // published before the commit: a crash in between publishes the same rows again on the
-        // next run, with the same delivery and row identities, which consumers replace, not add
-        producer.flush();
+      Map<String, String> warnings = replacementWarnings(tables, d, slices);
+      if (tables.ingestedKeys().containsAll(d.ingestionKeys())) {
+        // committed meanwhile by a run this one could not lock out (an S3 warehouse)
+        lines.abort();
+        dlq.abort();
+        progress("delivery %s: committed meanwhile by another run; skipped", d.id());
+        committed = true;
+        return;
+      }
+      if (spill != null) {
+        // every object was read to its end: only now is anything published, so that a delivery
+        // that fails publishes nothing. Published before the commit: a crash in between
+        // publishes the same rows again on the next run, with the same delivery and row
+        // identities, which consumers replace, not add
+        spill.publish(producer);
       }
       beforeCommit.accept(d);
-      List<Record> marker = deliveryRows(d, slices, deadLetters, amounts, ingestedAt);
+      List<Record> marker =
+          deliveryRows(d, slices, deadLetters, amounts, ingestedAt, sha256, sameAs, warnings);
       tables.commit(d.id(), lines.finish(), dlq.finish(), marker);
+      contents.committed(sha256, sameAs);
+      s.warnings.addAll(warnings.values());
+      warnings.values().forEach(w -> progress("%s", w));
       committed = true;
     } finally {
       if (!committed) {
@@ -375,7 +411,8 @@ public final class BillingIngest {
     Map<String, Object> delivery = new LinkedHashMap<>();
     delivery.put("delivery_id", d.id());
     delivery.put("source", d.source());
-    delivery.put("objects", d.dataFiles().size());
+    delivery.put("objects", d.dataFiles().size() - sameAs.size());
+    delivery.put("objects_same_content", sameAs.size());
     delivery.put("rows", s.rowsRead - rowsBefore);
     delivery.put("dead_letters", deadLetters);
     delivery.put("slices", List.copyOf(slices.keySet()));
@@ -384,21 +421,11 @@ public final class BillingIngest {
     progress(
         "delivery %s: %d objects, %,d rows, %,d dead letters, slices %s; %s",
         d.id(),
-        d.dataFiles().size(),
+        d.dataFiles().size() - sameAs.size(),
         s.rowsRead - rowsBefore,
         deadLetters,
         slices.keySet(),
         amounts.describe());
-  }
-
-  private static String firstLine(String m) {
-    if (m == null || m.isBlank()) {
-      return "unreadable";
-    }
-    int i = m.indexOf('\n');
-    String line = i < 0 ? m : m.substring(0, i);
-    int chain = line.indexOf(" (through reference chain"); // Jackson's, about its own arrays
-    return chain < 0 ? line : line.substring(0, chain);
   }
 
   private BillingFormat choose(BillingFormat detected) {
@@ -447,7 +474,7 @@ public final class BillingIngest {
 
   private long dead(
       RecordAppender dlq,
-      KafkaProducer<byte[], byte[]> producer,
+      PublishSpill spill,
       Summary s,
       String reason,
       String detail,
@@ -456,7 +483,8 @@ public final class BillingIngest {
       Delivery d,
       byte[] payload,
       BigDecimal amount,
-      Amounts amounts) {
+      Amounts amounts)
+      throws IOException {
     if (amount == null) {
       amounts.deadLettersWithoutAmount++;
     } else {
@@ -468,7 +496,7 @@ public final class BillingIngest {
     }
     dlq.add(BillingTables.deadLetter(reason, detail, o.uri(), row, d.id(), text, amount));
     s.deadLetters.merge(reason, 1L, Long::sum);
-    if (producer != null) {
+    if (spill != null) {
       DeadLetter dl = new DeadLetter();
       dl.reason = reason;
       dl.detail = detail;
@@ -478,9 +506,7 @@ public final class BillingIngest {
       dl.payload = text;
       dl.payloadTruncated = payload != null && payload.length > 16 * 1024;
       dl.failedAt = System.currentTimeMillis();
-      producer.send(
-          new ProducerRecord<>(
-              Topics.DLQ, o.uri().getBytes(StandardCharsets.UTF_8), OutputJson.deadLetter(dl)));
+      spill.add(Topics.DLQ, o.uri().getBytes(StandardCharsets.UTF_8), OutputJson.deadLetter(dl));
     }
     if (s.deadLetters.values().stream().mapToLong(Long::longValue).sum() <= 5) {
       progress("  dead letter: %s#%d %s: %s", o.uri(), row, reason, detail);
@@ -493,15 +519,27 @@ public final class BillingIngest {
       Map<String, SliceTotals> slices,
       long deadLetters,
       Amounts amounts,
-      long ingestedAt) {
+      long ingestedAt,
+      Map<String, String> sha256,
+      Map<String, String> sameAs,
+      Map<String, String> warnings) {
     List<Record> rows = new ArrayList<>();
     Map<String, String> objects = d.objectIdentities();
+    int read = d.dataFiles().size() - sameAs.size();
     if (slices.isEmpty()) {
-      rows.add(deliveryRow(d, null, new SliceTotals(), objects, deadLetters, amounts, ingestedAt));
+      rows.add(
+          deliveryRow(d, null, new SliceTotals(), objects, read, deadLetters, amounts, ingestedAt));
     }
     slices.forEach(
         (slice, t) ->
-            rows.add(deliveryRow(d, slice, t, objects, deadLetters, amounts, ingestedAt)));
+            rows.add(deliveryRow(d, slice, t, objects, read, deadLetters, amounts, ingestedAt)));
+    for (Record r : rows) {
+      r.setField("object_sha256", sha256);
+      Object slice = r.getField("slice");
+      if (slice != null) {
+        r.setField("warning", warnings.get(slice.toString()));
+      }
+    }
     return rows;
   }
 
@@ -510,6 +548,7 @@ public final class BillingIngest {
       String slice,
       SliceTotals t,
       Map<String, String> objects,
+      int objectsRead,
       long deadLetters,
       Amounts amounts,
       long ingestedAt) {
@@ -523,7 +562,7 @@ public final class BillingIngest {
     r.set(6, d.source());
     r.set(7, null);
     r.set(8, objects);
-    r.set(9, d.dataFiles().size());
+    r.set(9, objectsRead);
     r.set(10, t.rows);
     r.set(11, deadLetters);
     r.set(12, BillingTables.money(t.billed));
@@ -536,6 +575,119 @@ public final class BillingIngest {
     r.set(18, amounts.deadLettersWithoutAmount);
     r.set(19, BillingTables.money(amounts.ingested));
     return r;
+  }
+
+  /**
+   * A delivery of loose files that becomes the current delivery of a slice with fewer rows or a
+   * smaller absolute BilledCost than the delivery it replaces, or that is older than the current
+   * one (so it is not shown): one line each. A month split over loose files delivered in separate
+   * runs looks exactly like this; a manifest's refresh is taken as the whole month and not checked.
+   */
+  private static Map<String, String> replacementWarnings(
+      BillingTables tables, Delivery d, Map<String, SliceTotals> slices) throws IOException {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (d.manifest() != null || slices.isEmpty()) {
+      return out;
+    }
+    Map<String, BillingTables.CurrentSlice> current = tables.current(slices.keySet());
+    slices.forEach(
+        (slice, t) -> {
+          BillingTables.CurrentSlice c = current.get(slice);
+          if (c == null || c.deliveryId().equals(d.id())) {
+            return;
+          }
+          String format;
+          if (Math.max(0, d.deliveredAt()) < c.deliveredAt()) {
+            format =
+                "warning: slice %s: delivery %s (%d rows, BilledCost %s) is older than the current"
+                    + " delivery %s (%d rows, %s) and does not replace it: it is kept in"
+                    + " billing_line_items but not in billing_line_items_current";
+          } else if (t.rows < c.rows() || t.billed.abs().compareTo(c.billedCost().abs()) < 0) {
+            format =
+                "warning: slice %s replaced by delivery %s with %d rows (BilledCost %s); the"
+                    + " previous delivery %s had %d rows (%s): if the month is split over several"
+                    + " files, deliver them together (one run) or with a manifest";
+          } else {
+            return;
+          }
+          out.put(
+              slice,
+              String.format(
+                  format,
+                  slice,
+                  d.id(),
+                  t.rows,
+                  Amounts.plain(t.billed),
+                  c.deliveryId(),
+                  c.rows(),
+                  Amounts.plain(c.billedCost())));
+        });
+    return out;
+  }
+
+  /**
+   * The SHA-256 of objects' bytes, read once per run, and which content is already ingested: a
+   * loose file with the content of an ingested object (a copy, a symlink) is not read again.
+   */
+  private static final class Contents {
+    private final ObjectStore store;
+    private final Map<String, String> uriBySha256;
+    private final Map<String, String> byUri = new HashMap<>();
+    long bytes;
+    long nanos;
+
+    Contents(ObjectStore store, Map<String, String> committed) {
+      this.store = store;
+      this.uriBySha256 = new HashMap<>(committed);
+    }
+
+    /** URI -> SHA-256 of each object. */
+    Map<String, String> of(List<BillingObject> objects) throws IOException {
+      Map<String, String> out = new LinkedHashMap<>();
+      for (BillingObject o : objects) {
+        String sha = byUri.get(o.uri());
+        if (sha == null) {
+          long t = System.nanoTime();
+          sha = store.sha256(o);
+          nanos += System.nanoTime() - t;
+          bytes += o.size();
+          byUri.put(o.uri(), sha);
+        }
+        out.put(o.uri(), sha);
+      }
+      return out;
+    }
+
+    /**
+     * The loose files of {@code d} whose content is already ingested (under another name, or under
+     * this one with another mtime), or is that of an earlier file of {@code d}, each with the URI
+     * that has it. A manifest's files are all read: a refresh may repeat a file of the previous
+     * refresh byte for byte, and it restates the whole month.
+     */
+    Map<String, String> copies(Delivery d, Map<String, String> sha256) {
+      Map<String, String> out = new LinkedHashMap<>();
+      if (d.manifest() != null) {
+        return out;
+      }
+      Map<String, String> seen = new HashMap<>(uriBySha256);
+      sha256.forEach(
+          (uri, sha) -> {
+            String first = seen.putIfAbsent(sha, uri);
+            if (first != null) { // a copy, or this file again with a new mtime
+              out.put(uri, first);
+            }
+          });
+      return out;
+    }
+
+    void committed(Map<String, String> sha256, Map<String, String> sameAs) {
+      sha256.forEach(
+          (uri, sha) -> {
+            if (!sameAs.containsKey(uri)) {
+              uriBySha256.putIfAbsent(sha, uri);
+            }
+          });
+    }
   }
 
   private void progress(String fmt, Object... args) {
@@ -571,6 +723,21 @@ public final class BillingIngest {
     public List<Map<String, String>> failed = new ArrayList<>();
 
     public List<Map<String, Object>> deliveries = new ArrayList<>();
+
+    /**
+     * Loose files not read because their content (SHA-256) is that of an object already ingested or
+     * of another file of the run ({@code object}, {@code same_as}, {@code sha256}).
+     */
+    public List<Map<String, String>> sameContent = new ArrayList<>();
+
+    /** Slices replaced by loose files with fewer rows or a smaller total, one line each. */
+    public List<String> warnings = new ArrayList<>();
+
+    /** Bytes read to hash the new objects, and how long that took. */
+    public long bytesHashed;
+
+    public double hashSeconds;
+
     public long rowsRead;
     public long rowsIngested;
     public Map<String, Long> deadLetters = new TreeMap<>();
@@ -591,6 +758,8 @@ public final class BillingIngest {
     void merge(Summary part) {
       objectsRead += part.objectsRead;
       deliveries.addAll(part.deliveries);
+      sameContent.addAll(part.sameContent);
+      warnings.addAll(part.warnings);
       rowsRead += part.rowsRead;
       rowsIngested += part.rowsIngested;
       part.deadLetters.forEach((k, v) -> deadLetters.merge(k, v, Long::sum));
@@ -624,6 +793,10 @@ public final class BillingIngest {
       m.put("deliveries_incomplete", incomplete);
       m.put("objects_failed", failed);
       m.put("deliveries", deliveries);
+      m.put("objects_same_content", sameContent);
+      m.put("warnings", warnings);
+      m.put("bytes_hashed", bytesHashed);
+      m.put("hash_seconds", Math.round(hashSeconds * 1000) / 1000.0);
       m.put("rows_read", rowsRead);
       m.put("rows_ingested", rowsIngested);
       m.put("dead_letters", deadLetters);
@@ -693,6 +866,15 @@ public final class BillingIngest {
                 "dead letters are in the table %s%s (reason, detail, source_object#source_row,"
                     + " payload)%n",
                 deadLetterTable, deadLetterTopic != null ? " and on " + deadLetterTopic : ""));
+      }
+      if (!sameContent.isEmpty()) {
+        sb.append(
+            String.format(
+                "not read, the same content as an object already ingested: %d file(s)%n",
+                sameContent.size()));
+      }
+      for (String w : warnings) {
+        sb.append(w).append(System.lineSeparator());
       }
       if (!incomplete.isEmpty()) {
         sb.append(String.format("left for the next run (incomplete): %s%n", incomplete));

@@ -10,6 +10,8 @@ import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -79,20 +81,85 @@ public final class BillingTables implements AutoCloseable {
     return deadLetters;
   }
 
+  /**
+   * What the committed deliveries hold: {@link Delivery#key} of every object, and the SHA-256 of
+   * every object's bytes (where recorded) with the URI it was first ingested as.
+   */
+  public record Ingested(Set<String> keys, Map<String, String> uriBySha256) {}
+
   /** {@link Delivery#key} of every object of every committed delivery. */
   public Set<String> ingestedKeys() throws IOException {
+    return ingested().keys();
+  }
+
+  /** The keys and content hashes of every object of every committed delivery. */
+  public Ingested ingested() throws IOException {
     deliveries.refresh();
     Set<String> keys = new HashSet<>();
+    Map<String, String> hashes = new HashMap<>();
     try (CloseableIterable<Record> rows =
-        IcebergGenerics.read(deliveries).select("objects").build()) {
+        IcebergGenerics.read(deliveries).select("objects", "object_sha256").build()) {
       for (Record r : rows) {
-        Object objects = r.getField("objects");
-        if (objects instanceof Map<?, ?> m) {
+        if (r.getField("objects") instanceof Map<?, ?> m) {
           m.forEach((uri, id) -> keys.add(Delivery.key(uri.toString(), id.toString())));
+        }
+        if (r.getField("object_sha256") instanceof Map<?, ?> m) {
+          m.forEach((uri, sha) -> hashes.putIfAbsent(sha.toString(), uri.toString()));
         }
       }
     }
-    return keys;
+    return new Ingested(keys, hashes);
+  }
+
+  /** The current delivery of a slice: the one {@code billing_line_items_current} shows. */
+  public record CurrentSlice(
+      String deliveryId, long deliveredAt, long ingestedAt, long rows, BigDecimal billedCost) {}
+
+  /**
+   * The current delivery of each of these slices (latest {@code delivered_at}, then {@code
+   * ingested_at}, as the view orders them); slices without one are absent.
+   */
+  Map<String, CurrentSlice> current(Set<String> slices) throws IOException {
+    deliveries.refresh();
+    Map<String, CurrentSlice> out = new HashMap<>();
+    if (slices.isEmpty()) {
+      return out;
+    }
+    try (CloseableIterable<Record> rows =
+        IcebergGenerics.read(deliveries)
+            .where(Expressions.in("slice", slices.toArray()))
+            .select(
+                "slice", "delivery_id", "delivered_at", "ingested_at", "row_count", "billed_cost")
+            .build()) {
+      for (Record r : rows) {
+        String slice = (String) r.getField("slice");
+        if (slice == null || !slices.contains(slice)) {
+          continue; // the filter prunes files, not rows
+        }
+        CurrentSlice c =
+            new CurrentSlice(
+                (String) r.getField("delivery_id"),
+                millis(r.getField("delivered_at")),
+                millis(r.getField("ingested_at")),
+                (Long) r.getField("row_count"),
+                (BigDecimal) r.getField("billed_cost"));
+        out.merge(
+            slice,
+            c,
+            (a, b) ->
+                Comparator.comparingLong(CurrentSlice::deliveredAt)
+                            .thenComparingLong(CurrentSlice::ingestedAt)
+                            .compare(a, b)
+                        >= 0
+                    ? a
+                    : b);
+      }
+    }
+    return out;
+  }
+
+  private static long millis(Object ts) {
+    return ts instanceof OffsetDateTime t ? t.toInstant().toEpochMilli() : -1;
   }
 
   /**

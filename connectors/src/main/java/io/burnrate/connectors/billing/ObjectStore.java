@@ -31,6 +31,27 @@ public interface ObjectStore extends AutoCloseable {
     return tmp;
   }
 
+  /**
+   * The SHA-256 of the object's bytes, in hex: what makes a copy under another name, or a symlink,
+   * the same object. Reads the object once.
+   */
+  default String sha256(BillingObject object) throws IOException {
+    java.security.MessageDigest digest;
+    try {
+      digest = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    byte[] buf = new byte[1 << 16];
+    try (InputStream in = open(object)) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        digest.update(buf, 0, n);
+      }
+    }
+    return java.util.HexFormat.of().formatHex(digest.digest());
+  }
+
   /** A local file that needs no copy, or null. */
   default Path localPath(BillingObject object) {
     return null;

@@ -77,24 +77,7 @@ class BillingFileSourceITCase {
   @Test
   void everyRowOnceWithProvenanceAndReasons() throws Exception {
     Path root = layout();
-    Configuration conf = new Configuration();
-    conf.setString("pipeline.generic-types", "false");
-    conf.setString("restart-strategy.type", "none");
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    env.setParallelism(2);
-    BillingFileSource source =
-        BillingFileSource.builder()
-            .location(root.toString())
-            .bounded()
-            .tmpDir(tmp.resolve("work").toString())
-            .build();
-    List<RawRecord> records = new ArrayList<>();
-    try (CloseableIterator<RawRecord> it =
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "billing-files")
-            .uid("billing-files")
-            .executeAndCollect("billing-source-test")) {
-      it.forEachRemaining(records::add);
-    }
+    List<RawRecord> records = read(root, Set.of());
 
     BillingRowParser parser = new BillingRowParser();
     List<BillingLineItem> items = new ArrayList<>();
@@ -129,6 +112,83 @@ class BillingFileSourceITCase {
             .orElseThrow();
     assertThat(new String(raw.key, StandardCharsets.UTF_8)).isEqualTo("gpu/2026-03/exec-9");
     assertThat(items.stream().filter(b -> b.deliveryId.startsWith("files-"))).hasSize(20);
+  }
+
+  /** Every record of a bounded source over {@code root}, skipping {@code alreadyIngested}. */
+  private List<RawRecord> read(Path root, Set<String> alreadyIngested) throws Exception {
+    BillingFileSource source =
+        BillingFileSource.builder()
+            .location(root.toString())
+            .bounded()
+            .alreadyIngested(alreadyIngested)
+            .tmpDir(tmp.resolve("work").toString())
+            .build();
+    Configuration conf = new Configuration();
+    conf.setString("pipeline.generic-types", "false");
+    conf.setString("restart-strategy.type", "none");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.setParallelism(2);
+    List<RawRecord> records = new ArrayList<>();
+    try (CloseableIterator<RawRecord> it =
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "billing-files")
+            .uid("billing-files")
+            .executeAndCollect("billing-source-test")) {
+      it.forEachRemaining(records::add);
+    }
+    return records;
+  }
+
+  /**
+   * A {@code .csv.gz} cut at half its bytes (1,000 rows; a few hundred readable before the break)
+   * emits no row at all, only one {@code unreadable_object} record naming it and the cause; the
+   * same object replaced by its whole content (a new identity) is read whole by the next listing.
+   */
+  @Test
+  void anObjectThatBreaksOffEmitsNoRowAndIsReadWhenReplaced() throws Exception {
+    Path root = tmp.resolve("billing");
+    Files.createDirectories(root);
+    byte[] whole =
+        BillingTestFiles.gzip(
+            BillingTestFiles.csv(BillingTestFiles.month("444455556666", 1000, 0)));
+    Path cut = root.resolve("cut.csv.gz");
+    Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 2));
+    Files.write(
+        root.resolve("good.csv"),
+        BillingTestFiles.csv(BillingTestFiles.month("999988887777", 20, 0)));
+    Set<String> listedFirst = new java.util.HashSet<>();
+    try (ObjectStore store = ObjectStore.of(root.toString(), null)) {
+      store.list().forEach(o -> listedFirst.add(Delivery.key(o)));
+    }
+
+    BillingRowParser parser = new BillingRowParser();
+    List<RawRecord> first = read(root, Set.of());
+    List<BillingLineItem> items = new ArrayList<>();
+    List<ParseException> dead = new ArrayList<>();
+    for (RawRecord r : first) {
+      try {
+        items.add(parser.parseJson(r.value));
+      } catch (ParseException e) {
+        dead.add(e);
+      }
+    }
+    assertThat(items).hasSize(20).allMatch(b -> b.sourceObject.endsWith("/good.csv"));
+    assertThat(dead).hasSize(1);
+    assertThat(dead.get(0).reason()).isEqualTo(Reasons.UNREADABLE_OBJECT);
+    assertThat(dead.get(0).detail())
+        .contains(cut.toUri().toString())
+        .contains("no row of the object was emitted");
+    System.out.println("billing source, truncated object: " + dead.get(0).detail());
+
+    // the export writes the object again, whole: a new size and mtime, so a new object
+    Files.write(cut, whole);
+    Files.setLastModifiedTime(
+        cut, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    List<RawRecord> second = read(root, listedFirst); // what the first listing's checkpoint holds
+    List<BillingLineItem> again = new ArrayList<>();
+    for (RawRecord r : second) {
+      again.add(parser.parseJson(r.value));
+    }
+    assertThat(again).hasSize(1000).allMatch(b -> b.sourceObject.endsWith("/cut.csv.gz"));
   }
 
   @Test

@@ -395,7 +395,19 @@ public final class TableSchemas {
               "ingested_billed_cost",
               billingMoney(),
               "BilledCost of every usable row of the delivery (all slices): file_billed_cost ="
-                  + " ingested_billed_cost + dead_letter_billed_cost"));
+                  + " ingested_billed_cost + dead_letter_billed_cost"),
+          optional(
+              21,
+              "object_sha256",
+              Types.MapType.ofRequired(32, 33, Types.StringType.get(), Types.StringType.get()),
+              "object URI -> SHA-256 of its bytes (hex): the same content under another name or"
+                  + " through a symlink is one object"),
+          optional(
+              22,
+              "warning",
+              Types.StringType.get(),
+              "why this slice's replacement may be unintended (loose files with fewer rows or a"
+                  + " smaller total than the delivery they replace), or null"));
 
   public static final PartitionSpec BILLING_DELIVERIES_SPEC = PartitionSpec.unpartitioned();
 

@@ -3,6 +3,7 @@ package io.burnrate.tools.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.burnrate.connectors.billing.BillingIngest;
 import io.burnrate.connectors.billing.S3Settings;
+import io.burnrate.connectors.billing.WarehouseLock;
 import io.burnrate.connectors.iceberg.CatalogConfig;
 import io.burnrate.tools.demo.EmbeddedKafka;
 import java.nio.file.Files;
@@ -26,7 +27,9 @@ import picocli.CommandLine.Option;
           + " delivery by delivery; a newer delivery replaces the (account, month) it restates."
           + " Objects already ingested (same key and ETag, or size and mtime) are skipped."
           + " An object that cannot be read to its end (truncated gzip, broken quoting) fails"
-          + " its delivery, which is not committed; the command then exits 1.",
+          + " its delivery, which is not committed (nothing of it is published); the command then"
+          + " exits 1. A loose file with the bytes of an object already ingested (a copy, a"
+          + " symlink) is skipped. One ingest per warehouse at a time: a second one exits 3.",
       "Query the latest deliveries: ./burnrate sql --warehouse DIR"
           + " \"SELECT ... FROM billing_line_items_current\" (docs/billing.md)."
     })
@@ -126,6 +129,9 @@ public final class IngestBillingCommand implements Callable<Integer> {
                   new BillingIngest.Options(
                       from, catalog, format, s3, kafka, tmp, System.err::println))
               .run();
+    } catch (WarehouseLock.Busy e) {
+      System.err.println("burnrate ingest-billing: " + e.getMessage());
+      return 3;
     } catch (java.io.IOException e) {
       System.err.println("burnrate ingest-billing: " + e.getMessage());
       return 2;

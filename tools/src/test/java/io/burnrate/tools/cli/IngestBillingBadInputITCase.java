@@ -3,7 +3,6 @@ package io.burnrate.tools.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.burnrate.connectors.iceberg.CatalogConfig;
 import io.burnrate.tools.demo.SqlRunner;
 import java.io.ByteArrayOutputStream;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * object, and the readable objects of the run still ingest.
  */
 class IngestBillingBadInputITCase {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String HEADER =
       "BillingAccountId,BillingPeriodStart,ChargePeriodStart,ChargePeriodEnd,BilledCost,"
           + "EffectiveCost,ChargeCategory,ResourceId\n";
@@ -83,22 +81,11 @@ class IngestBillingBadInputITCase {
 
   /** The command as {@code ./burnrate} runs it (enum values in any case), output captured. */
   private CliRun.Result ingest(Path root, Path warehouse) {
-    String work = tmp.resolve("work").toString();
-    return CliRun.capture(
-        () ->
-            IngestBillingCommand.run(
-                "--from",
-                root.toString(),
-                "--warehouse",
-                warehouse.toString(),
-                "--json",
-                "--tmp-dir",
-                work));
+    return CliRun.ingestBilling(root, warehouse, tmp.resolve("work"));
   }
 
   private static JsonNode summary(CliRun.Result r) throws Exception {
-    String[] lines = r.out().strip().split("\n");
-    return JSON.readTree(lines[lines.length - 1]);
+    return CliRun.jsonSummary(r);
   }
 
   private static List<String> errorLines(CliRun.Result r) {
@@ -108,14 +95,7 @@ class IngestBillingBadInputITCase {
   }
 
   private static BigDecimal currentTotal(SqlRunner sql, String slice) throws Exception {
-    List<Row> rows =
-        sql.query(
-                "SELECT SUM(BilledCost) FROM billing_line_items_current"
-                    + " WHERE x_BillingAccountSlice = '"
-                    + slice
-                    + "'")
-            .rows();
-    return (BigDecimal) rows.get(0).getField(0);
+    return CliRun.currentBilled(sql, slice);
   }
 
   @Test

@@ -74,14 +74,7 @@ class IngestBillingITCase {
   }
 
   private int ingest(Path root, Path warehouse) {
-    return IngestBillingCommand.run(
-        "--from",
-        root.toString(),
-        "--warehouse",
-        warehouse.toString(),
-        "--json",
-        "--tmp-dir",
-        tmp.resolve("work").toString());
+    return CliRun.ingestBilling(root, warehouse, tmp.resolve("work")).code();
   }
 
   @Test

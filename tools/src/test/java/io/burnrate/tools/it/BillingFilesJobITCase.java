@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The job with {@code billing.files.location}: a FOCUS CSV export dropped in a folder is read by
  * the job's file source, its rows land in {@code billing_line_items} with their provenance, and the
- * row that cannot be used goes to the dead-letter topic naming the object and row.
+ * row that cannot be used goes to the dead-letter topic naming the object and row; an object that
+ * breaks off lands no row and is one {@code unreadable_object} dead letter.
  */
 class BillingFilesJobITCase {
   @RegisterExtension
@@ -58,6 +59,23 @@ class BillingFilesJobITCase {
             + "2026-01-05 11:00:00,-5,-5,USD,Credit,NULL,Amazon Elastic Compute Cloud\n"
             + "123,2026-01-01 00:00:00,2026-02-01 00:00:00,2026-01-05 10:00:00,"
             + "2026-01-05 11:00:00,abc,1,USD,Usage,i-0abc,Amazon Elastic Compute Cloud\n");
+    // February's export breaks off in the middle of its gzip stream: no row of it may land
+    StringBuilder feb =
+        new StringBuilder(
+            "BillingAccountId,BillingPeriodStart,ChargePeriodStart,ChargePeriodEnd,BilledCost,"
+                + "EffectiveCost,ChargeCategory,ResourceId\n");
+    for (int i = 0; i < 1000; i++) {
+      feb.append("123,2026-02-01,2026-02-01T00:00:00Z,2026-02-01T01:00:00Z,1.25,1.25,Usage,i-")
+          .append(i)
+          .append('\n');
+    }
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(gz)) {
+      z.write(feb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    Files.write(
+        exports.resolve("focus-2026-02.csv.gz"),
+        java.util.Arrays.copyOf(gz.toByteArray(), gz.size() / 2));
     Configuration c = new Configuration();
     c.set(BurnrateOptions.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
     c.set(BurnrateOptions.KAFKA_GROUP, "it-files");
@@ -97,9 +115,24 @@ class BillingFilesJobITCase {
               assertThat(r.getField("x_DeliveryId")).isNotNull();
             });
     List<JsonNode> dlq = IntegrationEnv.readCommitted(kafka, Topics.DLQ);
-    assertThat(dlq).hasSize(1);
-    assertThat(dlq.get(0).get("source_topic").asText()).endsWith("focus-2026-01.csv");
-    assertThat(dlq.get(0).get("source_offset").asLong()).isEqualTo(3);
-    assertThat(dlq.get(0).get("reason").asText()).isEqualTo("invalid_value");
+    assertThat(dlq).hasSize(2);
+    JsonNode bad =
+        dlq.stream()
+            .filter(d -> d.get("source_topic").asText().endsWith("focus-2026-01.csv"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(bad.get("source_offset").asLong()).isEqualTo(3);
+    assertThat(bad.get("reason").asText()).isEqualTo("invalid_value");
+    // the truncated object: one dead letter naming it and the cause, and none of its rows landed
+    JsonNode cut =
+        dlq.stream()
+            .filter(d -> d.get("source_topic").asText().endsWith("focus-2026-02.csv.gz"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(cut.get("reason").asText()).isEqualTo("unreadable_object");
+    assertThat(cut.get("detail").asText())
+        .contains("focus-2026-02.csv.gz")
+        .contains("no row of the object was emitted");
+    System.out.println("billing files job, truncated object: " + cut.get("detail").asText());
   }
 }

@@ -23,6 +23,28 @@ import org.junit.jupiter.api.io.TempDir;
 class IngestBillingToTopicITCase {
   @TempDir Path tmp;
 
+  private int ingestToTopic(Path from, EmbeddedKafka kafka) {
+    return IngestBillingCommand.run(
+        "--from",
+        from.toString(),
+        "--warehouse",
+        tmp.resolve("warehouse").toString(),
+        "--to-topic",
+        "--bootstrap-servers",
+        kafka.bootstrapServers(),
+        "--tmp-dir",
+        tmp.resolve("work").toString());
+  }
+
+  private static List<BillingLineItem> billingRows(EmbeddedKafka kafka) throws Exception {
+    BillingRowParser parser = new BillingRowParser();
+    List<BillingLineItem> rows = new ArrayList<>();
+    for (JsonNode n : IntegrationEnv.readCommitted(kafka, Topics.BILLING_FOCUS)) {
+      rows.add(parser.parseJson(IntegrationEnv.MAPPER.writeValueAsBytes(n)));
+    }
+    return rows;
+  }
+
   @Test
   void rowsToTheBillingTopicAndDeadLettersToTheDlq() throws Exception {
     Path from = Files.createDirectories(tmp.resolve("billing"));
@@ -38,24 +60,10 @@ class IngestBillingToTopicITCase {
             + "111122223333,Credit,2026-03-01 00:00:00,2026-04-01 00:00:00,-20,,,NULL,\n"
             + "111122223333,Usage,2026-03-01 02:00:00,2026-03-01 03:00:00,abc,OnDemand,,,\n");
     try (EmbeddedKafka kafka = IntegrationEnv.kafka(tmp.resolve("kafka"), 2)) {
-      int code =
-          IngestBillingCommand.run(
-              "--from",
-              from.toString(),
-              "--warehouse",
-              tmp.resolve("warehouse").toString(),
-              "--to-topic",
-              "--bootstrap-servers",
-              kafka.bootstrapServers(),
-              "--tmp-dir",
-              tmp.resolve("work").toString());
+      int code = ingestToTopic(from, kafka);
       assertThat(code).isZero();
 
-      BillingRowParser parser = new BillingRowParser();
-      List<BillingLineItem> rows = new ArrayList<>();
-      for (JsonNode n : IntegrationEnv.readCommitted(kafka, Topics.BILLING_FOCUS)) {
-        rows.add(parser.parseJson(IntegrationEnv.MAPPER.writeValueAsBytes(n)));
-      }
+      List<BillingLineItem> rows = billingRows(kafka);
       assertThat(rows).hasSize(3);
       BillingLineItem gpu =
           rows.stream().filter(b -> "i-0gpu1".equals(b.resourceId)).findFirst().orElseThrow();
@@ -76,6 +84,69 @@ class IngestBillingToTopicITCase {
       assertThat(dlq.get(0).get("detail").asText()).contains("line_item_unblended_cost", "abc");
       assertThat(dlq.get(0).get("source_topic").asText()).endsWith("/billing/cur-2026-03.csv");
       assertThat(dlq.get(0).get("source_offset").asLong()).isEqualTo(4);
+    }
+  }
+
+  /**
+   * A run with a refresh whose only object breaks off in its gzip stream (1,000 rows, a few hundred
+   * readable before the break) beside a readable loose file: nothing of the failed delivery is
+   * published (every object of a delivery is read to its end before its first row is sent), the
+   * loose file's 3 rows and 1 dead letter are, once.
+   */
+  @Test
+  void aDeliveryThatFailsPublishesNothing() throws Exception {
+    Path from = Files.createDirectories(tmp.resolve("billing"));
+    String data = "exports/gpu-focus/data/BILLING_PERIOD=2026-03/";
+    String meta = "exports/gpu-focus/metadata/BILLING_PERIOD=2026-03/";
+    Files.createDirectories(from.resolve(data));
+    Files.createDirectories(from.resolve(meta));
+    StringBuilder month =
+        new StringBuilder(
+            "BillingAccountId,BillingPeriodStart,ChargePeriodStart,ChargePeriodEnd,BilledCost,"
+                + "EffectiveCost,ChargeCategory,ResourceId\n");
+    java.time.Instant t0 = java.time.Instant.parse("2026-03-01T00:00:00Z");
+    for (int i = 0; i < 1000; i++) {
+      month
+          .append("acct-1,2026-03-01,")
+          .append(t0.plusSeconds(3600L * i))
+          .append(',')
+          .append(t0.plusSeconds(3600L * (i + 1)))
+          .append(",1.25,1.25,Usage,i-0gpu")
+          .append(i % 7)
+          .append('\n');
+    }
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(gz)) {
+      z.write(month.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    byte[] full = gz.toByteArray();
+    Files.write(
+        from.resolve(data + "part-00001.csv.gz"), java.util.Arrays.copyOf(full, full.length / 2));
+    Files.writeString(
+        from.resolve(meta + "gpu-focus-Manifest.json"),
+        "{\"executionId\":\"exec-1\",\"exportName\":\"gpu-focus\",\"billingPeriod\":"
+            + "\"2026-03\",\"dataFiles\":[\""
+            + data
+            + "part-00001.csv.gz\"]}");
+    Files.writeString(
+        from.resolve("loose.csv"),
+        "BillingAccountId,BillingPeriodStart,ChargePeriodStart,ChargePeriodEnd,BilledCost,"
+            + "EffectiveCost,ChargeCategory,ResourceId\n"
+            + "acct-2,2026-03-01,2026-03-01T00:00:00Z,2026-03-01T01:00:00Z,2.00,2.00,Usage,i-1\n"
+            + "acct-2,2026-03-01,2026-03-01T01:00:00Z,2026-03-01T02:00:00Z,2.00,2.00,Usage,i-1\n"
+            + "acct-2,2026-03-01,2026-03-01T02:00:00Z,2026-03-01T03:00:00Z,2.00,2.00,Usage,i-1\n"
+            + "acct-2,2026-03-01,2026-03-01T03:00:00Z,2026-03-01T04:00:00Z,two,2.00,Usage,i-1\n");
+    try (EmbeddedKafka kafka = IntegrationEnv.kafka(tmp.resolve("kafka"), 2)) {
+      int code = ingestToTopic(from, kafka);
+      assertThat(code).isEqualTo(1);
+      List<BillingLineItem> rows = billingRows(kafka);
+      System.out.println(
+          "to-topic, failed delivery: " + rows.size() + " rows on " + Topics.BILLING_FOCUS);
+      assertThat(rows).hasSize(3).allMatch(b -> b.billingAccountSlice.equals("acct-2/2026-03"));
+      assertThat(rows).noneMatch(b -> b.deliveryId.startsWith("gpu-focus/"));
+      List<JsonNode> dlq = IntegrationEnv.readCommitted(kafka, Topics.DLQ);
+      assertThat(dlq).hasSize(1);
+      assertThat(dlq.get(0).get("source_topic").asText()).endsWith("/billing/loose.csv");
     }
   }
 }

@@ -31,7 +31,9 @@ import org.apache.flink.core.io.InputStatus;
  * = when the delivery was made, {@code key} = the delivery id, {@code value} = the row as a JSON
  * object with {@code x_DeliveryId}, {@code x_DeliveredAt}, {@code x_SourceObject} and {@code
  * x_SourceRow} added. What cannot be read becomes a record carrying {@code x_ReadError} (reason and
- * detail), which {@code BillingRowParser.parseJson} turns into a dead letter. The object's rows
+ * detail), which {@code BillingRowParser.parseJson} turns into a dead letter. An object is first
+ * read to its end without emitting anything: one that cannot be (truncated gzip, broken quoting,
+ * corrupt Parquet) emits no row, only one {@code unreadable_object} record. The object's rows
  * emitted so far are checkpointed with the split and skipped after a restore. Objects are read in
  * the task thread (billing volumes are small; a slow object store slows only this source).
  */
@@ -120,6 +122,15 @@ public final class BillingSourceReader implements SourceReader<RawRecord, Billin
         }
         return false;
       }
+      if (emitted == 0) {
+        // all or nothing per object: an object that cannot be read to its end emits no row,
+        // only its dead letter (rows before the break would pass for the whole object)
+        String broken = unreadable();
+        if (broken != null) {
+          emitError(output, -1, Reasons.UNREADABLE_OBJECT, broken, null);
+          return false;
+        }
+      }
       for (long i = 0; i < emitted; i++) {
         if (reader.next() == null) {
           return false;
@@ -131,6 +142,25 @@ public final class BillingSourceReader implements SourceReader<RawRecord, Billin
         emitError(output, -1, Reasons.UNREADABLE_OBJECT, e.getMessage(), null);
       }
       return false;
+    }
+  }
+
+  /**
+   * Reads the current object to its end once, emitting nothing: null when it can be read, else why
+   * not (the first line of the error and the rows before it). Costs one more read of the object.
+   */
+  private String unreadable() throws IOException {
+    long rows = 0;
+    try (BillingFileReader check = BillingFileReader.open(store, current.object(), tmpDir)) {
+      while (check.next() != null) {
+        rows++;
+      }
+      return null;
+    } catch (IOException e) {
+      return BillingFileReader.cause(e)
+          + " (after "
+          + rows
+          + " rows; no row of the object was emitted)";
     }
   }
 
