@@ -7,7 +7,7 @@ import io.burnrate.connectors.json.OutputJson;
 import io.burnrate.connectors.kafka.BurnrateKafka;
 import io.burnrate.connectors.kafka.JsonRecordSerializer;
 import io.burnrate.connectors.kafka.RawRecord;
-import io.burnrate.connectors.otlp.OtlpGpuExpander;
+import io.burnrate.connectors.otlp.OtlpExpander;
 import io.burnrate.jobs.config.JobConfig;
 import io.burnrate.jobs.eventtime.EndOfInputWatermark;
 import io.burnrate.jobs.eventtime.SourceEventTime;
@@ -141,7 +141,11 @@ public final class BurnrateJob {
                 group,
                 List.of(topic),
                 bounded,
-                topic.equals(Topics.TELEMETRY_GPU) ? new OtlpGpuExpander() : null),
+                topic.equals(Topics.TELEMETRY_GPU)
+                    ? new OtlpExpander(OtlpExpander.Kind.GPU)
+                    : topic.equals(Topics.TELEMETRY_WORKLOAD)
+                        ? new OtlpExpander(OtlpExpander.Kind.WORKLOAD)
+                        : null),
             time,
             "kafka: " + topic)
         .uid("source-" + topic)

@@ -148,7 +148,7 @@ public final class OtlpGpuMetrics {
     return out;
   }
 
-  private static ExportMetricsServiceRequest decode(byte[] value) throws ParseException {
+  static ExportMetricsServiceRequest decode(byte[] value) throws ParseException {
     if (value[0] == 0x0A) {
       try {
         return ExportMetricsServiceRequest.parseFrom(value);
@@ -201,7 +201,7 @@ public final class OtlpGpuMetrics {
         });
   }
 
-  private static Map<String, String> attributes(List<KeyValue> kvs) {
+  static Map<String, String> attributes(List<KeyValue> kvs) {
     Map<String, String> out = new LinkedHashMap<>();
     for (KeyValue kv : kvs) {
       out.put(kv.getKey(), text(kv.getValue()));
@@ -209,7 +209,7 @@ public final class OtlpGpuMetrics {
     return out;
   }
 
-  private static String text(AnyValue v) {
+  static String text(AnyValue v) {
     return switch (v.getValueCase()) {
       case STRING_VALUE -> v.getStringValue();
       case INT_VALUE -> Long.toString(v.getIntValue());
@@ -219,7 +219,7 @@ public final class OtlpGpuMetrics {
     };
   }
 
-  private static byte[] json(Map<String, Object> r) {
+  static byte[] json(Map<String, Object> r) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     try (JsonGenerator g = JSON.createGenerator(bytes, JsonEncoding.UTF8)) {
       g.writeStartObject();

@@ -41,8 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * </pre>
  *
  * <p>A third of the GPU scrapes are sent as OTLP protobuf and a third as OTLP JSON (one request per
- * node scrape, as the OpenTelemetry Collector sends them), the rest as Burnrate's JSON records: the
- * hand-computed numbers hold only if every encoding is read alike.
+ * node scrape, as the OpenTelemetry Collector sends them), the rest as Burnrate's JSON records, and
+ * pod B's progress counter comes as OTLP too: the hand-computed numbers hold only if every encoding
+ * is read alike.
  */
 class CostPerSampleITCase {
   private static final Instant T0 = Instant.parse("2026-01-05T10:00:00Z");
@@ -255,6 +256,35 @@ class CostPerSampleITCase {
   }
 
   private static void progress(KafkaProducer<byte[], byte[]> p, String pod, int s, long samples) {
+    if (pod.equals("trainer-b")) {
+      // trainer-b's training loop exports its counter through the OpenTelemetry Collector: an
+      // OTLP request, the pod from the k8sattributes processor's resource attributes
+      var point =
+          io.opentelemetry.proto.metrics.v1.NumberDataPoint.newBuilder()
+              .setTimeUnixNano(ms(s) * 1_000_000L)
+              .setAsDouble(samples);
+      var request =
+          io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.newBuilder()
+              .addResourceMetrics(
+                  io.opentelemetry.proto.metrics.v1.ResourceMetrics.newBuilder()
+                      .setResource(
+                          io.opentelemetry.proto.resource.v1.Resource.newBuilder()
+                              .addAttributes(attr("k8s.cluster.name", "it"))
+                              .addAttributes(attr("k8s.namespace.name", "ml"))
+                              .addAttributes(attr("k8s.pod.name", pod)))
+                      .addScopeMetrics(
+                          io.opentelemetry.proto.metrics.v1.ScopeMetrics.newBuilder()
+                              .addMetrics(
+                                  io.opentelemetry.proto.metrics.v1.Metric.newBuilder()
+                                      .setName("samples_total")
+                                      .setSum(
+                                          io.opentelemetry.proto.metrics.v1.Sum.newBuilder()
+                                              .setIsMonotonic(true)
+                                              .addDataPoints(point)))))
+              .build();
+      sendRaw(p, Topics.TELEMETRY_WORKLOAD, ms(s), "ml/" + pod, request.toByteArray());
+      return;
+    }
     IntegrationEnv.send(
         p,
         Topics.TELEMETRY_WORKLOAD,

@@ -4,19 +4,34 @@ import io.burnrate.connectors.kafka.RawRecord;
 import io.burnrate.connectors.kafka.RecordExpander;
 import io.burnrate.schemas.model.DeadLetter;
 import io.burnrate.schemas.parse.OtlpGpuMetrics;
+import io.burnrate.schemas.parse.OtlpWorkloadMetrics;
 import io.burnrate.schemas.parse.ParseException;
 import java.util.List;
 import org.apache.flink.util.Collector;
 
 /**
- * The GPU telemetry topic accepts, record by record, Burnrate's JSON and OTLP metrics requests as
- * the OpenTelemetry Collector's kafka exporter writes them ({@code otlp_proto} or {@code
- * otlp_json}, see {@link OtlpGpuMetrics}). An OTLP request becomes one telemetry record per GPU (or
- * MIG instance) and scrape, with the Kafka coordinates of the request; a JSON record passes as it
- * is.
+ * The telemetry topics accept, record by record, Burnrate's JSON and OTLP metrics requests as the
+ * OpenTelemetry Collector's kafka exporter writes them ({@code otlp_proto} or {@code otlp_json}).
+ * An OTLP request becomes one record per GPU (or MIG instance) and scrape ({@link OtlpGpuMetrics})
+ * or per pod and time ({@link OtlpWorkloadMetrics}), with the Kafka coordinates of the request; a
+ * JSON record passes as it is.
  */
-public final class OtlpGpuExpander implements RecordExpander {
+public final class OtlpExpander implements RecordExpander {
   private static final long serialVersionUID = 1L;
+
+  /** What the topic carries. */
+  public enum Kind {
+    /** dcgm-exporter's metrics, {@code burnrate.telemetry.gpu}. */
+    GPU,
+    /** inference servers' and training loops' counters, {@code burnrate.telemetry.workload}. */
+    WORKLOAD
+  }
+
+  private final Kind kind;
+
+  public OtlpExpander(Kind kind) {
+    this.kind = kind;
+  }
 
   @Override
   public void expand(RawRecord r, Collector<RawRecord> out) {
@@ -26,7 +41,8 @@ public final class OtlpGpuExpander implements RecordExpander {
     }
     List<byte[]> records;
     try {
-      records = OtlpGpuMetrics.records(r.value);
+      records =
+          kind == Kind.GPU ? OtlpGpuMetrics.records(r.value) : OtlpWorkloadMetrics.records(r.value);
     } catch (ParseException e) {
       r.rejectReason = e.reason();
       r.rejectDetail = e.detail();
@@ -41,7 +57,10 @@ public final class OtlpGpuExpander implements RecordExpander {
     if (records.isEmpty()) {
       r.rejectReason = DeadLetter.Reasons.MISSING_FIELD;
       r.rejectDetail =
-          "OTLP metrics request without a DCGM_FI_* data point: not dcgm-exporter metrics";
+          kind == Kind.GPU
+              ? "OTLP metrics request without a DCGM_FI_* data point: not dcgm-exporter metrics"
+              : "OTLP metrics request without a progress metric (samples_total, tokens_total,"
+                  + " requests_total, step, loss, vllm:*_tokens_total, ...) of a pod";
       out.collect(r);
       return;
     }

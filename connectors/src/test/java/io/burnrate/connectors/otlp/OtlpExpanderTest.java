@@ -18,7 +18,7 @@ import java.util.List;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
-class OtlpGpuExpanderTest {
+class OtlpExpanderTest {
 
   private static List<RawRecord> expand(byte[] value) {
     RawRecord r = new RawRecord();
@@ -29,7 +29,7 @@ class OtlpGpuExpanderTest {
     r.key = "node-a".getBytes(StandardCharsets.UTF_8);
     r.value = value;
     List<RawRecord> out = new ArrayList<>();
-    new OtlpGpuExpander()
+    new OtlpExpander(OtlpExpander.Kind.GPU)
         .expand(
             r,
             new Collector<>() {
