@@ -121,16 +121,7 @@ public final class OtlpGpuMetrics {
           if (!m.getName().startsWith("DCGM_FI_")) {
             continue;
           }
-          List<NumberDataPoint> points =
-              switch (m.getDataCase()) {
-                case GAUGE -> m.getGauge().getDataPointsList();
-                case SUM -> m.getSum().getDataPointsList();
-                default -> List.of();
-              };
-          for (NumberDataPoint p : points) {
-            if ((p.getFlags() & NO_RECORDED_VALUE) != 0) {
-              continue;
-            }
+          for (NumberDataPoint p : recorded(m)) {
             Map<String, Object> record = group(groups, resource, p);
             record.put(
                 m.getName(),
@@ -144,6 +135,26 @@ public final class OtlpGpuMetrics {
     List<byte[]> out = new ArrayList<>(groups.size());
     for (Map<String, Object> r : groups.values()) {
       out.add(json(r));
+    }
+    return out;
+  }
+
+  /**
+   * The number data points of a gauge or a sum that carry a value (not Prometheus staleness
+   * markers); none for other metric types.
+   */
+  static List<NumberDataPoint> recorded(Metric m) {
+    List<NumberDataPoint> points =
+        switch (m.getDataCase()) {
+          case GAUGE -> m.getGauge().getDataPointsList();
+          case SUM -> m.getSum().getDataPointsList();
+          default -> List.of();
+        };
+    List<NumberDataPoint> out = new ArrayList<>(points.size());
+    for (NumberDataPoint p : points) {
+      if ((p.getFlags() & NO_RECORDED_VALUE) == 0) {
+        out.add(p);
+      }
     }
     return out;
   }

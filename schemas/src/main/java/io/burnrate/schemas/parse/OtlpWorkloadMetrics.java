@@ -81,16 +81,7 @@ public final class OtlpWorkloadMetrics {
           if (field == null) {
             continue;
           }
-          List<NumberDataPoint> points =
-              switch (m.getDataCase()) {
-                case GAUGE -> m.getGauge().getDataPointsList();
-                case SUM -> m.getSum().getDataPointsList();
-                default -> List.of();
-              };
-          for (NumberDataPoint p : points) {
-            if ((p.getFlags() & 1) != 0) {
-              continue;
-            }
+          for (NumberDataPoint p : OtlpGpuMetrics.recorded(m)) {
             double v =
                 p.getValueCase() == NumberDataPoint.ValueCase.AS_INT
                     ? p.getAsInt()
