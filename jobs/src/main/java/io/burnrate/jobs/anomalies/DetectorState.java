@@ -3,9 +3,9 @@ package io.burnrate.jobs.anomalies;
 /**
  * Everything the {@link AnomalyDetector} remembers about one series. A Flink POJO (public no-arg
  * constructor, public fields, primitives and primitive arrays only), so it lives in keyed {@code
- * ValueState} without Kryo. Its serialised size is fixed: 2,504 bytes with Flink's {@code
- * PojoSerializer} (bounded below 3 KiB in {@code AnomalyDetectorTest}), whatever the length of the
- * series.
+ * ValueState} without Kryo. Its serialised size is fixed: about 6.8 KB with Flink's {@code
+ * PojoSerializer}, its {@link ContextState} included (bounded below 8 KiB in {@code
+ * AnomalyDetectorTest}), whatever the length of the series.
  *
  * <p>Create one with {@code new DetectorState()} per series and pass it to {@link
  * AnomalyDetector#score}; treat the fields as private to the detector.
