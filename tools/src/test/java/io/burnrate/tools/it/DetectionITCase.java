@@ -108,6 +108,8 @@ class DetectionITCase {
             new FleetSimulator.Config(7, START, RUN, 6, "it", Duration.ofSeconds(10), true));
     Configuration settings =
         IntegrationEnv.jobSettings(kafka, tmp.resolve("warehouse"), "it-detect");
+    // the defaults a user gets: checkpoints (and so the exactly-once windows and lake) every 10 s
+    settings.removeConfig(io.burnrate.jobs.config.BurnrateOptions.CHECKPOINT_INTERVAL);
     JobConfig cfg = JobConfig.from(settings);
     try (KafkaProducer<byte[], byte[]> p = IntegrationEnv.producer(kafka)) {
       IntegrationEnv.send(
